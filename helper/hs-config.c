@@ -1,0 +1,246 @@
+/* hs-config.c — hs-exec.conf: the system file, then the user's (GKeyFile). */
+#include "config.h" /* autoconf's, found first on the include path */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hs-config.h"
+#include "hs-error.h"
+
+#define DEFAULT_STORE "secret-service"
+
+static void store_spec_free(gpointer data) {
+  HsStoreSpec *spec = data;
+
+  g_free(spec->name);
+  g_free(spec->origin);
+  g_free(spec);
+}
+
+void hs_config_free(HsConfig *config) {
+  if (config == NULL) return;
+  g_ptr_array_unref(config->stores);
+  g_ptr_array_unref(config->files_read);
+  g_free(config);
+}
+
+static gboolean valid_store_name(const char *name) {
+  if (*name == '\0') return FALSE;
+  for (const char *p = name; *p; p++)
+    if (!g_ascii_isalnum(*p) && *p != '-' && *p != '_') return FALSE;
+  return TRUE;
+}
+
+/* "[NOTFOUND=return UNAVAIL=continue]" applied to `spec`. */
+static gboolean parse_actions(const char *text, HsStoreSpec *spec,
+                              const char *origin, GError **error) {
+  g_auto(GStrv) words = g_strsplit_set(text, " \t", -1);
+
+  for (char **w = words; *w != NULL; w++) {
+    const char *eq;
+    HsAction action;
+    g_autofree char *status = NULL;
+
+    if (**w == '\0') continue;
+    eq = strchr(*w, '=');
+    if (eq == NULL) goto bad;
+    status = g_ascii_strup(*w, eq - *w);
+    if (g_ascii_strcasecmp(eq + 1, "continue") == 0)
+      action = HS_ACTION_CONTINUE;
+    else if (g_ascii_strcasecmp(eq + 1, "return") == 0)
+      action = HS_ACTION_RETURN;
+    else
+      goto bad;
+    if (strcmp(status, "NOTFOUND") == 0)
+      spec->on_notfound = action;
+    else if (strcmp(status, "UNAVAIL") == 0)
+      spec->on_unavail = action;
+    else if (strcmp(status, "TRYAGAIN") == 0)
+      spec->on_tryagain = action;
+    else
+      goto bad;
+    continue;
+  bad:
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG,
+                "%s: [stores] order: '%s' is not STATUS=ACTION with STATUS one "
+                "of NOTFOUND, UNAVAIL, TRYAGAIN and ACTION continue or return",
+                origin, *w);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+gboolean hs_config_parse_order(const char *order, const char *origin,
+                               gboolean allow_paths, GPtrArray *specs,
+                               GError **error) {
+  const char *p = order;
+  HsStoreSpec *last = NULL;
+  guint first = specs->len;
+
+  while (*p != '\0') {
+    if (*p == ' ' || *p == '\t') {
+      p++;
+    } else if (*p == '[') {
+      const char *close = strchr(p, ']');
+      g_autofree char *inside = NULL;
+      if (close == NULL || last == NULL) {
+        g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG,
+                    "%s: [stores] order: '[' %s", origin,
+                    close == NULL ? "without a closing ']'"
+                                  : "before any store name");
+        return FALSE;
+      }
+      inside = g_strndup(p + 1, close - p - 1);
+      if (!parse_actions(inside, last, origin, error)) return FALSE;
+      p = close + 1;
+    } else {
+      size_t n = strcspn(p, " \t[");
+      g_autofree char *name = g_strndup(p, n);
+      gboolean is_path = name[0] == '/';
+
+      if (is_path && !allow_paths) {
+        g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG,
+                    "%s: [stores] order: plugin path %s is accepted only from "
+                    "a config file owned by root or you and not writable by "
+                    "group or others; fix the file's mode or use a plugin "
+                    "name",
+                    origin, name);
+        return FALSE;
+      }
+      if (!is_path && !valid_store_name(name)) {
+        g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG,
+                    "%s: [stores] order: '%s' is not a store name (letters, "
+                    "digits, '-', '_') or an absolute path",
+                    origin, name);
+        return FALSE;
+      }
+      for (guint i = first; i < specs->len; i++) {
+        HsStoreSpec *other = g_ptr_array_index(specs, i);
+        if (strcmp(other->name, name) == 0) {
+          g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG,
+                      "%s: [stores] order: store '%s' is listed twice",
+                      origin, name);
+          return FALSE;
+        }
+      }
+      last = g_new0(HsStoreSpec, 1);
+      last->name = g_steal_pointer(&name);
+      last->origin = g_strdup(origin);
+      /* NSS's defaults: go on to the next source unless told otherwise. */
+      last->on_notfound = HS_ACTION_CONTINUE;
+      last->on_unavail = HS_ACTION_CONTINUE;
+      last->on_tryagain = HS_ACTION_CONTINUE;
+      g_ptr_array_add(specs, last);
+      p += n;
+    }
+  }
+  if (specs->len == first) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG,
+                "%s: [stores] order is empty; name at least one store, e.g. "
+                "order=secret-service",
+                origin);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* Read `path` if it exists.  *ret_vetted tells whether the file is owned by
+ * root or the user and not group- or world-writable. */
+static GKeyFile *read_file(const char *path, gboolean *ret_vetted,
+                           GError **error) {
+  g_autoptr(GKeyFile) kf = g_key_file_new();
+  g_autoptr(GError) local = NULL;
+  g_autofree char *data = NULL;
+  struct stat st;
+  GString *buf;
+  char chunk[4096];
+  ssize_t n;
+  int fd;
+
+  fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return NULL;
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG, "%s: %s", path,
+                g_strerror(errno));
+    return NULL;
+  }
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG,
+                "%s: not a regular file", path);
+    return NULL;
+  }
+  *ret_vetted = (st.st_uid == 0 || st.st_uid == getuid()) &&
+                (st.st_mode & (S_IWGRP | S_IWOTH)) == 0;
+  buf = g_string_new(NULL);
+  while ((n = read(fd, chunk, sizeof chunk)) != 0) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 || buf->len > 1024 * 1024) {
+      close(fd);
+      g_string_free(buf, TRUE);
+      g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG,
+                  "%s: cannot be read (%s)", path,
+                  n < 0 ? g_strerror(errno) : "larger than 1 MiB");
+      return NULL;
+    }
+    g_string_append_len(buf, chunk, n);
+  }
+  close(fd);
+  data = g_string_free(buf, FALSE);
+  if (!g_key_file_load_from_data(kf, data, (gsize)-1, G_KEY_FILE_NONE,
+                                 &local)) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG, "%s: %s", path,
+                local->message);
+    return NULL;
+  }
+  return g_steal_pointer(&kf);
+}
+
+HsConfig *hs_config_load_files(const char *const *paths, GError **error) {
+  g_autoptr(HsConfig) config = g_new0(HsConfig, 1);
+
+  config->stores = g_ptr_array_new_with_free_func(store_spec_free);
+  config->files_read = g_ptr_array_new_with_free_func(g_free);
+  for (const char *const *path = paths; *path != NULL; path++) {
+    g_autoptr(GKeyFile) kf = NULL;
+    g_autoptr(GError) local = NULL;
+    g_autofree char *order = NULL;
+    gboolean vetted = FALSE;
+
+    kf = read_file(*path, &vetted, &local);
+    if (local != NULL) {
+      g_propagate_error(error, g_steal_pointer(&local));
+      return NULL;
+    }
+    if (kf == NULL) continue;
+    g_ptr_array_add(config->files_read, g_strdup(*path));
+    order = g_key_file_get_string(kf, "stores", "order", NULL);
+    if (order != NULL) {
+      /* A later file's order replaces an earlier one's. */
+      g_ptr_array_set_size(config->stores, 0);
+      if (!hs_config_parse_order(order, *path, vetted, config->stores, error))
+        return NULL;
+    }
+  }
+  if (config->stores->len == 0) {
+    HsStoreSpec *spec = g_new0(HsStoreSpec, 1);
+    spec->name = g_strdup(DEFAULT_STORE);
+    spec->origin = g_strdup("built-in default");
+    g_ptr_array_add(config->stores, spec);
+  }
+  return g_steal_pointer(&config);
+}
+
+HsConfig *hs_config_load(GError **error) {
+  g_autofree char *system_file =
+      g_build_filename(SYSCONFDIR, "hs-exec", "hs-exec.conf", NULL);
+  g_autofree char *user_file =
+      g_build_filename(g_get_user_config_dir(), "hs-exec", "hs-exec.conf",
+                       NULL);
+  const char *paths[] = {system_file, user_file, NULL};
+
+  return hs_config_load_files(paths, error);
+}

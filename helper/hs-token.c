@@ -1,0 +1,441 @@
+/* hs-token — manage hs-exec's HubSpot profiles.
+ *
+ * A thin main: an operation table {name, fn} as git's credential helpers
+ * have; each operation parses its own options, calls the core and maps the
+ * result to an exit code (DESIGN.md §4). */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-glib/json-glib.h>
+
+#include "hs-config.h"
+#include "hs-error.h"
+#include "kind.h"
+#include "profile-name.h"
+#include "record.h"
+#include "secret-input.h"
+#include "secure-mem.h"
+#include "store.h"
+
+typedef gboolean (*CommandFn)(int argc, char **argv, GError **error);
+
+typedef struct {
+  const char *name;
+  CommandFn fn;
+  const char *args;
+  const char *summary;
+} Command;
+
+static const Command *find_command(const char *name);
+
+/* Parse a subcommand's options; exactly `nargs` positional arguments remain
+ * (argv[1..]), or any number when nargs < 0. */
+static gboolean parse(const char *name, const char *args, GOptionEntry *entries,
+                      int nargs, int *argc, char ***argv, GError **error) {
+  g_autofree char *param = g_strdup_printf("%s %s", name, args);
+  g_autoptr(GOptionContext) ctx = g_option_context_new(param);
+  g_autoptr(GError) local = NULL;
+
+  g_option_context_set_summary(ctx, find_command(name)->summary);
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  if (!g_option_context_parse(ctx, argc, argv, &local)) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                "%s: %s; see 'hs-token %s --help'", name, local->message, name);
+    return FALSE;
+  }
+  if (nargs >= 0 && *argc - 1 != nargs) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                "%s: expected %s; see 'hs-token %s --help'", name,
+                *args ? args : "no arguments", name);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static HsStores *open_stores(GError **error) {
+  g_autoptr(HsConfig) config = hs_config_load(error);
+
+  if (config == NULL) return NULL;
+  return hs_stores_open(config, error);
+}
+
+static char *format_time(gint64 t) {
+  g_autoptr(GDateTime) dt = NULL;
+
+  if (t <= 0) return NULL;
+  dt = g_date_time_new_from_unix_utc(t);
+  return dt ? g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ") : NULL;
+}
+
+static gboolean valid_hub_id(const char *s) {
+  size_t n = s ? strlen(s) : 0;
+
+  return n > 0 && n <= 20 && strspn(s, "0123456789") == n;
+}
+
+/* ---- add ---- */
+
+static gboolean cmd_add(int argc, char **argv, GError **error) {
+  g_autofree char *kind_name = NULL, *client_id = NULL, *hub_id = NULL,
+                  *store = NULL;
+  gboolean no_verify = FALSE, force = FALSE;
+  GOptionEntry entries[] = {
+      {"kind", 0, 0, G_OPTION_ARG_STRING, &kind_name,
+       "private-app, service-key, oauth, personal-access-key or api-key",
+       "KIND"},
+      {"client-id", 0, 0, G_OPTION_ARG_STRING, &client_id,
+       "OAuth client id (oauth)", "ID"},
+      {"hub-id", 0, 0, G_OPTION_ARG_STRING, &hub_id, "HubSpot hub (portal) id",
+       "N"},
+      {"no-verify", 0, 0, G_OPTION_ARG_NONE, &no_verify,
+       "Store without asking HubSpot whether the token works", NULL},
+      {"force", 0, 0, G_OPTION_ARG_NONE, &force,
+       "Replace an existing profile of that name", NULL},
+      {"store", 0, 0, G_OPTION_ARG_STRING, &store,
+       "Save to this store (default: the first available)", "NAME"},
+      {NULL, 0, 0, 0, NULL, NULL, NULL}};
+  g_autoptr(HsStores) stores = NULL;
+  g_autoptr(HsRecord) existing = NULL;
+  g_autoptr(HsRecord) record = NULL;
+  g_autoptr(GError) lookup_error = NULL;
+  g_autofree char *prompt = NULL;
+  const char *profile, *saved_in = NULL;
+  HsKind kind;
+
+  if (!parse("add", "PROFILE --kind KIND", entries, 1, &argc, &argv, error))
+    return FALSE;
+  profile = argv[1];
+  if (!hs_profile_name_validate(profile, error)) return FALSE;
+  if (kind_name == NULL) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                "add: --kind is required (private-app, service-key, oauth, "
+                "personal-access-key, api-key)");
+    return FALSE;
+  }
+  if (!hs_kind_from_name(kind_name, &kind, error)) return FALSE;
+  if (!hs_kind_is_static(kind)) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                "add: kind %s is not supported by this build yet; add a "
+                "private-app or service-key token",
+                kind_name);
+    return FALSE;
+  }
+  if (client_id != NULL) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                "add: --client-id goes only with --kind oauth");
+    return FALSE;
+  }
+  if (hub_id != NULL && !valid_hub_id(hub_id)) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                "add: --hub-id '%s' is not a hub id (digits only, as in the "
+                "URL app.hubspot.com/…/HUBID)",
+                hub_id);
+    return FALSE;
+  }
+  if (!no_verify) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                "add: checking the token with HubSpot is not in this build "
+                "yet; add --no-verify to store it unverified");
+    return FALSE;
+  }
+
+  stores = open_stores(error);
+  if (stores == NULL) return FALSE;
+  /* Refuse before asking for the secret, so nobody types it for nothing. */
+  existing = hs_stores_lookup(stores, profile, NULL, &lookup_error);
+  if (existing != NULL && !force) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                "add: profile %s already exists; use --force to replace it, "
+                "or 'hs-token rotate %s' to rotate its token",
+                profile, profile);
+    return FALSE;
+  }
+  if (existing == NULL && lookup_error->code != HS_ERR_NOT_FOUND) {
+    g_propagate_error(error, g_steal_pointer(&lookup_error));
+    return FALSE;
+  }
+  g_clear_pointer(&existing, hs_record_free);
+
+  record = hs_record_new(profile, kind);
+  prompt = g_strdup_printf("HubSpot %s token for %s (input hidden): ",
+                           kind_name, profile);
+  record->token = hs_secret_read_token(STDIN_FILENO, kind, prompt, error);
+  if (record->token == NULL) return FALSE;
+  record->hub_id = g_steal_pointer(&hub_id);
+  record->hublet = hs_kind_hublet_from_token(kind, record->token);
+  record->created = g_get_real_time() / G_USEC_PER_SEC;
+  if (!hs_stores_save(stores, record, store, &saved_in, error)) return FALSE;
+  printf("Added profile %s (%s%s%s) to store %s; not verified with HubSpot.\n",
+         profile, hs_kind_name(kind), record->hub_id ? ", hub " : "",
+         record->hub_id ? record->hub_id : "", saved_in);
+  return TRUE;
+}
+
+/* ---- list ---- */
+
+typedef struct {
+  char *profile, *kind, *hub_id, *hublet, *store;
+  gint64 created, age_days;
+} Row;
+
+static void row_free(gpointer data) {
+  Row *row = data;
+  g_free(row->profile);
+  g_free(row->kind);
+  g_free(row->hub_id);
+  g_free(row->hublet);
+  g_free(row->store);
+  g_free(row);
+}
+
+static void collect_row(const HsRecord *record, const char *store,
+                        void *user_data) {
+  GPtrArray *rows = user_data;
+  Row *row = g_new0(Row, 1);
+  gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+
+  row->profile = g_strdup(record->profile);
+  row->kind = g_strdup(hs_kind_name(record->kind));
+  row->hub_id = g_strdup(record->hub_id);
+  row->hublet = g_strdup(record->hublet);
+  row->store = g_strdup(store);
+  row->created = record->created;
+  row->age_days = hs_record_age_days(record, now);
+  g_ptr_array_add(rows, row);
+}
+
+static gint compare_rows(gconstpointer a, gconstpointer b) {
+  const Row *ra = *(Row *const *)a, *rb = *(Row *const *)b;
+  int c = strcmp(ra->profile, rb->profile);
+  return c != 0 ? c : strcmp(ra->store, rb->store);
+}
+
+static void print_json(JsonBuilder *b) {
+  g_autoptr(JsonGenerator) gen = json_generator_new();
+  g_autoptr(JsonNode) root = json_builder_get_root(b);
+  g_autofree char *text = NULL;
+
+  json_generator_set_pretty(gen, TRUE);
+  json_generator_set_root(gen, root);
+  text = json_generator_to_data(gen, NULL);
+  printf("%s\n", text);
+}
+
+static void add_member(JsonBuilder *b, const char *name, const char *value) {
+  json_builder_set_member_name(b, name);
+  if (value != NULL)
+    json_builder_add_string_value(b, value);
+  else
+    json_builder_add_null_value(b);
+}
+
+static gboolean cmd_list(int argc, char **argv, GError **error) {
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {{"json", 0, 0, G_OPTION_ARG_NONE, &json,
+                             "Print JSON", NULL},
+                            {NULL, 0, 0, 0, NULL, NULL, NULL}};
+  g_autoptr(HsStores) stores = NULL;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func(row_free);
+  g_autoptr(GPtrArray) warnings = NULL;
+
+  if (!parse("list", "", entries, 0, &argc, &argv, error)) return FALSE;
+  stores = open_stores(error);
+  if (stores == NULL) return FALSE;
+  if (!hs_stores_list(stores, collect_row, rows, &warnings, error))
+    return FALSE;
+  for (guint i = 0; i < warnings->len; i++)
+    fprintf(stderr, "hs-token: warning: %s\n",
+            (char *)g_ptr_array_index(warnings, i));
+  g_ptr_array_sort(rows, compare_rows);
+
+  if (json) {
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    json_builder_begin_array(b);
+    for (guint i = 0; i < rows->len; i++) {
+      Row *row = g_ptr_array_index(rows, i);
+      g_autofree char *created = format_time(row->created);
+      json_builder_begin_object(b);
+      add_member(b, "profile", row->profile);
+      add_member(b, "kind", row->kind);
+      add_member(b, "hub_id", row->hub_id);
+      add_member(b, "hublet", row->hublet);
+      add_member(b, "store", row->store);
+      add_member(b, "created", created);
+      json_builder_set_member_name(b, "age_days");
+      json_builder_add_int_value(b, row->age_days);
+      add_member(b, "rotation", hs_rotation_status(row->age_days));
+      add_member(b, "cached_token_expires_at", NULL);
+      json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+    print_json(b);
+    return TRUE;
+  }
+  if (rows->len == 0) {
+    printf("No profiles yet; add one with 'hs-token add PROFILE --kind "
+           "private-app'.\n");
+    return TRUE;
+  }
+  printf("%-20s %-20s %-12s %-7s %-16s %5s  %-8s %s\n", "PROFILE", "KIND",
+         "HUB", "HUBLET", "STORE", "AGE", "ROTATION", "CACHED");
+  for (guint i = 0; i < rows->len; i++) {
+    Row *row = g_ptr_array_index(rows, i);
+    printf("%-20s %-20s %-12s %-7s %-16s %4" G_GINT64_FORMAT "d  %-8s %s\n",
+           row->profile, row->kind, row->hub_id ? row->hub_id : "-",
+           row->hublet ? row->hublet : "-", row->store, row->age_days,
+           hs_rotation_status(row->age_days), "-");
+  }
+  return TRUE;
+}
+
+/* ---- show ---- */
+
+static gboolean cmd_show(int argc, char **argv, GError **error) {
+  gboolean json = FALSE, reveal = FALSE;
+  GOptionEntry entries[] = {
+      {"json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL},
+      {"reveal", 0, 0, G_OPTION_ARG_NONE, &reveal,
+       "Also print the secret itself", NULL},
+      {NULL, 0, 0, 0, NULL, NULL, NULL}};
+  g_autoptr(HsStores) stores = NULL;
+  g_autoptr(HsRecord) record = NULL;
+  g_autofree char *created = NULL, *rotated = NULL;
+  const char *store = NULL;
+  gint64 age;
+
+  if (!parse("show", "PROFILE", entries, 1, &argc, &argv, error)) return FALSE;
+  if (!hs_profile_name_validate(argv[1], error)) return FALSE;
+  stores = open_stores(error);
+  if (stores == NULL) return FALSE;
+  record = hs_stores_lookup(stores, argv[1], &store, error);
+  if (record == NULL) return FALSE;
+  created = format_time(record->created);
+  rotated = format_time(record->rotated);
+  age = hs_record_age_days(record, g_get_real_time() / G_USEC_PER_SEC);
+
+  if (json) {
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    json_builder_begin_object(b);
+    add_member(b, "profile", record->profile);
+    add_member(b, "kind", hs_kind_name(record->kind));
+    add_member(b, "hub_id", record->hub_id);
+    add_member(b, "hublet", record->hublet);
+    add_member(b, "store", store);
+    add_member(b, "created", created);
+    add_member(b, "rotated", rotated);
+    json_builder_set_member_name(b, "age_days");
+    json_builder_add_int_value(b, age);
+    add_member(b, "rotation", hs_rotation_status(age));
+    if (reveal) add_member(b, "token", record->token);
+    json_builder_end_object(b);
+    print_json(b);
+  } else {
+    printf("profile:  %s\nkind:     %s\nhub id:   %s\nhublet:   %s\n"
+           "store:    %s\ncreated:  %s\nrotated:  %s\nage:      %" G_GINT64_FORMAT
+           " days (%s)\n",
+           record->profile, hs_kind_name(record->kind),
+           record->hub_id ? record->hub_id : "unknown",
+           record->hublet ? record->hublet : "unknown", store,
+           created ? created : "unknown", rotated ? rotated : "never", age,
+           hs_rotation_status(age));
+    if (reveal) printf("token:    %s\n", record->token);
+  }
+  fflush(stdout);
+  return TRUE;
+}
+
+/* ---- remove ---- */
+
+static gboolean cmd_remove(int argc, char **argv, GError **error) {
+  gboolean revoke = FALSE;
+  GOptionEntry entries[] = {
+      {"revoke", 0, 0, G_OPTION_ARG_NONE, &revoke,
+       "Also revoke the credential at HubSpot where HubSpot allows it", NULL},
+      {NULL, 0, 0, 0, NULL, NULL, NULL}};
+  g_autoptr(HsStores) stores = NULL;
+  g_autoptr(HsRecord) record = NULL;
+
+  if (!parse("remove", "PROFILE", entries, 1, &argc, &argv, error))
+    return FALSE;
+  if (!hs_profile_name_validate(argv[1], error)) return FALSE;
+  stores = open_stores(error);
+  if (stores == NULL) return FALSE;
+  if (revoke) {
+    record = hs_stores_lookup(stores, argv[1], NULL, error);
+    if (record == NULL) return FALSE;
+  }
+  if (!hs_stores_remove(stores, argv[1], error)) return FALSE;
+  printf("Removed profile %s from every store.\n", argv[1]);
+  if (record != NULL && hs_kind_is_static(record->kind))
+    printf("HubSpot has no API to deactivate a %s token. To deactivate it:\n"
+           "  1. In HubSpot, open Settings > Integrations > Private Apps (or "
+           "Development > Keys > Service keys).\n"
+           "  2. Open the app, go to the Auth tab and choose Rotate > Rotate "
+           "and expire now.\n",
+           hs_kind_name(record->kind));
+  return TRUE;
+}
+
+/* ---- dispatch ---- */
+
+static const Command commands[] = {
+    {"add", cmd_add, "PROFILE --kind KIND",
+     "Store a profile's token, read from standard input or a hidden prompt."},
+    {"list", cmd_list, "", "List profiles; never prints a secret."},
+    {"show", cmd_show, "PROFILE", "Show a profile's metadata."},
+    {"remove", cmd_remove, "PROFILE", "Delete a profile from every store."},
+};
+
+static const Command *find_command(const char *name) {
+  for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
+    if (strcmp(commands[i].name, name) == 0) return &commands[i];
+  return NULL;
+}
+
+static void usage(FILE *out) {
+  fprintf(out, "Usage: hs-token COMMAND [OPTIONS…]\n\nCommands:\n");
+  for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
+    fprintf(out, "  %-8s %-22s %s\n", commands[i].name, commands[i].args,
+            commands[i].summary);
+  fprintf(out,
+          "\n'hs-token COMMAND --help' shows a command's options.\n"
+          "Exit status: 0 ok; 1 usage; 2 no such profile; 3 store "
+          "unavailable;\n4 HubSpot refused the credential; 5 HubSpot "
+          "unreachable; 6 configuration error.\n");
+}
+
+int main(int argc, char **argv) {
+  g_autoptr(GError) error = NULL;
+  const Command *command;
+  int code;
+
+  hs_secure_process();
+  g_set_prgname("hs-token");
+  if (argc < 2) {
+    usage(stderr);
+    fprintf(stderr, "hs-token: no command given; see 'hs-token --help'\n");
+    return HS_ERR_USAGE;
+  }
+  if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+    usage(stdout);
+    return 0;
+  }
+  if (strcmp(argv[1], "--version") == 0) {
+    printf("hs-token %s\n", PACKAGE_VERSION);
+    return 0;
+  }
+  command = find_command(argv[1]);
+  if (command == NULL) {
+    fprintf(stderr, "hs-token: unknown command '%s'; see 'hs-token --help'\n",
+            argv[1]);
+    return HS_ERR_USAGE;
+  }
+  if (command->fn(argc - 1, argv + 1, &error)) return 0;
+  code = hs_error_exit_code(error);
+  fprintf(stderr, "hs-token: %s\n", error->message);
+  return code;
+}

@@ -1,0 +1,50 @@
+/* record.h — a profile's record: everything hs-exec knows about one profile,
+ * kept as a small JSON document that is the secret value in a store. */
+#ifndef HS_RECORD_H
+#define HS_RECORD_H
+
+#include <glib.h>
+
+#include "kind.h"
+
+/* Bumped when the document changes incompatibly; stored as the `version`
+ * attribute too, so an old reader can tell a record it cannot read. */
+#define HS_RECORD_VERSION 1
+
+/* Days after which a static token is due, then overdue, for rotation. */
+#define HS_ROTATION_DUE_DAYS 180
+#define HS_ROTATION_OVERDUE_DAYS 365
+
+typedef struct {
+  char *profile;
+  HsKind kind;
+  char *hub_id;    /* decimal, or NULL when unknown */
+  char *hublet;    /* "na1", "eu1", ..., or NULL */
+  char *client_id; /* oauth only; not secret */
+  gint64 created;  /* unix seconds */
+  gint64 rotated;  /* unix seconds of the last rotation, 0 if never */
+  char *token;     /* SECRET: the token itself */
+} HsRecord;
+
+HsRecord *hs_record_new(const char *profile, HsKind kind);
+
+/* Free the record, wiping every secret field.  NULL is fine. */
+void hs_record_free(HsRecord *record);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HsRecord, hs_record_free)
+
+/* The record as a JSON document (transfer full: free with hs_secret_free),
+ * its length in *ret_len. */
+char *hs_record_to_json(const HsRecord *record, gsize *ret_len);
+
+/* Parse a document made by hs_record_to_json (transfer full), or NULL with
+ * HS_ERR_UNAVAILABLE saying the stored record is damaged or too new.  The
+ * error never quotes the document. */
+HsRecord *hs_record_from_json(const char *json, gssize len, GError **error);
+
+/* Whole days since the last rotation (or creation) at `now`. */
+gint64 hs_record_age_days(const HsRecord *record, gint64 now);
+
+/* "ok", "due" or "overdue" for a token `age_days` old (transfer none). */
+const char *hs_rotation_status(gint64 age_days);
+
+#endif

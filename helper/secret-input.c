@@ -1,0 +1,174 @@
+/* secret-input.c — reading a secret from standard input or a no-echo
+ * prompt. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "hs-error.h"
+#include "secret-input.h"
+#include "secure-mem.h"
+
+char *hs_secret_read_fd(int fd, gsize *ret_len, GError **error) {
+  /* One byte more than allowed, to tell "exactly the limit" from "over". */
+  gsize cap = HS_SECRET_INPUT_MAX + 1, len = 0;
+  char *buf = g_malloc(cap + 1);
+  const char *bad_utf8;
+
+  while (len < cap) {
+    ssize_t n = read(fd, buf + len, cap - len);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int saved = errno;
+      hs_secret_free_len(buf, cap + 1);
+      g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                  "could not read the secret from standard input: %s",
+                  g_strerror(saved));
+      return NULL;
+    }
+    if (n == 0) break;
+    len += (gsize)n;
+  }
+  buf[len] = '\0';
+  if (len > HS_SECRET_INPUT_MAX) {
+    hs_secret_free_len(buf, cap + 1);
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                "the input on standard input is larger than %d KiB; give "
+                "only the secret",
+                HS_SECRET_INPUT_MAX / 1024);
+    return NULL;
+  }
+  if (memchr(buf, '\0', len) != NULL) {
+    hs_secret_free_len(buf, cap + 1);
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                "the input on standard input contains a NUL byte; give the "
+                "secret as plain text");
+    return NULL;
+  }
+  if (!g_utf8_validate(buf, (gssize)len, &bad_utf8)) {
+    gsize at = (gsize)(bad_utf8 - buf);
+    hs_secret_free_len(buf, cap + 1);
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                "the input on standard input is not valid UTF-8 (at byte "
+                "%" G_GSIZE_FORMAT "); give the secret as plain text",
+                at + 1);
+    return NULL;
+  }
+  /* Shrink to size without leaving an unwiped copy behind. */
+  {
+    char *exact = g_malloc(len + 1);
+    memcpy(exact, buf, len + 1);
+    hs_secret_free_len(buf, cap + 1);
+    buf = exact;
+  }
+  if (ret_len != NULL) *ret_len = len;
+  return buf;
+}
+
+static gboolean is_blank(char c) { return c == ' ' || c == '\t'; }
+
+char *hs_secret_parse_token(const char *input, gsize len, HsKind kind,
+                            GError **error) {
+  gsize start = 0, end = len, rest;
+  char *token;
+
+  /* One line: drop one final LF (or CRLF), then any blank lines after it. */
+  while (end > 0 && (input[end - 1] == '\n' || input[end - 1] == '\r'))
+    end--;
+  while (start < end && is_blank(input[start])) start++;
+  while (end > start && is_blank(input[end - 1])) end--;
+  if (end == start) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                "no %s was given on standard input; pipe it in or type it at "
+                "the prompt",
+                hs_kind_name(kind));
+    return NULL;
+  }
+  for (rest = start; rest < end; rest++) {
+    if (input[rest] == '\n' || input[rest] == '\r') {
+      g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                  "standard input has more than one line; a %s is given as "
+                  "one line",
+                  hs_kind_name(kind));
+      return NULL;
+    }
+  }
+  token = g_strndup(input + start, end - start);
+  if (!hs_kind_check_token(kind, token, error)) {
+    hs_secret_free(token);
+    return NULL;
+  }
+  return token;
+}
+
+/* Read one line from the terminal with echo off, restoring the terminal
+ * afterwards.  The prompt goes to the terminal, not to stdout. */
+static char *read_no_echo(int fd, const char *prompt, gsize *ret_len,
+                          GError **error) {
+  struct termios saved, quiet;
+  gsize cap = HS_SECRET_INPUT_MAX + 1, len = 0;
+  char *buf;
+  int tty_out;
+
+  if (tcgetattr(fd, &saved) != 0) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                "could not set up the terminal for the prompt: %s",
+                g_strerror(errno));
+    return NULL;
+  }
+  tty_out = open("/dev/tty", O_WRONLY | O_CLOEXEC | O_NOCTTY);
+  if (tty_out >= 0) {
+    (void)!write(tty_out, prompt, strlen(prompt));
+  }
+  quiet = saved;
+  quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+  quiet.c_lflag |= ICANON;
+  (void)tcsetattr(fd, TCSAFLUSH, &quiet);
+
+  buf = g_malloc(cap + 1);
+  while (len < cap) {
+    ssize_t n = read(fd, buf + len, 1);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0 || buf[len] == '\n') break;
+    len++;
+  }
+  buf[len] = '\0';
+  (void)tcsetattr(fd, TCSAFLUSH, &saved);
+  if (tty_out >= 0) {
+    (void)!write(tty_out, "\n", 1);
+    close(tty_out);
+  }
+  *ret_len = len;
+  return buf;
+}
+
+char *hs_secret_read_token(int fd, HsKind kind, const char *prompt,
+                           GError **error) {
+  gsize len = 0;
+  char *input, *token;
+
+  if (isatty(fd)) {
+    input = read_no_echo(fd, prompt, &len, error);
+    if (input != NULL && (memchr(input, '\0', len) != NULL ||
+                          !g_utf8_validate(input, (gssize)len, NULL))) {
+      hs_secret_free_len(input, HS_SECRET_INPUT_MAX + 2);
+      g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                  "the typed %s has a NUL byte or is not valid UTF-8",
+                  hs_kind_name(kind));
+      return NULL;
+    }
+    if (input == NULL) return NULL;
+    token = hs_secret_parse_token(input, len, kind, error);
+    hs_secret_free_len(input, HS_SECRET_INPUT_MAX + 2);
+    return token;
+  }
+  input = hs_secret_read_fd(fd, &len, error);
+  if (input == NULL) return NULL;
+  token = hs_secret_parse_token(input, len, kind, error);
+  hs_secret_free_len(input, len);
+  return token;
+}

@@ -1,0 +1,30 @@
+/* secret-input.h — reading a secret from standard input or a no-echo prompt
+ * (DESIGN.md §3).  Secrets never come from argv. */
+#ifndef HS_SECRET_INPUT_H
+#define HS_SECRET_INPUT_H
+
+#include <glib.h>
+
+#include "kind.h"
+
+/* Largest input accepted, in bytes. */
+#define HS_SECRET_INPUT_MAX (64 * 1024)
+
+/* Read everything from `fd` (to end of file) into wiped memory and check it:
+ * at most HS_SECRET_INPUT_MAX bytes, no NUL byte, valid UTF-8.  Returns a
+ * NUL-terminated buffer (transfer full: free with hs_secret_free) and its
+ * length in *ret_len, or NULL with HS_ERR_USAGE.  No error quotes input. */
+char *hs_secret_read_fd(int fd, gsize *ret_len, GError **error);
+
+/* Turn raw input into one token of `kind`: one line (LF or CRLF ending),
+ * surrounding blanks removed, not empty, of the kind's shape.  Returns the
+ * token (transfer full: hs_secret_free) or NULL with HS_ERR_USAGE. */
+char *hs_secret_parse_token(const char *input, gsize len, HsKind kind,
+                            GError **error);
+
+/* Read one token of `kind`: from a no-echo prompt saying `prompt` when `fd`
+ * is a terminal, else from `fd` to end of file.  (transfer full) */
+char *hs_secret_read_token(int fd, HsKind kind, const char *prompt,
+                           GError **error);
+
+#endif

@@ -1,0 +1,32 @@
+/* secure-mem.c — freeing memory that held a secret. */
+#include "config.h"
+
+#include <string.h>
+#include <sys/prctl.h>
+
+#include "secure-mem.h"
+
+void hs_secret_free_len(void *secret, gsize len) {
+  if (secret == NULL) return;
+  explicit_bzero(secret, len);
+  g_free(secret);
+}
+
+void hs_secret_free(char *secret) {
+  if (secret == NULL) return;
+  hs_secret_free_len(secret, strlen(secret));
+}
+
+char *hs_secret_dup(const char *secret) { return g_strdup(secret); }
+
+void hs_secret_clear(char **secret_ptr) {
+  hs_secret_free(*secret_ptr);
+  *secret_ptr = NULL;
+}
+
+void hs_secure_process(void) {
+  /* Not dumpable: no core file, and /proc/PID/mem and ptrace are closed to
+   * the user's other processes.  execve() resets it for COMMAND, and unlike
+   * RLIMIT_CORE it is not inherited, so the child runs as it would alone. */
+  (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}

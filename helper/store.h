@@ -1,0 +1,49 @@
+/* store.h — the configured, ordered stores as one: lookup with NSS-style
+ * actions, save, remove from all, list across all. */
+#ifndef HS_STORE_H
+#define HS_STORE_H
+
+#include <glib.h>
+
+#include "hs-config.h"
+#include "record.h"
+
+typedef struct HsStores HsStores;
+
+/* Load and open every configured store.  A store whose plugin is refused or
+ * cannot open is kept as unavailable, with its reason; an unknown store name
+ * is a configuration error (HS_ERR_CONFIG).  (transfer full) */
+HsStores *hs_stores_open(const HsConfig *config, GError **error);
+
+void hs_stores_free(HsStores *stores);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HsStores, hs_stores_free)
+
+/* The record of `profile` from the first store that has it, and that store's
+ * name in *ret_store (transfer none, may be NULL).  HS_ERR_NOT_FOUND when every
+ * store answered "not found"; HS_ERR_UNAVAILABLE naming each store and why
+ * when a store that might hold it could not be asked.  (transfer full) */
+HsRecord *hs_stores_lookup(HsStores *stores, const char *profile,
+                           const char **ret_store, GError **error);
+
+/* Save `record` to the store named `store` (NULL: the first available one).
+ * The store's name is set in *ret_store (transfer none, may be NULL). */
+gboolean hs_stores_save(HsStores *stores, const HsRecord *record,
+                        const char *store, const char **ret_store,
+                        GError **error);
+
+/* Remove `profile` from every store.  HS_ERR_NOT_FOUND when none had it. */
+gboolean hs_stores_remove(HsStores *stores, const char *profile,
+                          GError **error);
+
+/* One listed profile: its record (secrets loaded) and the store holding it,
+ * both borrowed for the call. */
+typedef void (*HsStoresListFn)(const HsRecord *record, const char *store,
+                               void *user_data);
+
+/* Call `fn` for each profile of each available store.  Stores that are
+ * unavailable are described in *ret_warnings (transfer full, char*
+ * messages); when no store is available at all, HS_ERR_UNAVAILABLE. */
+gboolean hs_stores_list(HsStores *stores, HsStoresListFn fn, void *user_data,
+                        GPtrArray **ret_warnings, GError **error);
+
+#endif

@@ -1,0 +1,163 @@
+/* hs-plugin.h — the credential-store plugin ABI of hs-exec, version 1.0.
+ *
+ * A store plugin is a shared object that exports exactly one symbol,
+ *
+ *     const struct hs_plugin_v1 hs_plugin_v1 = { ... };
+ *
+ * and nothing else.  The host (hs-exec, hs-token) dlopen()s it by name from
+ * $(pkglibdir)/plugins/NAME.so, looks the symbol up, and talks to it only
+ * through the function pointers below.
+ *
+ * Versioning (as sudo's plugin API does it)
+ *   abi_version = (major << 16) | minor.  The host refuses a plugin whose
+ *   major differs from its own.  A minor bump only appends members at the end
+ *   of struct hs_plugin_v1; the host reads only the members that the plugin's
+ *   struct_size covers, so an old plugin keeps working with a newer host.
+ *   open() receives the host's own abi_version so that a newer plugin can
+ *   avoid hooks an older host will never call.
+ *
+ * Status codes
+ *   Every call returns an hs_status.  HS_NOTFOUND means "this store has no
+ *   such profile" and is not an error; HS_UNAVAIL means the store cannot be
+ *   used right now (no D-Bus session, keyring locked and not unlockable,
+ *   kernel keyring blocked); HS_TRYAGAIN a transient failure worth one more
+ *   attempt; HS_ERROR anything else.  The host decides, from its configured
+ *   order of stores, whether to go on to the next store.
+ *
+ * Messages
+ *   Every call that can fail takes a caller-owned buffer `msg` of `msg_size`
+ *   bytes (msg_size >= 1).  On a status other than HS_OK the plugin may write
+ *   one NUL-terminated line there saying what failed (truncated to fit); the
+ *   host prefixes the store's name and shows it to the user.  A message never
+ *   contains a secret.  The host sets msg[0] = '\0' before every call.
+ *
+ * Ownership of buffers
+ *   - Everything the host passes in (profile names, entries, options) is
+ *     borrowed for the duration of the call; a plugin copies what it keeps.
+ *   - Everything a plugin passes out is passed to a host callback
+ *     (hs_entry_fn) and is borrowed by the host for the duration of that
+ *     callback only.  The plugin owns it, and after the callback returns the
+ *     plugin wipes every secret byte (explicit_bzero or its store library's
+ *     wiping free) before releasing it.  The host copies what it keeps into
+ *     its own wiped memory.  So no buffer ever crosses the boundary with its
+ *     ownership, and no allocator is shared.
+ *   - The secret a host passes to store() is wiped by the host after the
+ *     call; the plugin must not keep a copy except in its backing store.
+ *
+ * Behaviour a plugin promises
+ *   - It never prints, never calls exit() or abort(), never installs signal
+ *     handlers, never changes the process's environment or working directory.
+ *   - It never keeps a secret in memory after a call returns, except inside
+ *     its backing store.
+ *   - It never writes a secret to a file in plain text.
+ *
+ * Thread safety
+ *   The host calls a plugin from one thread at a time for a given handle and
+ *   never concurrently on one handle.  Different handles of the same plugin
+ *   may be used from different threads only if the plugin documents it; the
+ *   hs-exec programs are single-threaded.  Static data in the plugin must be
+ *   read-only (the exported struct is const).
+ *
+ * Lifetime
+ *   open() is called once per host process before any other call, close()
+ *   once at the end; the host never dlclose()s a plugin (libraries such as
+ *   GLib cannot be unloaded safely).
+ */
+#ifndef HS_PLUGIN_H
+#define HS_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define HS_PLUGIN_ABI_MAJOR 1
+#define HS_PLUGIN_ABI_MINOR 0
+#define HS_PLUGIN_ABI_VERSION \
+  ((uint32_t)((HS_PLUGIN_ABI_MAJOR << 16) | HS_PLUGIN_ABI_MINOR))
+#define HS_PLUGIN_ABI_VERSION_MAJOR(v) ((uint32_t)(v) >> 16)
+#define HS_PLUGIN_ABI_VERSION_MINOR(v) ((uint32_t)(v)&0xffffU)
+
+/* The name of the one symbol a plugin exports. */
+#define HS_PLUGIN_SYMBOL "hs_plugin_v1"
+
+typedef enum hs_status {
+  HS_OK = 0,        /* done */
+  HS_NOTFOUND = 1,  /* no such profile in this store */
+  HS_UNAVAIL = 2,   /* the store cannot be used now; try another */
+  HS_TRYAGAIN = 3,  /* transient failure; the same call may succeed later */
+  HS_ERROR = 4      /* anything else; msg says what */
+} hs_status;
+
+/* One profile as a store sees it.  The attributes (profile, kind, hub_id,
+ * version) are not secret and may be shown by the store's own UI; `secret`
+ * is an opaque, NUL-terminated document (the host's profile record) that the
+ * store must keep encrypted or in memory only. */
+typedef struct hs_entry {
+  const char *profile;  /* 1-64 of [A-Za-z0-9._-]; never NULL */
+  const char *kind;     /* "private-app", "oauth", ...; never NULL */
+  const char *hub_id;   /* decimal hub id, or NULL when unknown */
+  uint32_t version;     /* version of the host's record format */
+  const char *secret;   /* the record document; NULL in list() output
+                           unless HS_LIST_SECRETS was asked for */
+  size_t secret_len;    /* strlen(secret), or 0 when secret is NULL */
+} hs_entry;
+
+/* Host callback receiving one entry.  `entry` and every string it points to
+ * are borrowed until the callback returns.  Return 0 to go on, non-zero to
+ * stop the iteration (the plugin then returns HS_OK). */
+typedef int (*hs_entry_fn)(const hs_entry *entry, void *user_data);
+
+/* Flags for list(). */
+#define HS_LIST_SECRETS 0x1U /* also load each entry's secret */
+
+struct hs_plugin_v1 {
+  /* (HS_PLUGIN_ABI_MAJOR << 16) | HS_PLUGIN_ABI_MINOR at build time. */
+  uint32_t abi_version;
+  /* sizeof(struct hs_plugin_v1) at build time. */
+  uint32_t struct_size;
+  /* The store's name as used in configuration ("secret-service"). */
+  const char *name;
+
+  /* Open the store.  `options` is a NULL-terminated list of "key=value"
+   * strings from the configuration (may be NULL).  On HS_OK *ret_handle is
+   * the plugin's handle (may be NULL if it needs none); on any other status
+   * *ret_handle is untouched and close() is not called. */
+  hs_status (*open)(uint32_t host_abi_version, const char *const *options,
+                    void **ret_handle, char *msg, size_t msg_size);
+
+  /* Release the handle.  Never fails. */
+  void (*close)(void *handle);
+
+  /* Find `profile`.  On HS_OK, `fn` has been called exactly once with the
+   * entry, its secret loaded.  HS_NOTFOUND when the store has no such
+   * profile. */
+  hs_status (*lookup)(void *handle, const char *profile, hs_entry_fn fn,
+                      void *user_data, char *msg, size_t msg_size);
+
+  /* Create or replace the entry for entry->profile.  Atomic as far as the
+   * backing store allows: after a crash the store holds either the old or the
+   * new entry, never none and never a mix. */
+  hs_status (*store)(void *handle, const hs_entry *entry, char *msg,
+                     size_t msg_size);
+
+  /* Delete every entry for `profile`.  HS_NOTFOUND when there was none. */
+  hs_status (*remove)(void *handle, const char *profile, char *msg,
+                      size_t msg_size);
+
+  /* Call `fn` once per profile in the store, in no particular order.
+   * `flags` is 0 or HS_LIST_SECRETS.  An empty store returns HS_OK without
+   * calling `fn`. */
+  hs_status (*list)(void *handle, unsigned int flags, hs_entry_fn fn,
+                    void *user_data, char *msg, size_t msg_size);
+
+  /* Members added by later minor versions go here, at the end. */
+};
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* HS_PLUGIN_H */

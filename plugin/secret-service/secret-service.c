@@ -1,0 +1,299 @@
+/* secret-service.c — store plugin for the freedesktop Secret Service
+ * (GNOME Keyring, KWallet, KeePassXC) through libsecret.
+ *
+ * Each profile is one item of schema com.hubspot.hs-exec.Profile in the
+ * default collection.  Its attributes (profile, kind, hub_id, version) are
+ * the non-secret metadata Seahorse shows; its secret value is the host's
+ * profile record.  Like git's libsecret credential helper, nothing secret is
+ * ever put in an attribute or the label.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <libsecret/secret.h>
+
+#include "hs-plugin.h"
+
+#define ATTR_PROFILE "profile"
+#define ATTR_KIND "kind"
+#define ATTR_HUB_ID "hub_id"
+#define ATTR_VERSION "version"
+
+static const SecretSchema profile_schema = {
+    .name = "com.hubspot.hs-exec.Profile",
+    .flags = SECRET_SCHEMA_NONE,
+    .attributes = {
+        {ATTR_PROFILE, SECRET_SCHEMA_ATTRIBUTE_STRING},
+        {ATTR_KIND, SECRET_SCHEMA_ATTRIBUTE_STRING},
+        {ATTR_HUB_ID, SECRET_SCHEMA_ATTRIBUTE_STRING},
+        {ATTR_VERSION, SECRET_SCHEMA_ATTRIBUTE_INTEGER},
+        {NULL, 0},
+    }};
+
+static void set_msg(char *msg, size_t msg_size, const char *fmt, ...)
+    G_GNUC_PRINTF(3, 4);
+
+static void set_msg(char *msg, size_t msg_size, const char *fmt, ...) {
+  va_list ap;
+
+  if (msg == NULL || msg_size == 0) return;
+  va_start(ap, fmt);
+  vsnprintf(msg, msg_size, fmt, ap);
+  va_end(ap);
+}
+
+/* Map a libsecret/GDBus error to a status and a message that says what to do.
+ * Errors that mean "the service or keyring cannot be used now" are
+ * HS_UNAVAIL so that a configured fallback store can take over. */
+static hs_status status_from_error(const GError *error, const char *what,
+                                   char *msg, size_t msg_size) {
+  if (g_error_matches(error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED) ||
+      g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+    set_msg(msg, msg_size,
+            "%s: the keyring is locked and was not unlocked (%s); unlock it "
+            "in your desktop session or with Seahorse, then try again",
+            what, error->message);
+    return HS_UNAVAIL;
+  }
+  if (error->domain == G_DBUS_ERROR || error->domain == G_IO_ERROR) {
+    set_msg(msg, msg_size,
+            "%s: the Secret Service did not answer (%s); start a desktop "
+            "session or gnome-keyring-daemon",
+            what, error->message);
+    return HS_UNAVAIL;
+  }
+  set_msg(msg, msg_size, "%s: %s", what, error->message);
+  return HS_ERROR;
+}
+
+static hs_status ss_open(uint32_t host_abi_version, const char *const *options,
+                         void **ret_handle, char *msg, size_t msg_size) {
+  g_autoptr(GError) error = NULL;
+  SecretService *service;
+
+  (void)options;
+  if (HS_PLUGIN_ABI_VERSION_MAJOR(host_abi_version) != HS_PLUGIN_ABI_MAJOR) {
+    set_msg(msg, msg_size, "host speaks plugin ABI %u, this plugin %u",
+            HS_PLUGIN_ABI_VERSION_MAJOR(host_abi_version),
+            (unsigned)HS_PLUGIN_ABI_MAJOR);
+    return HS_ERROR;
+  }
+  /* Connect now, so that "no D-Bus session" is told apart from a failing
+   * operation, and the caller can fall back before reading any secret. */
+  service = secret_service_get_sync(SECRET_SERVICE_NONE, NULL, &error);
+  if (service == NULL) {
+    set_msg(msg, msg_size,
+            "no D-Bus session bus to reach the Secret Service (%s); run "
+            "inside a desktop session, or start one with dbus-run-session "
+            "and gnome-keyring-daemon",
+            error->message);
+    return HS_UNAVAIL;
+  }
+  *ret_handle = service;
+  return HS_OK;
+}
+
+static void ss_close(void *handle) {
+  if (handle != NULL) g_object_unref(handle);
+}
+
+/* Search items of our schema matching `profile` (all profiles when NULL). */
+static GList *search_items(const char *profile, gboolean load_secrets,
+                           GError **error) {
+  g_autoptr(GHashTable) attrs =
+      g_hash_table_new(g_str_hash, g_str_equal);
+  SecretSearchFlags flags = SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK;
+
+  if (profile != NULL)
+    g_hash_table_insert(attrs, (gpointer)ATTR_PROFILE, (gpointer)profile);
+  if (load_secrets) flags |= SECRET_SEARCH_LOAD_SECRETS;
+  return secret_password_searchv_sync(&profile_schema, attrs, flags, NULL,
+                                      error);
+}
+
+/* Give one item to the host's callback; the secret is borrowed from the
+ * SecretValue, which libsecret keeps in wiped, non-pageable memory. */
+static hs_status emit_item(SecretRetrievable *item, gboolean with_secret,
+                           hs_entry_fn fn, void *user_data, int *ret_stop,
+                           char *msg, size_t msg_size) {
+  g_autoptr(GHashTable) attrs = secret_retrievable_get_attributes(item);
+  g_autoptr(GError) error = NULL;
+  SecretValue *value = NULL;
+  const char *hub_id, *version;
+  hs_entry entry = {0};
+
+  entry.profile = g_hash_table_lookup(attrs, ATTR_PROFILE);
+  entry.kind = g_hash_table_lookup(attrs, ATTR_KIND);
+  if (entry.profile == NULL || entry.kind == NULL) return HS_OK; /* not ours */
+  hub_id = g_hash_table_lookup(attrs, ATTR_HUB_ID);
+  entry.hub_id = (hub_id != NULL && *hub_id != '\0') ? hub_id : NULL;
+  version = g_hash_table_lookup(attrs, ATTR_VERSION);
+  entry.version = version ? (uint32_t)g_ascii_strtoull(version, NULL, 10) : 0;
+
+  if (with_secret) {
+    gsize len = 0;
+
+    value = secret_retrievable_retrieve_secret_sync(item, NULL, &error);
+    if (value == NULL) {
+      if (error != NULL)
+        return status_from_error(error, "reading the secret", msg, msg_size);
+      set_msg(msg, msg_size, "the item for profile %s has no secret",
+              entry.profile);
+      return HS_ERROR;
+    }
+    entry.secret = secret_value_get(value, &len);
+    entry.secret_len = len;
+  }
+  *ret_stop = fn(&entry, user_data);
+  if (value != NULL) secret_value_unref(value);
+  return HS_OK;
+}
+
+static hs_status ss_lookup(void *handle, const char *profile, hs_entry_fn fn,
+                           void *user_data, char *msg, size_t msg_size) {
+  g_autoptr(GError) error = NULL;
+  GList *items, *l;
+  SecretRetrievable *newest = NULL;
+  hs_status status;
+  int stop = 0;
+
+  (void)handle;
+  items = search_items(profile, FALSE, &error);
+  if (error != NULL)
+    return status_from_error(error, "searching the keyring", msg, msg_size);
+  /* Two items for one profile exist only if a store() was cut off between
+   * writing the new item and pruning the old one: the newer one wins. */
+  for (l = items; l != NULL; l = l->next) {
+    SecretRetrievable *item = l->data;
+    if (newest == NULL || secret_retrievable_get_modified(item) >
+                              secret_retrievable_get_modified(newest))
+      newest = item;
+  }
+  if (newest == NULL) {
+    status = HS_NOTFOUND;
+  } else {
+    status = emit_item(newest, TRUE, fn, user_data, &stop, msg, msg_size);
+  }
+  g_list_free_full(items, g_object_unref);
+  return status;
+}
+
+static gboolean same_attributes(GHashTable *a, GHashTable *b) {
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init(&iter, b);
+  while (g_hash_table_iter_next(&iter, &key, &value)) {
+    const char *other = g_hash_table_lookup(a, key);
+    if (other == NULL || strcmp(other, value) != 0) return FALSE;
+  }
+  return TRUE;
+}
+
+static hs_status ss_store(void *handle, const hs_entry *entry, char *msg,
+                          size_t msg_size) {
+  g_autoptr(GHashTable) attrs = g_hash_table_new(g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *label = NULL;
+  char version[16];
+  GList *items, *l;
+  hs_status status = HS_OK;
+
+  (void)handle;
+  if (entry == NULL || entry->profile == NULL || entry->kind == NULL ||
+      entry->secret == NULL) {
+    set_msg(msg, msg_size, "incomplete entry");
+    return HS_ERROR;
+  }
+  snprintf(version, sizeof version, "%u", (unsigned)entry->version);
+  g_hash_table_insert(attrs, (gpointer)ATTR_PROFILE, (gpointer)entry->profile);
+  g_hash_table_insert(attrs, (gpointer)ATTR_KIND, (gpointer)entry->kind);
+  g_hash_table_insert(attrs, (gpointer)ATTR_HUB_ID,
+                      (gpointer)(entry->hub_id ? entry->hub_id : ""));
+  g_hash_table_insert(attrs, (gpointer)ATTR_VERSION, version);
+  if (entry->hub_id != NULL)
+    label = g_strdup_printf("HubSpot token: %s (hub %s)", entry->profile,
+                            entry->hub_id);
+  else
+    label = g_strdup_printf("HubSpot token: %s", entry->profile);
+
+  /* Write first, prune after: a crash in between leaves two items, and
+   * lookup() takes the newer, so the profile is never without a token. */
+  if (!secret_password_storev_sync(&profile_schema, attrs,
+                                   SECRET_COLLECTION_DEFAULT, label,
+                                   entry->secret, NULL, &error))
+    return status_from_error(error, "storing in the keyring", msg, msg_size);
+
+  items = search_items(entry->profile, FALSE, &error);
+  if (error != NULL)
+    return status_from_error(error, "tidying the keyring", msg, msg_size);
+  for (l = items; l != NULL; l = l->next) {
+    g_autoptr(GHashTable) have = secret_retrievable_get_attributes(l->data);
+    if (same_attributes(have, attrs) || !SECRET_IS_ITEM(l->data)) continue;
+    if (!secret_item_delete_sync(SECRET_ITEM(l->data), NULL, &error)) {
+      status = status_from_error(error, "removing the replaced item", msg,
+                                 msg_size);
+      break;
+    }
+  }
+  g_list_free_full(items, g_object_unref);
+  return status;
+}
+
+static hs_status ss_remove(void *handle, const char *profile, char *msg,
+                           size_t msg_size) {
+  g_autoptr(GError) error = NULL;
+  GList *items, *l;
+  hs_status status = HS_NOTFOUND;
+
+  (void)handle;
+  items = search_items(profile, FALSE, &error);
+  if (error != NULL)
+    return status_from_error(error, "searching the keyring", msg, msg_size);
+  for (l = items; l != NULL; l = l->next) {
+    if (!SECRET_IS_ITEM(l->data)) continue;
+    if (!secret_item_delete_sync(SECRET_ITEM(l->data), NULL, &error)) {
+      status = status_from_error(error, "deleting from the keyring", msg,
+                                 msg_size);
+      break;
+    }
+    status = HS_OK;
+  }
+  g_list_free_full(items, g_object_unref);
+  return status;
+}
+
+static hs_status ss_list(void *handle, unsigned int flags, hs_entry_fn fn,
+                         void *user_data, char *msg, size_t msg_size) {
+  g_autoptr(GError) error = NULL;
+  gboolean with_secrets = (flags & HS_LIST_SECRETS) != 0;
+  GList *items, *l;
+  hs_status status = HS_OK;
+  int stop = 0;
+
+  (void)handle;
+  items = search_items(NULL, with_secrets, &error);
+  if (error != NULL)
+    return status_from_error(error, "searching the keyring", msg, msg_size);
+  for (l = items; l != NULL && !stop && status == HS_OK; l = l->next)
+    status =
+        emit_item(l->data, with_secrets, fn, user_data, &stop, msg, msg_size);
+  g_list_free_full(items, g_object_unref);
+  return status;
+}
+
+/* The one exported symbol (see secret-service.sym). */
+const struct hs_plugin_v1 hs_plugin_v1 = {
+    .abi_version = HS_PLUGIN_ABI_VERSION,
+    .struct_size = sizeof(struct hs_plugin_v1),
+    .name = "secret-service",
+    .open = ss_open,
+    .close = ss_close,
+    .lookup = ss_lookup,
+    .store = ss_store,
+    .remove = ss_remove,
+    .list = ss_list,
+};

@@ -1,0 +1,83 @@
+#!/bin/bash
+# Bad input: each gives one line on stderr and the DESIGN.md §4 exit code,
+# and leaves no partial record.
+set -u
+. "$E2E_DIR/tap.sh"
+
+TOKEN=pat-na1-0e3c9a71-5d2b-4f8e-9c41-7a6b2d1e8f03
+no_profiles() {
+  local o; o=$("$HS_TOKEN" list --json)
+  is "$o" "[]" "$1: no record was written"
+}
+
+run --in "$TOKEN" "$HS_TOKEN" add .prod --kind private-app --no-verify
+fails_with 1 hs-token "invalid profile name"
+no_profiles "invalid profile name"
+run --in "$TOKEN" "$HS_TOKEN" add prod --kind password --no-verify
+fails_with 1 hs-token "unknown kind"
+run --in "$TOKEN" "$HS_TOKEN" add prod --no-verify
+fails_with 1 hs-token "missing --kind"
+run --in "" "$HS_TOKEN" add prod --kind private-app --no-verify
+fails_with 1 hs-token "empty stdin"
+no_profiles "empty stdin"
+run --in "ghp_notahubspottoken0123456789" "$HS_TOKEN" add prod --kind private-app --no-verify
+fails_with 1 hs-token "wrong token shape"
+unlike "$err" "ghp_notahubspottoken" "wrong token shape: the message does not echo it"
+no_profiles "wrong token shape"
+run --in "$TOKEN" "$HS_TOKEN" add prod --kind private-app
+fails_with 1 hs-token "add without --no-verify before the HubSpot client exists"
+like "$err" "--no-verify" "add without --no-verify: says what to do"
+run --in "$TOKEN" "$HS_TOKEN" add prod --kind private-app --no-verify --hub-id 12ab
+fails_with 1 hs-token "non-numeric --hub-id"
+run --in "$TOKEN" "$HS_TOKEN" add prod --kind oauth --no-verify
+fails_with 1 hs-token "a kind not supported yet"
+run --in "$TOKEN" "$HS_TOKEN" add prod extra --kind private-app --no-verify
+fails_with 1 hs-token "an extra argument"
+run --in "$TOKEN" "$HS_TOKEN" add prod --kind private-app --no-verify --bogus
+fails_with 1 hs-token "an unknown option"
+no_profiles "all refusals"
+
+run "$HS_TOKEN" frobnicate
+fails_with 1 hs-token "unknown command"
+run "$HS_TOKEN"
+is "$status" 1 "no command: exit 1"
+run "$HS_TOKEN" show nobody
+fails_with 2 hs-token "show a missing profile"
+run "$HS_TOKEN" remove nobody
+fails_with 2 hs-token "remove a missing profile"
+
+run "$HS_EXEC" nobody -- true
+fails_with 2 hs-exec "hs-exec on a missing profile"
+run "$HS_EXEC" nobody true
+fails_with 1 hs-exec "hs-exec without --"
+like "$err" "usage: hs-exec" "hs-exec without --: gives the usage line"
+run "$HS_EXEC" nobody --
+fails_with 1 hs-exec "hs-exec without COMMAND"
+run "$HS_EXEC" -- true
+fails_with 1 hs-exec "hs-exec without PROFILE"
+run "$HS_EXEC" 'bad/name' -- true
+fails_with 1 hs-exec "hs-exec with an invalid profile name"
+run "$HS_EXEC" --env 1BAD nobody -- true
+fails_with 1 hs-exec "hs-exec --env with an invalid name"
+run "$HS_EXEC" --no-such-option nobody -- true
+fails_with 1 hs-exec "hs-exec with an unknown option"
+
+# Configuration errors are exit 6 and name the file.
+mkdir -p "$XDG_CONFIG_HOME/hs-exec"
+printf '[stores]\norder=secret-service [UNAVAIL=maybe]\n' >"$XDG_CONFIG_HOME/hs-exec/hs-exec.conf"
+run "$HS_EXEC" nobody -- true
+fails_with 6 hs-exec "bad action word in config"
+like "$err" "hs-exec.conf" "config error names the file"
+printf '[stores]\norder=no-such-store\n' >"$XDG_CONFIG_HOME/hs-exec/hs-exec.conf"
+run "$HS_TOKEN" list
+fails_with 6 hs-token "unknown store in config"
+rm -f "$XDG_CONFIG_HOME/hs-exec/hs-exec.conf"
+
+run "$HS_EXEC" --version
+like "$out" "^hs-exec [0-9]+\.[0-9]+\.[0-9]+$" "hs-exec --version"
+run "$HS_TOKEN" --version
+like "$out" "^hs-token [0-9]+\.[0-9]+\.[0-9]+$" "hs-token --version"
+run "$HS_EXEC" --help
+is "$status" 0 "hs-exec --help: exit 0"
+like "$out" "PROFILE -- COMMAND" "hs-exec --help: shows the usage"
+finish

@@ -1,0 +1,153 @@
+/* check-config.c — hs-exec.conf: the order of stores and its actions. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check-common.h"
+#include "hs-config.h"
+#include "hs-error.h"
+
+static HsStoreSpec *spec_at(GPtrArray *specs, guint i) {
+  return g_ptr_array_index(specs, i);
+}
+
+START_TEST(test_order_with_actions) {
+  GPtrArray *specs = g_ptr_array_new();
+  GError *error = NULL;
+
+  ck_assert(hs_config_parse_order(
+      "secret-service [UNAVAIL=return NOTFOUND=continue]  keyctl "
+      "[notfound=RETURN]",
+      "f", FALSE, specs, &error));
+  ck_assert_uint_eq(specs->len, 2);
+  ck_assert_str_eq(spec_at(specs, 0)->name, "secret-service");
+  ck_assert_int_eq(spec_at(specs, 0)->on_unavail, HS_ACTION_RETURN);
+  ck_assert_int_eq(spec_at(specs, 0)->on_notfound, HS_ACTION_CONTINUE);
+  ck_assert_str_eq(spec_at(specs, 1)->name, "keyctl");
+  ck_assert_int_eq(spec_at(specs, 1)->on_notfound, HS_ACTION_RETURN);
+  ck_assert_int_eq(spec_at(specs, 1)->on_unavail, HS_ACTION_CONTINUE);
+  g_ptr_array_unref(specs);
+}
+END_TEST
+
+static const struct {
+  const char *order;
+  gboolean allow_paths;
+  const char *words;
+} bad_orders[] = {
+    {"", FALSE, "is empty"},
+    {"   ", FALSE, "is empty"},
+    {"a a", FALSE, "listed twice"},
+    {"[UNAVAIL=return] a", FALSE, "before any store"},
+    {"a [UNAVAIL=return", FALSE, "without a closing"},
+    {"a [UNAVAIL=maybe]", FALSE, "not STATUS=ACTION"},
+    {"a [SUCCESS=continue]", FALSE, "not STATUS=ACTION"},
+    {"a [UNAVAIL]", FALSE, "not STATUS=ACTION"},
+    {"sec$ret", FALSE, "is not a store name"},
+    {"/usr/lib/x.so", FALSE, "accepted only from a config file"},
+};
+
+START_TEST(test_bad_orders) {
+  GPtrArray *specs = g_ptr_array_new();
+  GError *error = NULL;
+
+  ck_assert_msg(!hs_config_parse_order(bad_orders[_i].order, "FILE",
+                                       bad_orders[_i].allow_paths, specs,
+                                       &error),
+                "'%s' accepted", bad_orders[_i].order);
+  ck_assert_ptr_nonnull(error);
+  ck_assert_msg(strstr(error->message, bad_orders[_i].words) != NULL,
+                "'%s' lacks '%s'", error->message, bad_orders[_i].words);
+  ck_assert_msg(g_str_has_prefix(error->message, "FILE:"), "no file in '%s'",
+                error->message);
+  hs_assert_error(error, HS_ERR_CONFIG);
+  g_ptr_array_unref(specs);
+}
+END_TEST
+
+static char *write_conf(const char *dir, const char *name, const char *text,
+                        mode_t mode) {
+  char *path = g_build_filename(dir, name, NULL);
+
+  ck_assert(g_file_set_contents(path, text, -1, NULL));
+  ck_assert_int_eq(chmod(path, mode), 0);
+  return path;
+}
+
+START_TEST(test_files_default_and_override) {
+  g_autofree char *dir = g_dir_make_tmp("hs-conf-XXXXXX", NULL);
+  g_autofree char *sys = write_conf(dir, "sys.conf",
+                                    "[stores]\norder=one two\n", 0644);
+  g_autofree char *user = write_conf(dir, "user.conf",
+                                     "# mine\n[stores]\norder=/opt/p.so\n",
+                                     0600);
+  g_autofree char *missing = g_build_filename(dir, "missing.conf", NULL);
+  const char *none[] = {missing, NULL};
+  const char *both[] = {sys, missing, user, NULL};
+  const char *only_sys[] = {sys, NULL};
+  GError *error = NULL;
+  HsConfig *config;
+
+  config = hs_config_load_files(none, &error);
+  ck_assert_ptr_nonnull(config);
+  ck_assert_uint_eq(config->stores->len, 1);
+  ck_assert_str_eq(((HsStoreSpec *)config->stores->pdata[0])->name,
+                   "secret-service");
+  ck_assert_uint_eq(config->files_read->len, 0);
+  hs_config_free(config);
+
+  config = hs_config_load_files(only_sys, &error);
+  ck_assert_uint_eq(config->stores->len, 2);
+  hs_config_free(config);
+
+  /* The user's order replaces the system's; a vetted file may name a path. */
+  config = hs_config_load_files(both, &error);
+  ck_assert_msg(config != NULL, "%s", error ? error->message : "");
+  ck_assert_uint_eq(config->stores->len, 1);
+  ck_assert_str_eq(((HsStoreSpec *)config->stores->pdata[0])->name,
+                   "/opt/p.so");
+  ck_assert_uint_eq(config->files_read->len, 2);
+  hs_config_free(config);
+
+  g_unlink(sys);
+  g_unlink(user);
+  g_rmdir(dir);
+}
+END_TEST
+
+START_TEST(test_files_refused) {
+  g_autofree char *dir = g_dir_make_tmp("hs-conf-XXXXXX", NULL);
+  g_autofree char *loose = write_conf(dir, "loose.conf",
+                                      "[stores]\norder=/opt/p.so\n", 0666);
+  g_autofree char *broken = write_conf(dir, "broken.conf",
+                                       "[stores\norder=x\n", 0644);
+  const char *a[] = {loose, NULL};
+  const char *b[] = {broken, NULL};
+  GError *error = NULL;
+
+  ck_assert_ptr_null(hs_config_load_files(a, &error));
+  ck_assert_ptr_nonnull(strstr(error->message, "accepted only from"));
+  hs_assert_error(error, HS_ERR_CONFIG);
+  ck_assert_ptr_null(hs_config_load_files(b, &error));
+  ck_assert_ptr_nonnull(strstr(error->message, broken));
+  hs_assert_error(error, HS_ERR_CONFIG);
+  g_unlink(loose);
+  g_unlink(broken);
+  g_rmdir(dir);
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("config");
+  TCase *tc = tcase_create("order");
+
+  tcase_add_test(tc, test_order_with_actions);
+  tcase_add_loop_test(tc, test_bad_orders, 0, G_N_ELEMENTS(bad_orders));
+  tcase_add_test(tc, test_files_default_and_override);
+  tcase_add_test(tc, test_files_refused);
+  suite_add_tcase(s, tc);
+  return hs_run_suite(s);
+}
