@@ -42,9 +42,9 @@ static gboolean is_replaced(const char *entry, const HsChildEnv *opts,
 
 char **hs_child_env_build(const char *const *parent, const HsChildEnv *opts) {
   static const char *const default_vars[] = {HS_DEFAULT_TOKEN_VAR, NULL};
-  const char *const *token_vars =
-      (opts->token_vars && opts->token_vars[0]) ? opts->token_vars
-                                                : default_vars;
+  const char *const *token_vars = (opts->token_vars && opts->token_vars[0])
+                                      ? opts->token_vars
+                                      : default_vars;
   GPtrArray *env = g_ptr_array_new();
 
   for (const char *const *e = parent; e && *e; e++)
@@ -53,7 +53,8 @@ char **hs_child_env_build(const char *const *parent, const HsChildEnv *opts) {
     g_ptr_array_add(env, g_strconcat(*v, "=", opts->token, NULL));
   if (opts->hub_id != NULL) {
     g_ptr_array_add(env, g_strconcat("HUBSPOT_PORTAL_ID=", opts->hub_id, NULL));
-    g_ptr_array_add(env, g_strconcat("HUBSPOT_ACCOUNT_ID=", opts->hub_id, NULL));
+    g_ptr_array_add(env,
+                    g_strconcat("HUBSPOT_ACCOUNT_ID=", opts->hub_id, NULL));
   }
   g_ptr_array_add(env, g_strconcat("HS_EXEC_PROFILE=", opts->profile, NULL));
   if (opts->expires_at > 0) {

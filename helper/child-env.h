@@ -8,11 +8,11 @@
 
 typedef struct {
   const char *profile;
-  const char *token;            /* SECRET */
-  const char *hub_id;           /* or NULL */
-  gint64 expires_at;            /* unix seconds, 0 when it does not expire */
+  const char *token;             /* SECRET */
+  const char *hub_id;            /* or NULL */
+  gint64 expires_at;             /* unix seconds, 0 when it does not expire */
   const char *const *token_vars; /* names to set the token in; NULL: default */
-  gboolean keep_env;            /* keep inherited HUBSPOT_* variables */
+  gboolean keep_env;             /* keep inherited HUBSPOT_* variables */
 } HsChildEnv;
 
 /* FALSE with HS_ERR_USAGE unless `name` is a valid variable name. */

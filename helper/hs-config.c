@@ -20,6 +20,10 @@ static void store_spec_free(gpointer data) {
   g_free(spec);
 }
 
+GPtrArray *hs_store_specs_new(void) {
+  return g_ptr_array_new_with_free_func(store_spec_free);
+}
+
 void hs_config_free(HsConfig *config) {
   if (config == NULL) return;
   g_ptr_array_unref(config->stores);
@@ -87,10 +91,10 @@ gboolean hs_config_parse_order(const char *order, const char *origin,
       const char *close = strchr(p, ']');
       g_autofree char *inside = NULL;
       if (close == NULL || last == NULL) {
-        g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG,
-                    "%s: [stores] order: '[' %s", origin,
-                    close == NULL ? "without a closing ']'"
-                                  : "before any store name");
+        g_set_error(
+            error, HS_ERROR_DOMAIN, HS_ERR_CONFIG, "%s: [stores] order: '[' %s",
+            origin,
+            close == NULL ? "without a closing ']'" : "before any store name");
         return FALSE;
       }
       inside = g_strndup(p + 1, close - p - 1);
@@ -121,8 +125,8 @@ gboolean hs_config_parse_order(const char *order, const char *origin,
         HsStoreSpec *other = g_ptr_array_index(specs, i);
         if (strcmp(other->name, name) == 0) {
           g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG,
-                      "%s: [stores] order: store '%s' is listed twice",
-                      origin, name);
+                      "%s: [stores] order: store '%s' is listed twice", origin,
+                      name);
           return FALSE;
         }
       }
@@ -169,8 +173,8 @@ static GKeyFile *read_file(const char *path, gboolean *ret_vetted,
   }
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     close(fd);
-    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG,
-                "%s: not a regular file", path);
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG, "%s: not a regular file",
+                path);
     return NULL;
   }
   *ret_vetted = (st.st_uid == 0 || st.st_uid == getuid()) &&
@@ -202,7 +206,7 @@ static GKeyFile *read_file(const char *path, gboolean *ret_vetted,
 HsConfig *hs_config_load_files(const char *const *paths, GError **error) {
   g_autoptr(HsConfig) config = g_new0(HsConfig, 1);
 
-  config->stores = g_ptr_array_new_with_free_func(store_spec_free);
+  config->stores = hs_store_specs_new();
   config->files_read = g_ptr_array_new_with_free_func(g_free);
   for (const char *const *path = paths; *path != NULL; path++) {
     g_autoptr(GKeyFile) kf = NULL;
@@ -237,9 +241,8 @@ HsConfig *hs_config_load_files(const char *const *paths, GError **error) {
 HsConfig *hs_config_load(GError **error) {
   g_autofree char *system_file =
       g_build_filename(SYSCONFDIR, "hs-exec", "hs-exec.conf", NULL);
-  g_autofree char *user_file =
-      g_build_filename(g_get_user_config_dir(), "hs-exec", "hs-exec.conf",
-                       NULL);
+  g_autofree char *user_file = g_build_filename(
+      g_get_user_config_dir(), "hs-exec", "hs-exec.conf", NULL);
   const char *paths[] = {system_file, user_file, NULL};
 
   return hs_config_load_files(paths, error);

@@ -8,8 +8,8 @@ typedef enum { HS_ACTION_CONTINUE, HS_ACTION_RETURN } HsAction;
 
 /* One store in [stores] order=, with NSS-style actions. */
 typedef struct {
-  char *name;         /* plugin name, or an absolute path */
-  char *origin;       /* "FILE" the entry came from, for messages */
+  char *name;   /* plugin name, or an absolute path */
+  char *origin; /* "FILE" the entry came from, for messages */
   HsAction on_notfound;
   HsAction on_unavail;
   HsAction on_tryagain;
@@ -36,6 +36,10 @@ HsConfig *hs_config_load_files(const char *const *paths, GError **error);
 gboolean hs_config_parse_order(const char *order, const char *origin,
                                gboolean allow_paths, GPtrArray *specs,
                                GError **error);
+
+/* An empty array for hs_config_parse_order() that frees its specs
+ * (transfer full). */
+GPtrArray *hs_store_specs_new(void);
 
 void hs_config_free(HsConfig *config);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HsConfig, hs_config_free)

@@ -3,7 +3,7 @@
 
 #include "hs-error.h"
 
-G_DEFINE_QUARK(hs-exec-error-quark, hs_error)
+G_DEFINE_QUARK(hs_exec_error_quark, hs_error)
 
 int hs_error_exit_code(const GError *error) {
   if (error == NULL) return 0;

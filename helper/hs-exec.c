@@ -31,6 +31,9 @@ typedef struct {
   gboolean version;
 } Options;
 
+static void options_clear(Options *opts) { g_strfreev(opts->env_names); }
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Options, options_clear)
+
 static int fail(GError *error) {
   int code = hs_error_exit_code(error);
   fprintf(stderr, "hs-exec: %s\n", error->message);
@@ -68,12 +71,14 @@ static gboolean parse_options(int *argc, char ***argv, Options *opts,
       {"version", 0, 0, G_OPTION_ARG_NONE, &opts->version,
        "Print the version and exit", NULL},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
-  g_autoptr(GOptionContext) ctx = g_option_context_new("PROFILE -- COMMAND [ARG…]");
+  g_autoptr(GOptionContext) ctx =
+      g_option_context_new("PROFILE -- COMMAND [ARG…]");
   g_autoptr(GError) local = NULL;
 
   g_option_context_set_summary(
-      ctx, "Run COMMAND with the access token of HubSpot profile PROFILE in "
-           "its environment.");
+      ctx,
+      "Run COMMAND with the access token of HubSpot profile PROFILE in "
+      "its environment.");
   g_option_context_set_description(
       ctx,
       "Exit status: COMMAND's; 126 not executable; 127 not found; 1 usage; "
@@ -94,7 +99,7 @@ static gboolean parse_options(int *argc, char ***argv, Options *opts,
 }
 
 int main(int argc, char **argv) {
-  Options opts = {.min_ttl = 300};
+  g_auto(Options) opts = {.min_ttl = 300};
   g_autoptr(GError) error = NULL;
   g_autoptr(HsConfig) config = NULL;
   g_autoptr(HsStores) stores = NULL;

@@ -161,8 +161,8 @@ static gboolean cmd_add(int argc, char **argv, GError **error) {
   g_clear_pointer(&existing, hs_record_free);
 
   record = hs_record_new(profile, kind);
-  prompt = g_strdup_printf("HubSpot %s token for %s (input hidden): ",
-                           kind_name, profile);
+  prompt = g_strdup_printf(
+      "HubSpot %s token for %s (input hidden): ", kind_name, profile);
   record->token = hs_secret_read_token(STDIN_FILENO, kind, prompt, error);
   if (record->token == NULL) return FALSE;
   record->hub_id = g_steal_pointer(&hub_id);
@@ -235,9 +235,9 @@ static void add_member(JsonBuilder *b, const char *name, const char *value) {
 
 static gboolean cmd_list(int argc, char **argv, GError **error) {
   gboolean json = FALSE;
-  GOptionEntry entries[] = {{"json", 0, 0, G_OPTION_ARG_NONE, &json,
-                             "Print JSON", NULL},
-                            {NULL, 0, 0, 0, NULL, NULL, NULL}};
+  GOptionEntry entries[] = {
+      {"json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL},
+      {NULL, 0, 0, 0, NULL, NULL, NULL}};
   g_autoptr(HsStores) stores = NULL;
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func(row_free);
   g_autoptr(GPtrArray) warnings = NULL;
@@ -276,8 +276,9 @@ static gboolean cmd_list(int argc, char **argv, GError **error) {
     return TRUE;
   }
   if (rows->len == 0) {
-    printf("No profiles yet; add one with 'hs-token add PROFILE --kind "
-           "private-app'.\n");
+    printf(
+        "No profiles yet; add one with 'hs-token add PROFILE --kind "
+        "private-app'.\n");
     return TRUE;
   }
   printf("%-20s %-20s %-12s %-7s %-16s %5s  %-8s %s\n", "PROFILE", "KIND",
@@ -334,14 +335,15 @@ static gboolean cmd_show(int argc, char **argv, GError **error) {
     json_builder_end_object(b);
     print_json(b);
   } else {
-    printf("profile:  %s\nkind:     %s\nhub id:   %s\nhublet:   %s\n"
-           "store:    %s\ncreated:  %s\nrotated:  %s\nage:      %" G_GINT64_FORMAT
-           " days (%s)\n",
-           record->profile, hs_kind_name(record->kind),
-           record->hub_id ? record->hub_id : "unknown",
-           record->hublet ? record->hublet : "unknown", store,
-           created ? created : "unknown", rotated ? rotated : "never", age,
-           hs_rotation_status(age));
+    printf(
+        "profile:  %s\nkind:     %s\nhub id:   %s\nhublet:   %s\n"
+        "store:    %s\ncreated:  %s\nrotated:  %s\nage:      %" G_GINT64_FORMAT
+        " days (%s)\n",
+        record->profile, hs_kind_name(record->kind),
+        record->hub_id ? record->hub_id : "unknown",
+        record->hublet ? record->hublet : "unknown", store,
+        created ? created : "unknown", rotated ? rotated : "never", age,
+        hs_rotation_status(age));
     if (reveal) printf("token:    %s\n", record->token);
   }
   fflush(stdout);
@@ -371,12 +373,13 @@ static gboolean cmd_remove(int argc, char **argv, GError **error) {
   if (!hs_stores_remove(stores, argv[1], error)) return FALSE;
   printf("Removed profile %s from every store.\n", argv[1]);
   if (record != NULL && hs_kind_is_static(record->kind))
-    printf("HubSpot has no API to deactivate a %s token. To deactivate it:\n"
-           "  1. In HubSpot, open Settings > Integrations > Private Apps (or "
-           "Development > Keys > Service keys).\n"
-           "  2. Open the app, go to the Auth tab and choose Rotate > Rotate "
-           "and expire now.\n",
-           hs_kind_name(record->kind));
+    printf(
+        "HubSpot has no API to deactivate a %s token. To deactivate it:\n"
+        "  1. In HubSpot, open Settings > Integrations > Private Apps (or "
+        "Development > Keys > Service keys).\n"
+        "  2. Open the app, go to the Auth tab and choose Rotate > Rotate "
+        "and expire now.\n",
+        hs_kind_name(record->kind));
   return TRUE;
 }
 

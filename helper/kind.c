@@ -23,8 +23,7 @@ const char *hs_kind_name(HsKind kind) {
   return kind_names[kind];
 }
 
-gboolean hs_kind_from_name(const char *name, HsKind *ret_kind,
-                           GError **error) {
+gboolean hs_kind_from_name(const char *name, HsKind *ret_kind, GError **error) {
   for (size_t i = 0; i < G_N_ELEMENTS(kind_names); i++) {
     if (name != NULL && strcmp(name, kind_names[i]) == 0) {
       *ret_kind = (HsKind)i;
@@ -67,8 +66,9 @@ static gboolean check_private_app(const char *token, GError **error) {
                 "HubSpot, or use --kind service-key for a service key");
     return FALSE;
   }
-  tail = strspn(token + 5 + h,
-                "0123456789abcdefABCDEFGHIJKLMNOPQRSTUVWXYZghijklmnopqrstuvwxyz-");
+  tail =
+      strspn(token + 5 + h,
+             "0123456789abcdefABCDEFGHIJKLMNOPQRSTUVWXYZghijklmnopqrstuvwxyz-");
   if (tail < 20 || token[5 + h + tail] != '\0') {
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
                 "the private-app token is cut short or has characters other "

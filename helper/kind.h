@@ -17,8 +17,7 @@ typedef enum {
 const char *hs_kind_name(HsKind kind);
 
 /* Parse a kind name; FALSE with HS_ERR_USAGE listing the kinds otherwise. */
-gboolean hs_kind_from_name(const char *name, HsKind *ret_kind,
-                           GError **error);
+gboolean hs_kind_from_name(const char *name, HsKind *ret_kind, GError **error);
 
 /* TRUE when the kind is a static bearer token used as it is (private-app,
  * service-key), as opposed to one exchanged for short-lived access tokens. */

@@ -17,7 +17,7 @@ int hs_run_command(char *const argv[], char *const envp[], GError **error) {
                 "%s: command not found; check its name and PATH", argv[0]);
     return HS_EXIT_NOT_FOUND;
   }
-  g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
-              "%s: cannot execute: %s", argv[0], g_strerror(saved));
+  g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE, "%s: cannot execute: %s",
+              argv[0], g_strerror(saved));
   return HS_EXIT_NOT_EXECUTABLE;
 }

@@ -77,8 +77,7 @@ char *hs_secret_parse_token(const char *input, gsize len, HsKind kind,
   char *token;
 
   /* One line: drop one final LF (or CRLF), then any blank lines after it. */
-  while (end > 0 && (input[end - 1] == '\n' || input[end - 1] == '\r'))
-    end--;
+  while (end > 0 && (input[end - 1] == '\n' || input[end - 1] == '\r')) end--;
   while (start < end && is_blank(input[start])) start++;
   while (end > start && is_blank(input[end - 1])) end--;
   if (end == start) {

@@ -16,8 +16,9 @@
 #include "store-loader.h"
 
 /* The size of a 1.0 table: everything up to and including list(). */
-#define V1_0_SIZE \
-  (offsetof(struct hs_plugin_v1, list) + sizeof(((struct hs_plugin_v1 *)0)->list))
+#define V1_0_SIZE                        \
+  (offsetof(struct hs_plugin_v1, list) + \
+   sizeof(((struct hs_plugin_v1 *)0)->list))
 
 const char *hs_plugin_dir(void) {
   const char *dir = NULL;
@@ -76,8 +77,8 @@ static int open_vetted(const char *path, GError **error) {
   return fd;
 }
 
-static gboolean check_table(const struct hs_plugin_v1 *table,
-                            const char *path, GError **error) {
+static gboolean check_table(const struct hs_plugin_v1 *table, const char *path,
+                            GError **error) {
   const char *problem = NULL;
 
   if (HS_PLUGIN_ABI_VERSION_MAJOR(table->abi_version) != HS_PLUGIN_ABI_MAJOR) {
@@ -127,11 +128,15 @@ HsPlugin *hs_plugin_load(const char *name, GError **error) {
   }
   fd = open_vetted(plugin->path, error);
   if (fd < 0) return NULL;
-  /* Load the file we vetted, not whatever the path names by now. */
+  /* Load the file we vetted, not whatever the path names by now.  The
+   * descriptor stays open for the life of the process: glibc knows a loaded
+   * object by the name it was opened with, so a later plugin opened through
+   * a reused "/proc/self/fd/N" would be taken for this one.  Plugins are
+   * never unloaded (RTLD_NODELETE), and the fd is O_CLOEXEC. */
   fd_path = g_strdup_printf("/proc/self/fd/%d", fd);
   dl = dlopen(fd_path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
-  close(fd);
   if (dl == NULL) {
+    close(fd);
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_UNAVAILABLE,
                 "store plugin %s cannot be loaded: %s", plugin->path,
                 dlerror());
@@ -140,13 +145,14 @@ HsPlugin *hs_plugin_load(const char *name, GError **error) {
   table = dlsym(dl, HS_PLUGIN_SYMBOL);
   if (table == NULL) {
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_UNAVAILABLE,
-                "%s is not a store plugin: it does not export %s",
-                plugin->path, HS_PLUGIN_SYMBOL);
+                "%s is not a store plugin: it does not export %s", plugin->path,
+                HS_PLUGIN_SYMBOL);
     return NULL;
   }
   if (!check_table(table, plugin->path, error)) return NULL;
   /* Read only what the plugin's struct_size covers (sudo's minor gating). */
-  memcpy(&plugin->vt, table, MIN((size_t)table->struct_size, sizeof plugin->vt));
+  memcpy(&plugin->vt, table,
+         MIN((size_t)table->struct_size, sizeof plugin->vt));
   return g_steal_pointer(&plugin);
 }
 

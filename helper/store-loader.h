@@ -7,8 +7,8 @@
 #include "hs-plugin.h"
 
 typedef struct {
-  char *name;   /* as configured: a plugin name or an absolute path */
-  char *path;   /* the file loaded */
+  char *name; /* as configured: a plugin name or an absolute path */
+  char *path; /* the file loaded */
   /* The plugin's table, copied: members beyond the plugin's struct_size are
    * zero, so hooks of a newer minor version read as absent. */
   struct hs_plugin_v1 vt;

@@ -17,6 +17,7 @@ typedef struct {
 struct HsStores {
   Store *items;
   guint n;
+  GPtrArray *specs; /* a reference to the config's, which items point into */
 };
 
 #define MSG_SIZE 512
@@ -24,13 +25,14 @@ struct HsStores {
 HsStores *hs_stores_open(const HsConfig *config, GError **error) {
   g_autoptr(HsStores) stores = g_new0(HsStores, 1);
 
+  stores->specs = g_ptr_array_ref(config->stores);
   stores->items = g_new0(Store, config->stores->len);
   for (guint i = 0; i < config->stores->len; i++) {
     Store *s = &stores->items[stores->n++];
     g_autoptr(GError) local = NULL;
     g_autoptr(HsPlugin) plugin = NULL;
 
-    s->spec = g_ptr_array_index(config->stores, i);
+    s->spec = g_ptr_array_index(stores->specs, i);
     plugin = hs_plugin_load(s->spec->name, &local);
     if (plugin == NULL && local->code == HS_ERR_CONFIG) {
       g_propagate_prefixed_error(error, g_steal_pointer(&local),
@@ -54,6 +56,7 @@ void hs_stores_free(HsStores *stores) {
     g_free(stores->items[i].why);
   }
   g_free(stores->items);
+  g_ptr_array_unref(stores->specs);
   g_free(stores);
 }
 
@@ -81,9 +84,10 @@ static int take_entry(const hs_entry *entry, void *user_data) {
   LookupData *data = user_data;
 
   if (entry->secret == NULL) return 1;
-  data->record =
-      hs_record_from_json(entry->secret, (gssize)entry->secret_len, &data->error);
-  if (data->record != NULL && strcmp(data->record->profile, data->profile) != 0) {
+  data->record = hs_record_from_json(entry->secret, (gssize)entry->secret_len,
+                                     &data->error);
+  if (data->record != NULL &&
+      strcmp(data->record->profile, data->profile) != 0) {
     g_clear_pointer(&data->record, hs_record_free);
     g_set_error(&data->error, HS_ERROR_DOMAIN, HS_ERR_UNAVAILABLE,
                 "the stored record for %s names another profile; remove it "
@@ -109,8 +113,8 @@ HsRecord *hs_stores_lookup(HsStores *stores, const char *profile,
       if (s->spec->on_unavail == HS_ACTION_RETURN) break;
       continue;
     }
-    status = s->plugin->vt.lookup(s->plugin->handle, profile, take_entry,
-                                  &data, msg, sizeof msg);
+    status = s->plugin->vt.lookup(s->plugin->handle, profile, take_entry, &data,
+                                  msg, sizeof msg);
     msg[sizeof msg - 1] = '\0';
     if (status == HS_TRYAGAIN) {
       msg[0] = '\0';
@@ -124,8 +128,8 @@ HsRecord *hs_stores_lookup(HsStores *stores, const char *profile,
           g_set_error(&data.error, HS_ERROR_DOMAIN, HS_ERR_UNAVAILABLE,
                       "store %s returned no record for %s", store_name(s),
                       profile);
-        g_propagate_prefixed_error(error, data.error, "store %s: ",
-                                   store_name(s));
+        g_propagate_prefixed_error(error, data.error,
+                                   "store %s: ", store_name(s));
         return NULL;
       }
       if (ret_store != NULL) *ret_store = store_name(s);
@@ -141,8 +145,8 @@ HsRecord *hs_stores_lookup(HsStores *stores, const char *profile,
       action = s->spec->on_notfound;
     } else {
       note_unavailable(why, s, msg);
-      action = status == HS_TRYAGAIN ? s->spec->on_tryagain
-                                     : s->spec->on_unavail;
+      action =
+          status == HS_TRYAGAIN ? s->spec->on_tryagain : s->spec->on_unavail;
     }
     if (action == HS_ACTION_RETURN) break;
   }
@@ -287,8 +291,8 @@ gboolean hs_stores_list(HsStores *stores, HsStoresListFn fn, void *user_data,
       g_ptr_array_add(warnings, g_strdup(s->why));
       continue;
     }
-    status = s->plugin->vt.list(s->plugin->handle, HS_LIST_SECRETS,
-                                list_entry, &data, msg, sizeof msg);
+    status = s->plugin->vt.list(s->plugin->handle, HS_LIST_SECRETS, list_entry,
+                                &data, msg, sizeof msg);
     msg[sizeof msg - 1] = '\0';
     if (status == HS_OK) {
       any = TRUE;

@@ -12,7 +12,9 @@ typedef struct HsStores HsStores;
 
 /* Load and open every configured store.  A store whose plugin is refused or
  * cannot open is kept as unavailable, with its reason; an unknown store name
- * is a configuration error (HS_ERR_CONFIG).  (transfer full) */
+ * is a configuration error (HS_ERR_CONFIG).  The stores keep a reference to
+ * what they need of `config`, which may be freed afterwards.
+ * (transfer full) */
 HsStores *hs_stores_open(const HsConfig *config, GError **error);
 
 void hs_stores_free(HsStores *stores);

@@ -84,11 +84,11 @@ extern "C" {
 #define HS_PLUGIN_SYMBOL "hs_plugin_v1"
 
 typedef enum hs_status {
-  HS_OK = 0,        /* done */
-  HS_NOTFOUND = 1,  /* no such profile in this store */
-  HS_UNAVAIL = 2,   /* the store cannot be used now; try another */
-  HS_TRYAGAIN = 3,  /* transient failure; the same call may succeed later */
-  HS_ERROR = 4      /* anything else; msg says what */
+  HS_OK = 0,       /* done */
+  HS_NOTFOUND = 1, /* no such profile in this store */
+  HS_UNAVAIL = 2,  /* the store cannot be used now; try another */
+  HS_TRYAGAIN = 3, /* transient failure; the same call may succeed later */
+  HS_ERROR = 4     /* anything else; msg says what */
 } hs_status;
 
 /* One profile as a store sees it.  The attributes (profile, kind, hub_id,
@@ -96,13 +96,13 @@ typedef enum hs_status {
  * is an opaque, NUL-terminated document (the host's profile record) that the
  * store must keep encrypted or in memory only. */
 typedef struct hs_entry {
-  const char *profile;  /* 1-64 of [A-Za-z0-9._-]; never NULL */
-  const char *kind;     /* "private-app", "oauth", ...; never NULL */
-  const char *hub_id;   /* decimal hub id, or NULL when unknown */
-  uint32_t version;     /* version of the host's record format */
-  const char *secret;   /* the record document; NULL in list() output
-                           unless HS_LIST_SECRETS was asked for */
-  size_t secret_len;    /* strlen(secret), or 0 when secret is NULL */
+  const char *profile; /* 1-64 of [A-Za-z0-9._-]; never NULL */
+  const char *kind;    /* "private-app", "oauth", ...; never NULL */
+  const char *hub_id;  /* decimal hub id, or NULL when unknown */
+  uint32_t version;    /* version of the host's record format */
+  const char *secret;  /* the record document; NULL in list() output
+                          unless HS_LIST_SECRETS was asked for */
+  size_t secret_len;   /* strlen(secret), or 0 when secret is NULL */
 } hs_entry;
 
 /* Host callback receiving one entry.  `entry` and every string it points to

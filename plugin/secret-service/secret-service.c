@@ -103,8 +103,7 @@ static void ss_close(void *handle) {
 /* Search items of our schema matching `profile` (all profiles when NULL). */
 static GList *search_items(const char *profile, gboolean load_secrets,
                            GError **error) {
-  g_autoptr(GHashTable) attrs =
-      g_hash_table_new(g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) attrs = g_hash_table_new(g_str_hash, g_str_equal);
   SecretSearchFlags flags = SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK;
 
   if (profile != NULL)
@@ -234,8 +233,8 @@ static hs_status ss_store(void *handle, const hs_entry *entry, char *msg,
     g_autoptr(GHashTable) have = secret_retrievable_get_attributes(l->data);
     if (same_attributes(have, attrs) || !SECRET_IS_ITEM(l->data)) continue;
     if (!secret_item_delete_sync(SECRET_ITEM(l->data), NULL, &error)) {
-      status = status_from_error(error, "removing the replaced item", msg,
-                                 msg_size);
+      status =
+          status_from_error(error, "removing the replaced item", msg, msg_size);
       break;
     }
   }
@@ -256,8 +255,8 @@ static hs_status ss_remove(void *handle, const char *profile, char *msg,
   for (l = items; l != NULL; l = l->next) {
     if (!SECRET_IS_ITEM(l->data)) continue;
     if (!secret_item_delete_sync(SECRET_ITEM(l->data), NULL, &error)) {
-      status = status_from_error(error, "deleting from the keyring", msg,
-                                 msg_size);
+      status =
+          status_from_error(error, "deleting from the keyring", msg, msg_size);
       break;
     }
     status = HS_OK;

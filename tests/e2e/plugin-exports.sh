@@ -4,7 +4,7 @@
 set -u
 . "$E2E_DIR/tap.sh"
 
-so="$HS_EXEC_PLUGIN_DIR/secret-service.so"
+so="${PLUGIN_SO_DIR:?}/secret-service.so"
 if [ -f "$so" ]; then ok "secret-service.so is built"; else not_ok "no $so"; fi
 syms=$(${NM:-nm} -D --defined-only "$so" | awk '{print $3}' | grep -v '^$' | sort)
 is "$syms" "hs_plugin_v1" "exports hs_plugin_v1 alone"

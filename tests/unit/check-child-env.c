@@ -8,14 +8,10 @@
 #include "hs-error.h"
 
 static const char *const parent[] = {
-    "PATH=/usr/bin",
-    "HUBSPOT_ACCESS_TOKEN=stale",
-    "HUBSPOT_API_KEY=legacy",
-    "HUBSPOT_PORTAL_ID=999",
-    "HS_EXEC_PROFILE=outer",
-    "MY_TOKEN=old",
-    "HOME=/home/u",
-    NULL,
+    "PATH=/usr/bin",          "HUBSPOT_ACCESS_TOKEN=stale",
+    "HUBSPOT_API_KEY=legacy", "HUBSPOT_PORTAL_ID=999",
+    "HS_EXEC_PROFILE=outer",  "MY_TOKEN=old",
+    "HOME=/home/u",           NULL,
 };
 
 static const char *get(char **env, const char *name) {

@@ -18,12 +18,12 @@ static inline int hs_run_suite(Suite *suite) {
 }
 
 /* Assert that `error` is set in our domain with `code`, then clear it. */
-#define hs_assert_error(error, want_code)                               \
-  do {                                                                  \
-    ck_assert_msg((error) != NULL, "expected an error");                \
-    ck_assert_int_eq((error)->domain, HS_ERROR_DOMAIN);                 \
-    ck_assert_int_eq((error)->code, (want_code));                       \
-    g_clear_error(&(error));                                            \
+#define hs_assert_error(error, want_code)                \
+  do {                                                   \
+    ck_assert_msg((error) != NULL, "expected an error"); \
+    ck_assert_int_eq((error)->domain, HS_ERROR_DOMAIN);  \
+    ck_assert_int_eq((error)->code, (want_code));        \
+    g_clear_error(&(error));                             \
   } while (0)
 
 #endif

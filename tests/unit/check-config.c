@@ -15,7 +15,7 @@ static HsStoreSpec *spec_at(GPtrArray *specs, guint i) {
 }
 
 START_TEST(test_order_with_actions) {
-  GPtrArray *specs = g_ptr_array_new();
+  GPtrArray *specs = hs_store_specs_new();
   GError *error = NULL;
 
   ck_assert(hs_config_parse_order(
@@ -51,13 +51,13 @@ static const struct {
 };
 
 START_TEST(test_bad_orders) {
-  GPtrArray *specs = g_ptr_array_new();
+  GPtrArray *specs = hs_store_specs_new();
   GError *error = NULL;
 
-  ck_assert_msg(!hs_config_parse_order(bad_orders[_i].order, "FILE",
-                                       bad_orders[_i].allow_paths, specs,
-                                       &error),
-                "'%s' accepted", bad_orders[_i].order);
+  ck_assert_msg(
+      !hs_config_parse_order(bad_orders[_i].order, "FILE",
+                             bad_orders[_i].allow_paths, specs, &error),
+      "'%s' accepted", bad_orders[_i].order);
   ck_assert_ptr_nonnull(error);
   ck_assert_msg(strstr(error->message, bad_orders[_i].words) != NULL,
                 "'%s' lacks '%s'", error->message, bad_orders[_i].words);
@@ -79,11 +79,10 @@ static char *write_conf(const char *dir, const char *name, const char *text,
 
 START_TEST(test_files_default_and_override) {
   g_autofree char *dir = g_dir_make_tmp("hs-conf-XXXXXX", NULL);
-  g_autofree char *sys = write_conf(dir, "sys.conf",
-                                    "[stores]\norder=one two\n", 0644);
-  g_autofree char *user = write_conf(dir, "user.conf",
-                                     "# mine\n[stores]\norder=/opt/p.so\n",
-                                     0600);
+  g_autofree char *sys =
+      write_conf(dir, "sys.conf", "[stores]\norder=one two\n", 0644);
+  g_autofree char *user =
+      write_conf(dir, "user.conf", "# mine\n[stores]\norder=/opt/p.so\n", 0600);
   g_autofree char *missing = g_build_filename(dir, "missing.conf", NULL);
   const char *none[] = {missing, NULL};
   const char *both[] = {sys, missing, user, NULL};
@@ -120,10 +119,10 @@ END_TEST
 
 START_TEST(test_files_refused) {
   g_autofree char *dir = g_dir_make_tmp("hs-conf-XXXXXX", NULL);
-  g_autofree char *loose = write_conf(dir, "loose.conf",
-                                      "[stores]\norder=/opt/p.so\n", 0666);
-  g_autofree char *broken = write_conf(dir, "broken.conf",
-                                       "[stores\norder=x\n", 0644);
+  g_autofree char *loose =
+      write_conf(dir, "loose.conf", "[stores]\norder=/opt/p.so\n", 0666);
+  g_autofree char *broken =
+      write_conf(dir, "broken.conf", "[stores\norder=x\n", 0644);
   const char *a[] = {loose, NULL};
   const char *b[] = {broken, NULL};
   GError *error = NULL;

@@ -165,6 +165,25 @@ START_TEST(test_absolute_path) {
 }
 END_TEST
 
+/* Two plugins loaded one after the other in one process are two plugins,
+ * even though each was opened through a /proc/self/fd path. */
+START_TEST(test_two_plugins_stay_distinct) {
+  GError *error = NULL;
+  HsPlugin *a, *b;
+
+  install_plugin("good", "first", 0755);
+  install_plugin("newer-minor", "second", 0755);
+  a = hs_plugin_load("first", &error);
+  ck_assert_msg(a != NULL, "%s", error ? error->message : "");
+  b = hs_plugin_load("second", &error);
+  ck_assert_msg(b != NULL, "%s", error ? error->message : "");
+  ck_assert_uint_eq(a->vt.abi_version, HS_PLUGIN_ABI_VERSION);
+  ck_assert_uint_eq(b->vt.abi_version, HS_PLUGIN_ABI_VERSION + 1);
+  hs_plugin_free(a);
+  hs_plugin_free(b);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("loader");
   TCase *tc = tcase_create("load");
@@ -183,6 +202,7 @@ int main(void) {
   tcase_add_test(tc, test_not_a_plugin);
   tcase_add_test(tc, test_name_with_slash);
   tcase_add_test(tc, test_absolute_path);
+  tcase_add_test(tc, test_two_plugins_stay_distinct);
   suite_add_tcase(s, tc);
   return hs_run_suite(s);
 }

@@ -41,27 +41,27 @@ static const struct {
   const char *want; /* NULL: refused */
 } table[] = {
     {PAT "\n", 0, HS_KIND_PRIVATE_APP, PAT},
-    {PAT, 0, HS_KIND_PRIVATE_APP, PAT},                 /* no final newline */
-    {PAT "\r\n", 0, HS_KIND_PRIVATE_APP, PAT},          /* CRLF */
-    {"  \t" PAT " \t\n", 0, HS_KIND_PRIVATE_APP, PAT},  /* surrounding blanks */
-    {PAT "\n\n\n", 0, HS_KIND_PRIVATE_APP, PAT},        /* trailing empty lines */
+    {PAT, 0, HS_KIND_PRIVATE_APP, PAT},                /* no final newline */
+    {PAT "\r\n", 0, HS_KIND_PRIVATE_APP, PAT},         /* CRLF */
+    {"  \t" PAT " \t\n", 0, HS_KIND_PRIVATE_APP, PAT}, /* surrounding blanks */
+    {PAT "\n\n\n", 0, HS_KIND_PRIVATE_APP, PAT}, /* trailing empty lines */
     {"pat-eu1-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee\n", 0, HS_KIND_PRIVATE_APP,
      "pat-eu1-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"},
-    {"", 0, HS_KIND_PRIVATE_APP, NULL},                  /* empty */
-    {"\n", 0, HS_KIND_PRIVATE_APP, NULL},                /* empty line */
-    {"   \r\n", 0, HS_KIND_PRIVATE_APP, NULL},           /* blanks only */
-    {PAT "\n" PAT "\n", 0, HS_KIND_PRIVATE_APP, NULL},   /* two lines */
+    {"", 0, HS_KIND_PRIVATE_APP, NULL},                /* empty */
+    {"\n", 0, HS_KIND_PRIVATE_APP, NULL},              /* empty line */
+    {"   \r\n", 0, HS_KIND_PRIVATE_APP, NULL},         /* blanks only */
+    {PAT "\n" PAT "\n", 0, HS_KIND_PRIVATE_APP, NULL}, /* two lines */
     {"pat-na1-1111\0x-2222-3333-4444-555555555555", 42, HS_KIND_PRIVATE_APP,
-     NULL},                                              /* NUL byte */
+     NULL}, /* NUL byte */
     {"pat-na1-\xff\xfe-2222-3333-4444-555555555555", 0, HS_KIND_PRIVATE_APP,
-     NULL},                                              /* not UTF-8 */
+     NULL}, /* not UTF-8 */
     {"pat-na1-11111111 2222-3333-4444-555555555555", 0, HS_KIND_PRIVATE_APP,
-     NULL},                                              /* inner blank */
+     NULL}, /* inner blank */
     {"ghp_0123456789abcdefghijklmnopqrstuvwxyz", 0, HS_KIND_PRIVATE_APP,
-     NULL},                                              /* wrong shape */
+     NULL}, /* wrong shape */
     {"pat-1-11111111-2222-3333-4444-555555555555", 0, HS_KIND_PRIVATE_APP,
-     NULL},                                              /* no hublet */
-    {"pat-na1-1234", 0, HS_KIND_PRIVATE_APP, NULL},      /* cut short */
+     NULL},                                         /* no hublet */
+    {"pat-na1-1234", 0, HS_KIND_PRIVATE_APP, NULL}, /* cut short */
     {"sk-whatever.shape_HubSpot+chooses\n", 0, HS_KIND_SERVICE_KEY,
      "sk-whatever.shape_HubSpot+chooses"},
     {"caf\xc3\xa9-key\n", 0, HS_KIND_SERVICE_KEY, NULL}, /* not ASCII */
@@ -155,8 +155,8 @@ START_TEST(test_hublet) {
   char *h = hs_kind_hublet_from_token(HS_KIND_PRIVATE_APP, PAT);
   ck_assert_str_eq(h, "na1");
   g_free(h);
-  h = hs_kind_hublet_from_token(
-      HS_KIND_PRIVATE_APP, "pat-eu1-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee");
+  h = hs_kind_hublet_from_token(HS_KIND_PRIVATE_APP,
+                                "pat-eu1-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee");
   ck_assert_str_eq(h, "eu1");
   g_free(h);
   ck_assert_ptr_null(hs_kind_hublet_from_token(HS_KIND_SERVICE_KEY, PAT));

@@ -34,8 +34,9 @@ static hs_status t_store(void *handle, const hs_entry *entry, char *msg,
   return HS_ERROR;
 }
 
-__attribute__((unused)) static hs_status t_remove(void *handle, const char *profile, char *msg,
-                          size_t msg_size) {
+__attribute__((unused)) static hs_status t_remove(void *handle,
+                                                  const char *profile,
+                                                  char *msg, size_t msg_size) {
   (void)handle, (void)profile, (void)msg, (void)msg_size;
   return HS_NOTFOUND;
 }
@@ -50,7 +51,8 @@ static hs_status t_list(void *handle, unsigned int flags, hs_entry_fn fn,
 #if defined(TEST_WRONG_MAJOR)
 #define ABI ((uint32_t)((HS_PLUGIN_ABI_MAJOR + 1) << 16))
 #elif defined(TEST_NEWER_MINOR)
-#define ABI ((uint32_t)((HS_PLUGIN_ABI_MAJOR << 16) | (HS_PLUGIN_ABI_MINOR + 1)))
+#define ABI \
+  ((uint32_t)((HS_PLUGIN_ABI_MAJOR << 16) | (HS_PLUGIN_ABI_MINOR + 1)))
 #else
 #define ABI HS_PLUGIN_ABI_VERSION
 #endif
@@ -80,4 +82,4 @@ const struct hs_plugin_v1 hs_plugin_v1 =
         .remove = t_remove,
 #endif
         .list = t_list,
-};
+    };
