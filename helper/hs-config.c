@@ -24,6 +24,10 @@ GPtrArray *hs_store_specs_new(void) {
   return g_ptr_array_new_with_free_func(store_spec_free);
 }
 
+HsOAuthApi hs_config_oauth_api(const HsConfig *config) {
+  return config->oauth_api_v1 ? HS_OAUTH_API_V1 : HS_OAUTH_API_2026_03;
+}
+
 void hs_config_free(HsConfig *config) {
   if (config == NULL) return;
   g_ptr_array_unref(config->stores);
@@ -203,6 +207,24 @@ static GKeyFile *read_file(const char *path, gboolean *ret_vetted,
   return g_steal_pointer(&kf);
 }
 
+/* [hubspot] oauth-api = 2026-03 (default) | v1 */
+static gboolean read_hubspot_group(GKeyFile *kf, const char *path,
+                                   HsConfig *config, GError **error) {
+  g_autofree char *api =
+      g_key_file_get_string(kf, "hubspot", "oauth-api", NULL);
+
+  if (api == NULL) return TRUE;
+  g_strstrip(api);
+  if (strcmp(api, "v1") == 0 || strcmp(api, "2026-03") == 0) {
+    config->oauth_api_v1 = strcmp(api, "v1") == 0;
+    return TRUE;
+  }
+  g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG,
+              "%s: [hubspot] oauth-api='%s'; use 2026-03 (the default) or v1",
+              path, api);
+  return FALSE;
+}
+
 HsConfig *hs_config_load_files(const char *const *paths, GError **error) {
   g_autoptr(HsConfig) config = g_new0(HsConfig, 1);
 
@@ -221,6 +243,7 @@ HsConfig *hs_config_load_files(const char *const *paths, GError **error) {
     }
     if (kf == NULL) continue;
     g_ptr_array_add(config->files_read, g_strdup(*path));
+    if (!read_hubspot_group(kf, *path, config, error)) return NULL;
     order = g_key_file_get_string(kf, "stores", "order", NULL);
     if (order != NULL) {
       /* A later file's order replaces an earlier one's. */

@@ -4,6 +4,8 @@
 
 #include <glib.h>
 
+#include "hubspot-api.h"
+
 typedef enum { HS_ACTION_CONTINUE, HS_ACTION_RETURN } HsAction;
 
 /* One store in [stores] order=, with NSS-style actions. */
@@ -18,6 +20,7 @@ typedef struct {
 typedef struct {
   GPtrArray *stores;     /* HsStoreSpec*, in order; never empty */
   GPtrArray *files_read; /* char*: the files that existed and were read */
+  gboolean oauth_api_v1; /* [hubspot] oauth-api=v1: the deprecated family */
 } HsConfig;
 
 /* The configuration from SYSCONFDIR/hs-exec/hs-exec.conf, then
@@ -40,6 +43,9 @@ gboolean hs_config_parse_order(const char *order, const char *origin,
 /* An empty array for hs_config_parse_order() that frees its specs
  * (transfer full). */
 GPtrArray *hs_store_specs_new(void);
+
+/* The OAuth endpoint family the configuration asks for. */
+HsOAuthApi hs_config_oauth_api(const HsConfig *config);
 
 void hs_config_free(HsConfig *config);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HsConfig, hs_config_free)

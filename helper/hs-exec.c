@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "access-token.h"
 #include "child-env.h"
 #include "hs-config.h"
 #include "hs-error.h"
@@ -104,6 +105,8 @@ int main(int argc, char **argv) {
   g_autoptr(HsConfig) config = NULL;
   g_autoptr(HsStores) stores = NULL;
   g_autoptr(HsRecord) record = NULL;
+  g_autoptr(HsApi) api = NULL;
+  g_autoptr(HsAccess) access = NULL;
   char **command, **env;
   const char *profile, *outer;
   int own_argc, code;
@@ -147,27 +150,30 @@ int main(int argc, char **argv) {
   record = hs_stores_lookup(stores, profile, NULL, &error);
   if (record == NULL) return fail(g_steal_pointer(&error));
   if (!hs_kind_is_static(record->kind)) {
-    g_set_error(&error, HS_ERROR_DOMAIN, HS_ERR_CONFIG,
-                "profile %s is of kind %s, which this build of hs-exec cannot "
-                "use yet; only private-app and service-key profiles run",
-                profile, hs_kind_name(record->kind));
-    return fail(g_steal_pointer(&error));
+    api = hs_api_new(hs_config_oauth_api(config), &error);
+    if (api == NULL) return fail(g_steal_pointer(&error));
   }
+  access = hs_access_obtain(stores, &record, api, opts.min_ttl, &error);
+  if (access == NULL) return fail(g_steal_pointer(&error));
+  if (access->note != NULL)
+    fprintf(stderr, "hs-exec: note: %s\n", access->note);
 
   {
     HsChildEnv child = {
         .profile = profile,
-        .token = record->token,
-        .hub_id = record->hub_id,
-        .expires_at = 0,
+        .token = access->token,
+        .hub_id = access->hub_id,
+        .expires_at = access->expires_at,
         .token_vars = (const char *const *)opts.env_names,
         .keep_env = opts.keep_env,
     };
     env = hs_child_env_build((const char *const *)environ, &child);
   }
+  g_clear_pointer(&access, hs_access_free);
   /* The child gets its copy through execve; ours goes now. */
   g_clear_pointer(&record, hs_record_free);
   g_clear_pointer(&stores, hs_stores_free);
+  g_clear_pointer(&api, hs_api_free);
   code = hs_run_command(command, env, &error);
   hs_child_env_free(env);
   fprintf(stderr, "hs-exec: %s\n", error->message);

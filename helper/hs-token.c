@@ -14,12 +14,14 @@
 
 #include "hs-config.h"
 #include "hs-error.h"
+#include "hubspot-auth.h"
 #include "kind.h"
 #include "profile-name.h"
 #include "record.h"
 #include "secret-input.h"
 #include "secure-mem.h"
 #include "store.h"
+#include "token-cache.h"
 
 typedef gboolean (*CommandFn)(int argc, char **argv, GError **error);
 
@@ -79,6 +81,64 @@ static gboolean valid_hub_id(const char *s) {
 
 /* ---- add ---- */
 
+/* Read the kind's secret(s) from stdin or hidden prompts into `record`. */
+static gboolean read_secrets(HsRecord *record, GError **error) {
+  static const char *const oauth_keys[] = {"client_secret", "refresh_token",
+                                           NULL};
+  g_autofree char *prompt = NULL;
+  char **values;
+
+  if (record->kind != HS_KIND_OAUTH) {
+    prompt = g_strdup_printf("HubSpot %s for %s (input hidden): ",
+                             hs_kind_name(record->kind), record->profile);
+    record->token =
+        hs_secret_read_token(STDIN_FILENO, record->kind, prompt, error);
+    return record->token != NULL;
+  }
+  values = hs_secret_read_pairs(STDIN_FILENO, oauth_keys, error);
+  if (values == NULL) return FALSE;
+  record->client_secret = g_steal_pointer(&values[0]);
+  record->refresh_token = g_steal_pointer(&values[1]);
+  g_free(values);
+  return TRUE;
+}
+
+/* Ask HubSpot whether the new credential works; record what it says. */
+static gboolean verify_new(HsApi *api, HsRecord *record, GError **error) {
+  g_autoptr(HsGrant) grant = hs_auth_obtain(api, record, error);
+
+  if (grant == NULL) return FALSE;
+  if (record->hub_id != NULL && grant->hub_id != NULL &&
+      strcmp(record->hub_id, grant->hub_id) != 0) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_REFUSED,
+                "add: the credential belongs to hub %s, not hub %s as "
+                "--hub-id says; nothing was stored",
+                grant->hub_id, record->hub_id);
+    return FALSE;
+  }
+  if (grant->hub_id != NULL) {
+    g_free(record->hub_id);
+    record->hub_id = g_steal_pointer(&grant->hub_id);
+  }
+  if (grant->hublet != NULL) {
+    g_free(record->hublet);
+    record->hublet = g_steal_pointer(&grant->hublet);
+  }
+  if (grant->scopes != NULL) {
+    g_strfreev(record->scopes);
+    record->scopes = g_steal_pointer(&grant->scopes);
+  }
+  if (grant->refresh_token != NULL && record->kind == HS_KIND_OAUTH) {
+    hs_secret_free(record->refresh_token);
+    record->refresh_token = g_steal_pointer(&grant->refresh_token);
+  }
+  record->verified = g_get_real_time() / G_USEC_PER_SEC;
+  if (grant->expires_at != 0)
+    (void)hs_cache_put(record->profile, grant->access_token, grant->expires_at,
+                       record->hub_id, record->verified);
+  return TRUE;
+}
+
 static gboolean cmd_add(int argc, char **argv, GError **error) {
   g_autofree char *kind_name = NULL, *client_id = NULL, *hub_id = NULL,
                   *store = NULL;
@@ -98,11 +158,12 @@ static gboolean cmd_add(int argc, char **argv, GError **error) {
       {"store", 0, 0, G_OPTION_ARG_STRING, &store,
        "Save to this store (default: the first available)", "NAME"},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
+  g_autoptr(HsConfig) config = NULL;
   g_autoptr(HsStores) stores = NULL;
+  g_autoptr(HsApi) api = NULL;
   g_autoptr(HsRecord) existing = NULL;
   g_autoptr(HsRecord) record = NULL;
   g_autoptr(GError) lookup_error = NULL;
-  g_autofree char *prompt = NULL;
   const char *profile, *saved_in = NULL;
   HsKind kind;
 
@@ -117,16 +178,19 @@ static gboolean cmd_add(int argc, char **argv, GError **error) {
     return FALSE;
   }
   if (!hs_kind_from_name(kind_name, &kind, error)) return FALSE;
-  if (!hs_kind_is_static(kind)) {
+  if (kind == HS_KIND_API_KEY) {
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
-                "add: kind %s is not supported by this build yet; add a "
-                "private-app or service-key token",
-                kind_name);
+                "add: HubSpot ended API keys on 2022-11-30; create a private "
+                "app (Settings > Integrations > Private Apps) and add its "
+                "token with --kind private-app");
     return FALSE;
   }
-  if (client_id != NULL) {
+  if ((client_id != NULL) != (kind == HS_KIND_OAUTH)) {
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
-                "add: --client-id goes only with --kind oauth");
+                kind == HS_KIND_OAUTH
+                    ? "add: --kind oauth needs --client-id ID (the app's "
+                      "client id, from its Auth tab)"
+                    : "add: --client-id goes only with --kind oauth");
     return FALSE;
   }
   if (hub_id != NULL && !valid_hub_id(hub_id)) {
@@ -136,14 +200,10 @@ static gboolean cmd_add(int argc, char **argv, GError **error) {
                 hub_id);
     return FALSE;
   }
-  if (!no_verify) {
-    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
-                "add: checking the token with HubSpot is not in this build "
-                "yet; add --no-verify to store it unverified");
-    return FALSE;
-  }
 
-  stores = open_stores(error);
+  config = hs_config_load(error);
+  if (config == NULL) return FALSE;
+  stores = hs_stores_open(config, error);
   if (stores == NULL) return FALSE;
   /* Refuse before asking for the secret, so nobody types it for nothing. */
   existing = hs_stores_lookup(stores, profile, NULL, &lookup_error);
@@ -159,19 +219,23 @@ static gboolean cmd_add(int argc, char **argv, GError **error) {
     return FALSE;
   }
   g_clear_pointer(&existing, hs_record_free);
+  if (!no_verify) {
+    api = hs_api_new(hs_config_oauth_api(config), error);
+    if (api == NULL) return FALSE;
+  }
 
   record = hs_record_new(profile, kind);
-  prompt = g_strdup_printf(
-      "HubSpot %s token for %s (input hidden): ", kind_name, profile);
-  record->token = hs_secret_read_token(STDIN_FILENO, kind, prompt, error);
-  if (record->token == NULL) return FALSE;
   record->hub_id = g_steal_pointer(&hub_id);
-  record->hublet = hs_kind_hublet_from_token(kind, record->token);
+  record->client_id = g_steal_pointer(&client_id);
   record->created = g_get_real_time() / G_USEC_PER_SEC;
+  if (!read_secrets(record, error)) return FALSE;
+  record->hublet = hs_kind_hublet_from_token(kind, record->token);
+  if (api != NULL && !verify_new(api, record, error)) return FALSE;
   if (!hs_stores_save(stores, record, store, &saved_in, error)) return FALSE;
-  printf("Added profile %s (%s%s%s) to store %s; not verified with HubSpot.\n",
-         profile, hs_kind_name(kind), record->hub_id ? ", hub " : "",
-         record->hub_id ? record->hub_id : "", saved_in);
+  printf("Added profile %s (%s%s%s) to store %s; %s.\n", profile,
+         hs_kind_name(kind), record->hub_id ? ", hub " : "",
+         record->hub_id ? record->hub_id : "", saved_in,
+         api ? "HubSpot accepted it" : "not verified with HubSpot");
   return TRUE;
 }
 

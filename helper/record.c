@@ -24,7 +24,10 @@ void hs_record_free(HsRecord *record) {
   g_free(record->hub_id);
   g_free(record->hublet);
   g_free(record->client_id);
+  g_strfreev(record->scopes);
   hs_secret_free(record->token);
+  hs_secret_free(record->client_secret);
+  hs_secret_free(record->refresh_token);
   g_free(record);
 }
 
@@ -85,7 +88,20 @@ char *hs_record_to_json(const HsRecord *record, gsize *ret_len) {
     json_builder_set_member_name(b, "rotated");
     json_builder_add_int_value(b, record->rotated);
   }
+  if (record->verified != 0) {
+    json_builder_set_member_name(b, "verified");
+    json_builder_add_int_value(b, record->verified);
+  }
+  if (record->scopes != NULL) {
+    json_builder_set_member_name(b, "scopes");
+    json_builder_begin_array(b);
+    for (char **sc = record->scopes; *sc; sc++)
+      json_builder_add_string_value(b, *sc);
+    json_builder_end_array(b);
+  }
   add_string(b, "token", record->token);
+  add_string(b, "client_secret", record->client_secret);
+  add_string(b, "refresh_token", record->refresh_token);
   json_builder_end_object(b);
 
   root = json_builder_get_root(b);
@@ -113,6 +129,25 @@ static gboolean get_string(JsonObject *obj, const char *name, char **ret,
               "'hs-token remove' and add it again",
               name);
   return FALSE;
+}
+
+/* A string array member, or NULL when absent or not an array of strings. */
+static char **get_strv(JsonObject *obj, const char *name) {
+  JsonNode *node = json_object_get_member(obj, name);
+  JsonArray *array;
+  GPtrArray *out;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY(node)) return NULL;
+  array = json_node_get_array(node);
+  out = g_ptr_array_new();
+  for (guint i = 0; i < json_array_get_length(array); i++) {
+    JsonNode *el = json_array_get_element(array, i);
+    if (JSON_NODE_HOLDS_VALUE(el) &&
+        json_node_get_value_type(el) == G_TYPE_STRING)
+      g_ptr_array_add(out, g_strdup(json_node_get_string(el)));
+  }
+  g_ptr_array_add(out, NULL);
+  return (char **)g_ptr_array_free(out, FALSE);
 }
 
 static gint64 get_int(JsonObject *obj, const char *name) {
@@ -158,11 +193,20 @@ HsRecord *hs_record_from_json(const char *json, gssize len, GError **error) {
        get_string(obj, "hub_id", &record->hub_id, FALSE, error) &&
        get_string(obj, "hublet", &record->hublet, FALSE, error) &&
        get_string(obj, "client_id", &record->client_id, FALSE, error) &&
-       get_string(obj, "token", &record->token, TRUE, error);
+       get_string(obj, "token", &record->token, FALSE, error) &&
+       get_string(obj, "client_secret", &record->client_secret, FALSE, error) &&
+       get_string(obj, "refresh_token", &record->refresh_token, FALSE, error);
   if (ok && !hs_kind_from_name(kind, &record->kind, NULL)) {
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_UNAVAILABLE,
                 "the stored record has an unknown kind '%s'; upgrade hs-exec",
                 kind);
+    ok = FALSE;
+  }
+  if (ok && !hs_record_has_secrets(record)) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_UNAVAILABLE,
+                "the stored record lacks the secret a %s profile needs; "
+                "remove the profile with 'hs-token remove' and add it again",
+                hs_kind_name(record->kind));
     ok = FALSE;
   }
   if (ok && !hs_profile_name_validate(record->profile, NULL)) {
@@ -172,9 +216,23 @@ HsRecord *hs_record_from_json(const char *json, gssize len, GError **error) {
   }
   record->created = get_int(obj, "created");
   record->rotated = get_int(obj, "rotated");
+  record->verified = get_int(obj, "verified");
+  record->scopes = get_strv(obj, "scopes");
   wipe_node(root);
   if (!ok) return NULL;
   return g_steal_pointer(&record);
+}
+
+gboolean hs_record_has_secrets(const HsRecord *record) {
+  if (record->kind == HS_KIND_OAUTH)
+    return record->client_id != NULL && record->client_secret != NULL &&
+           record->refresh_token != NULL;
+  return record->token != NULL;
+}
+
+gboolean hs_record_has_scope(const HsRecord *record, const char *scope) {
+  return record->scopes != NULL &&
+         g_strv_contains((const char *const *)record->scopes, scope);
 }
 
 gint64 hs_record_age_days(const HsRecord *record, gint64 now) {

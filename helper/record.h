@@ -18,12 +18,16 @@
 typedef struct {
   char *profile;
   HsKind kind;
-  char *hub_id;    /* decimal, or NULL when unknown */
-  char *hublet;    /* "na1", "eu1", ..., or NULL */
-  char *client_id; /* oauth only; not secret */
-  gint64 created;  /* unix seconds */
-  gint64 rotated;  /* unix seconds of the last rotation, 0 if never */
-  char *token;     /* SECRET: the token itself */
+  char *hub_id;        /* decimal, or NULL when unknown */
+  char *hublet;        /* "na1", "eu1", ..., or NULL */
+  char *client_id;     /* oauth only; not secret */
+  char **scopes;       /* as HubSpot reported them, or NULL when unknown */
+  gint64 created;      /* unix seconds */
+  gint64 rotated;      /* unix seconds of the last rotation, 0 if never */
+  gint64 verified;     /* unix seconds HubSpot last accepted it, 0 if never */
+  char *token;         /* SECRET: the token or key; NULL for oauth */
+  char *client_secret; /* SECRET: oauth only */
+  char *refresh_token; /* SECRET: oauth only */
 } HsRecord;
 
 HsRecord *hs_record_new(const char *profile, HsKind kind);
@@ -40,6 +44,13 @@ char *hs_record_to_json(const HsRecord *record, gsize *ret_len);
  * HS_ERR_UNAVAILABLE saying the stored record is damaged or too new.  The
  * error never quotes the document. */
 HsRecord *hs_record_from_json(const char *json, gssize len, GError **error);
+
+/* TRUE when the record holds what its kind needs: the token, or for oauth
+ * the client id, client secret and refresh token. */
+gboolean hs_record_has_secrets(const HsRecord *record);
+
+/* TRUE when the recorded scopes include `scope` (FALSE when unknown). */
+gboolean hs_record_has_scope(const HsRecord *record, const char *scope);
 
 /* Whole days since the last rotation (or creation) at `now`. */
 gint64 hs_record_age_days(const HsRecord *record, gint64 now);

@@ -171,3 +171,116 @@ char *hs_secret_read_token(int fd, HsKind kind, const char *prompt,
   hs_secret_free_len(input, len);
   return token;
 }
+
+void hs_secret_strv_free(char **values) {
+  if (values == NULL) return;
+  for (char **v = values; *v; v++) hs_secret_free(*v);
+  g_free(values);
+}
+
+char **hs_secret_parse_pairs(const char *input, gsize len,
+                             const char *const *keys, GError **error) {
+  guint n = g_strv_length((char **)keys);
+  char **values = g_new0(char *, n + 1);
+  gsize pos = 0;
+
+  while (pos < len) {
+    gsize end = pos, k_end, v_start, v_end;
+    guint i;
+
+    while (end < len && input[end] != '\n') end++;
+    v_end = end;
+    if (v_end > pos && input[v_end - 1] == '\r') v_end--;
+    while (pos < v_end && is_blank(input[pos])) pos++;
+    while (v_end > pos && is_blank(input[v_end - 1])) v_end--;
+    if (pos == v_end) { /* blank line */
+      pos = end + 1;
+      continue;
+    }
+    for (k_end = pos; k_end < v_end && input[k_end] != '='; k_end++)
+      ;
+    if (k_end == v_end) {
+      g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                  "a line on standard input is not KEY=VALUE; give %s= lines",
+                  keys[0]);
+      goto fail;
+    }
+    {
+      gsize key_end = k_end; /* "client_secret = x" names client_secret */
+      while (key_end > pos && is_blank(input[key_end - 1])) key_end--;
+      for (i = 0; i < n; i++)
+        if (strlen(keys[i]) == key_end - pos &&
+            strncmp(input + pos, keys[i], key_end - pos) == 0)
+          break;
+    }
+    if (i == n) {
+      g_autofree char *key = g_strndup(input + pos, MIN(k_end - pos, 40));
+      g_autofree char *shown = g_strescape(key, NULL);
+      g_autofree char *expected = g_strjoinv("=, ", (char **)keys);
+      g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                  "unknown key '%s' on standard input; expected %s=", shown,
+                  expected);
+      goto fail;
+    }
+    if (values[i] != NULL) {
+      g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                  "%s= is given twice on standard input", keys[i]);
+      goto fail;
+    }
+    v_start = k_end + 1;
+    while (v_start < v_end && is_blank(input[v_start])) v_start++;
+    if (v_start == v_end) {
+      g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                  "%s= is empty on standard input", keys[i]);
+      goto fail;
+    }
+    values[i] = g_strndup(input + v_start, v_end - v_start);
+    if (!hs_kind_check_token(HS_KIND_OAUTH, values[i], error)) {
+      g_prefix_error(error, "%s: ", keys[i]);
+      goto fail;
+    }
+    pos = end + 1;
+  }
+  for (guint i = 0; i < n; i++) {
+    if (values[i] == NULL) {
+      g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                  "%s= is missing on standard input", keys[i]);
+      goto fail;
+    }
+  }
+  return values;
+fail:
+  for (guint i = 0; i < n; i++) hs_secret_free(values[i]);
+  g_free(values);
+  return NULL;
+}
+
+char **hs_secret_read_pairs(int fd, const char *const *keys, GError **error) {
+  gsize len = 0;
+  char *input;
+  char **values;
+
+  if (isatty(fd)) {
+    GString *lines = g_string_new(NULL);
+    for (const char *const *k = keys; *k; k++) {
+      g_autofree char *prompt = g_strdup_printf("%s (input hidden): ", *k);
+      gsize n = 0;
+      char *line = read_no_echo(fd, prompt, &n, error);
+      if (line == NULL) {
+        hs_secret_free_len(lines->str, lines->allocated_len);
+        g_string_free(lines, FALSE);
+        return NULL;
+      }
+      g_string_append_printf(lines, "%s=%s\n", *k, line);
+      hs_secret_free_len(line, HS_SECRET_INPUT_MAX + 2);
+    }
+    len = lines->len;
+    input = g_string_free(lines, FALSE);
+  } else {
+    input = hs_secret_read_fd(fd, &len, error);
+    if (input == NULL) return NULL;
+  }
+  values = hs_secret_parse_pairs(input, len, keys, error);
+  hs_secret_free_len(input, len);
+  return values;
+}

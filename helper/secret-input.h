@@ -27,4 +27,20 @@ char *hs_secret_parse_token(const char *input, gsize len, HsKind kind,
 char *hs_secret_read_token(int fd, HsKind kind, const char *prompt,
                            GError **error);
 
+/* Parse `KEY=VALUE` lines (DESIGN.md §3) for exactly the keys in `keys`
+ * (NULL-terminated): each must appear once with a non-empty value; blank
+ * lines and surrounding blanks are ignored, CRLF is accepted, an unknown key
+ * is refused.  Returns the values in the order of `keys` (transfer full:
+ * free each with hs_secret_free, then g_free the array), or NULL with
+ * HS_ERR_USAGE naming the key, never the value. */
+char **hs_secret_parse_pairs(const char *input, gsize len,
+                             const char *const *keys, GError **error);
+
+/* Read `keys` as KEY=VALUE lines from `fd`, or by one hidden prompt per key
+ * when `fd` is a terminal.  (transfer full, as hs_secret_parse_pairs) */
+char **hs_secret_read_pairs(int fd, const char *const *keys, GError **error);
+
+/* Free what hs_secret_parse_pairs returned, wiping each value. */
+void hs_secret_strv_free(char **values);
+
 #endif

@@ -24,13 +24,27 @@ run --in "ghp_notahubspottoken0123456789" "$HS_TOKEN" add prod --kind private-ap
 fails_with 1 hs-token "wrong token shape"
 unlike "$err" "ghp_notahubspottoken" "wrong token shape: the message does not echo it"
 no_profiles "wrong token shape"
-run --in "$TOKEN" "$HS_TOKEN" add prod --kind private-app
-fails_with 1 hs-token "add without --no-verify before the HubSpot client exists"
-like "$err" "--no-verify" "add without --no-verify: says what to do"
+# Verification needs HubSpot: unreachable is exit 5, and nothing is stored.
+run --in "$TOKEN" env HS_EXEC_API_BASE=https://127.0.0.1:9 HS_EXEC_RETRY_BASE_MS=1 \
+  "$HS_TOKEN" add prod --kind private-app
+fails_with 5 hs-token "add with HubSpot unreachable"
+like "$err" "after 3 tries" "add with HubSpot unreachable: says it tried 3 times"
+no_profiles "add with HubSpot unreachable"
+run --in "$TOKEN" env HS_EXEC_API_BASE=http://api.hubapi.com "$HS_TOKEN" add prod --kind private-app
+fails_with 6 hs-token "a plain-http API base that is not loopback"
+run --in "$TOKEN" "$HS_TOKEN" add prod --kind oauth --no-verify
+fails_with 1 hs-token "oauth without --client-id"
+run --in "$TOKEN" "$HS_TOKEN" add prod --kind api-key --no-verify
+fails_with 1 hs-token "api-key"
+like "$err" "2022-11-30" "api-key: says HubSpot ended API keys"
+run --in "client_secret=abc" "$HS_TOKEN" add prod --kind oauth --client-id c1 --no-verify
+fails_with 1 hs-token "oauth without refresh_token="
+run --in "$(printf 'client_secret=abc\nrefresh_token=r\nextra=SECRETVALUE\n')" "$HS_TOKEN" add prod --kind oauth --client-id c1 --no-verify
+fails_with 1 hs-token "oauth with an unknown key"
+unlike "$err" "SECRETVALUE" "oauth with an unknown key: the value is not echoed"
+no_profiles "oauth refusals"
 run --in "$TOKEN" "$HS_TOKEN" add prod --kind private-app --no-verify --hub-id 12ab
 fails_with 1 hs-token "non-numeric --hub-id"
-run --in "$TOKEN" "$HS_TOKEN" add prod --kind oauth --no-verify
-fails_with 1 hs-token "a kind not supported yet"
 run --in "$TOKEN" "$HS_TOKEN" add prod extra --kind private-app --no-verify
 fails_with 1 hs-token "an extra argument"
 run --in "$TOKEN" "$HS_TOKEN" add prod --kind private-app --no-verify --bogus

@@ -39,6 +39,33 @@ START_TEST(test_round_trip) {
 }
 END_TEST
 
+START_TEST(test_oauth_round_trip) {
+  HsRecord *in = hs_record_new("app", HS_KIND_OAUTH), *out;
+  GError *error = NULL;
+  const char *scopes[] = {"oauth", "crm.objects.contacts.read", NULL};
+  char *json;
+
+  in->client_id = g_strdup("cid");
+  in->client_secret = g_strdup("csecret");
+  in->refresh_token = g_strdup("rtoken");
+  in->scopes = g_strdupv((char **)scopes);
+  in->verified = 1700000001;
+  json = hs_record_to_json(in, NULL);
+  out = hs_record_from_json(json, -1, &error);
+  ck_assert_msg(out != NULL, "%s", error ? error->message : "");
+  ck_assert_ptr_null(out->token);
+  ck_assert_str_eq(out->client_id, "cid");
+  ck_assert_str_eq(out->client_secret, "csecret");
+  ck_assert_str_eq(out->refresh_token, "rtoken");
+  ck_assert_int_eq(out->verified, 1700000001);
+  ck_assert(hs_record_has_scope(out, "crm.objects.contacts.read"));
+  ck_assert(!hs_record_has_scope(out, "crm.objects.deals.write"));
+  hs_secret_free(json);
+  hs_record_free(in);
+  hs_record_free(out);
+}
+END_TEST
+
 START_TEST(test_optional_fields_absent) {
   HsRecord *in = hs_record_new("s", HS_KIND_SERVICE_KEY), *out;
   GError *error = NULL;
@@ -69,6 +96,8 @@ static const char *const bad_docs[] = {
     "{\"version\":1,\"kind\":\"private-app\",\"token\":\"SECRET\"}",
     "{\"version\":1,\"profile\":\"p\",\"kind\":\"nope\",\"token\":\"SECRET\"}",
     "{\"version\":1,\"profile\":\"p\",\"kind\":\"private-app\"}",
+    "{\"version\":1,\"profile\":\"p\",\"kind\":\"oauth\",\"client_id\":"
+    "\"c\",\"refresh_token\":\"SECRET\"}",
     "{\"version\":1,\"profile\":\"p\",\"kind\":\"private-app\",\"token\":7}",
     "{\"version\":1,\"profile\":\"../x\",\"kind\":\"private-app\",\"token\":"
     "\"SECRET\"}",
@@ -112,6 +141,7 @@ int main(void) {
   TCase *tc = tcase_create("json");
 
   tcase_add_test(tc, test_round_trip);
+  tcase_add_test(tc, test_oauth_round_trip);
   tcase_add_test(tc, test_optional_fields_absent);
   tcase_add_loop_test(tc, test_bad_docs, 0, G_N_ELEMENTS(bad_docs));
   tcase_add_test(tc, test_rotation_status);

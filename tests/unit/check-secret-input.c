@@ -179,6 +179,43 @@ START_TEST(test_kind_names) {
 }
 END_TEST
 
+static const char *const oauth_keys[] = {"client_secret", "refresh_token",
+                                         NULL};
+
+static const struct {
+  const char *input;
+  const char *secret, *refresh; /* NULL: refused */
+} pairs[] = {
+    {"client_secret=cs\nrefresh_token=rt\n", "cs", "rt"},
+    {"refresh_token=rt\r\nclient_secret=cs", "cs", "rt"},
+    {"\n  client_secret = cs \n\n\trefresh_token=rt\t\n", "cs", "rt"},
+    {"client_secret=a=b\nrefresh_token=rt\n", "a=b", "rt"},
+    {"client_secret=cs\n", NULL, NULL},                 /* missing */
+    {"client_secret=cs\nrefresh_token=\n", NULL, NULL}, /* empty */
+    {"client_secret=cs\nclient_secret=cs\nrefresh_token=rt", NULL, NULL},
+    {"client_secret=cs\nrefresh_token=rt\nother=x\n", NULL, NULL},
+    {"client_secret cs\nrefresh_token=rt\n", NULL, NULL},  /* no = */
+    {"client_secret=c s\nrefresh_token=rt\n", NULL, NULL}, /* inner blank */
+    {"", NULL, NULL},
+};
+
+START_TEST(test_pairs) {
+  GError *error = NULL;
+  char **values = hs_secret_parse_pairs(
+      pairs[_i].input, strlen(pairs[_i].input), oauth_keys, &error);
+  if (pairs[_i].secret != NULL) {
+    ck_assert_msg(values != NULL, "case %d: %s", _i,
+                  error ? error->message : "");
+    ck_assert_str_eq(values[0], pairs[_i].secret);
+    ck_assert_str_eq(values[1], pairs[_i].refresh);
+    hs_secret_strv_free(values);
+  } else {
+    ck_assert_msg(values == NULL, "case %d accepted", _i);
+    hs_assert_error(error, HS_ERR_USAGE);
+  }
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("secret-input");
   TCase *tc = tcase_create("read");
@@ -189,6 +226,7 @@ int main(void) {
   tcase_add_test(tc, test_exactly_at_bound_is_read);
   tcase_add_test(tc, test_hublet);
   tcase_add_test(tc, test_kind_names);
+  tcase_add_loop_test(tc, test_pairs, 0, G_N_ELEMENTS(pairs));
   suite_add_tcase(s, tc);
   return hs_run_suite(s);
 }

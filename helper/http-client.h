@@ -1,0 +1,46 @@
+/* http-client.h — one HTTPS request over libcurl, nothing HubSpot-specific:
+ * TLS verification always on, fixed timeouts, no token in any message. */
+#ifndef HS_HTTP_CLIENT_H
+#define HS_HTTP_CLIENT_H
+
+#include <glib.h>
+
+#define HS_HTTP_CONNECT_TIMEOUT_S 5
+#define HS_HTTP_TOTAL_TIMEOUT_S 15
+/* Responses larger than this are cut off and treated as garbage. */
+#define HS_HTTP_MAX_BODY (1024 * 1024)
+
+typedef struct {
+  const char *method;       /* "GET", "POST", "DELETE" */
+  const char *url;          /* absolute */
+  const char *bearer;       /* SECRET: sent as Authorization: Bearer, or NULL */
+  const char *content_type; /* of body, or NULL */
+  const char *body;         /* may hold SECRETS (form fields), or NULL */
+  gsize body_len;
+} HsHttpRequest;
+
+typedef struct {
+  long status; /* HTTP status */
+  char *body;  /* NUL-terminated; may hold SECRETS; wiped on free */
+  gsize body_len;
+  char *retry_after; /* the Retry-After header's value, or NULL */
+} HsHttpResponse;
+
+typedef struct HsHttpClient HsHttpClient;
+
+/* A client trusting the system's CAs, or only `ca_file` when not NULL.
+ * (transfer full) */
+HsHttpClient *hs_http_client_new(const char *ca_file);
+void hs_http_client_free(HsHttpClient *client);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HsHttpClient, hs_http_client_free)
+
+/* Send `request` once.  A response of any status is success; no response
+ * (DNS, connect, TLS, timeout, reset, a cut-off body) is HS_ERR_NETWORK with
+ * curl's reason.  (transfer full) */
+HsHttpResponse *hs_http_send(HsHttpClient *client, const HsHttpRequest *request,
+                             GError **error);
+
+void hs_http_response_free(HsHttpResponse *response);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HsHttpResponse, hs_http_response_free)
+
+#endif

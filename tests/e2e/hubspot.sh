@@ -1,0 +1,178 @@
+#!/bin/bash
+# hs-token and hs-exec against the HubSpot stand-in over TLS: verification of
+# each kind, OAuth and personal-access-key refresh with the kernel-keyring
+# cache, --min-ttl, faults and retries, the offline fallback, certificate
+# checks, and one refresh for 50 concurrent hs-exec.
+set -u
+# A private session keyring, so that cached tokens are this test's alone.
+if [ -z "${HS_IN_KEYCTL_SESSION:-}" ]; then
+  HS_IN_KEYCTL_SESSION=1 exec keyctl session - bash "$0" "$@"
+fi
+. "$E2E_DIR/tap.sh"
+. "$E2E_DIR/standin.sh"
+export HS_EXEC_CACHE_KEYRING=session HS_EXEC_RETRY_BASE_MS=50
+
+PAT=pat-na1-0e3c9a71-5d2b-4f8e-9c41-7a6b2d1e8f03
+PAT_EU=pat-eu1-b7f1c2d3-9a8e-4c6b-8d5f-1e2a3b4c5d6e
+SK=svc-key.opaque-0123456789
+PAK=CiRuYTEtYjdmMS1jMmQzLTlhOGUtNGM2Yi04ZDVmMWUyYTNiNGMQ
+STANDIN_SEED="$E2E_SCRATCH/seed.json"
+cat >"$STANDIN_SEED" <<JSON
+{"private_apps": {"$PAT": {"hub_id": 12345678, "hublet": "na1", "scopes": ["crm.objects.contacts.read"]},
+                  "$PAT_EU": {"hub_id": 555, "hublet": "eu1", "scopes": []},
+                  "$SK": {"hub_id": 999, "hublet": "na1"}},
+ "oauth_clients": {"cid-1": {"client_secret": "cs-secret-1",
+                             "refresh_tokens": {"rt-initial-1": {"hub_id": 42, "scopes": ["oauth", "crm.objects.contacts.read"]}}}},
+ "personal_access_keys": {"$PAK": {"hub_id": 777, "user_id": 5, "hub_name": "Acme"}}}
+JSON
+# Every refresh hands out a new refresh token and kills the old one, so a
+# refresh token that is not saved at once breaks the next refresh.
+standin_start --rotate-refresh-tokens
+exec_token() { run "$HS_EXEC" "$@" -- sh -c 'printf %s "$HUBSPOT_ACCESS_TOKEN"'; }
+cache_id() { keyctl search @s user "hs-exec:$1" 2>/dev/null; }
+
+# ---- static tokens are verified ----
+run --in "$PAT" "$HS_TOKEN" add prod --kind private-app
+is "$status" 0 "add private-app, verified: exit 0"
+like "$out" "hub 12345678.*HubSpot accepted it" "add private-app: hub id from HubSpot"
+run "$HS_TOKEN" show prod --json
+is "$(printf %s "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["hub_id"], d["hublet"])')" "12345678 na1" "show: hub id and hublet recorded"
+run --in "$PAT_EU" "$HS_TOKEN" add eu --kind private-app --hub-id 12345678
+fails_with 4 hs-token "add with a --hub-id HubSpot contradicts"
+run --in "pat-na1-00000000-0000-0000-0000-000000000000" "$HS_TOKEN" add bad --kind private-app
+fails_with 4 hs-token "add an unknown private-app token"
+like "$err" "INVALID_AUTHENTICATION|correlation id" "unknown token: HubSpot's reason is shown"
+unlike "$err" "pat-na1-00000000" "unknown token: not echoed"
+run --in "$SK" "$HS_TOKEN" add svc --kind service-key
+is "$status" 0 "add service-key, verified"
+run "$HS_TOKEN" list --json
+is "$(printf %s "$out" | python3 -c 'import json,sys; print(" ".join(p["profile"] for p in json.load(sys.stdin)))')" "prod svc" "only the verified profiles were stored"
+run "$HS_EXEC" prod -- true
+is "$(token_requests)" 0 "hs-exec on a static token asks HubSpot nothing"
+
+# ---- oauth ----
+ctl POST reset-counters >/dev/null
+run --in "$(printf 'client_secret=wrong\nrefresh_token=rt-initial-1\n')" "$HS_TOKEN" add app --kind oauth --client-id cid-1
+fails_with 4 hs-token "add oauth with a wrong client secret"
+run --in "$(printf 'client_secret=cs-secret-1\nrefresh_token=rt-initial-1\n')" "$HS_TOKEN" add app --kind oauth --client-id cid-1
+is "$status" 0 "add oauth: exit 0"
+like "$out" "hub 42" "add oauth: hub id from the token response"
+unlike "$out$err" "cs-secret-1|rt-initial-1" "add oauth: no secret printed"
+is "$(ctl GET counters | python3 -c 'import json,sys; print(json.load(sys.stdin)["by_path"].get("/oauth/2026-03/token", 0))')" 2 "oauth uses the 2026-03 token endpoint"
+like "$(cache_id app)" "^[0-9]+$" "the access token is cached in the kernel keyring"
+ctl POST reset-counters >/dev/null
+exec_token app
+first=$out
+is "$status" 0 "hs-exec oauth: exit 0"
+like "$first" "^.{20,}$" "hs-exec oauth: a bearer token is injected"
+is "$(token_requests)" 0 "hs-exec oauth on a cached token: no request"
+run "$HS_EXEC" app -- sh -c 'printf %s "$HS_EXEC_EXPIRES_AT"'
+like "$out" "^20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$" "HS_EXEC_EXPIRES_AT is RFC 3339 UTC"
+exec_token --min-ttl 999999 app
+is "$status" 0 "--min-ttl longer than the token's life: exit 0"
+is "$(token_requests)" 1 "--min-ttl forces one refresh"
+[ "$out" != "$first" ] && ok "--min-ttl: a new token" || not_ok "--min-ttl: a new token"
+second=$out
+exec_token app
+is "$out" "$second" "the refreshed token is the cached one now"
+exec_token --min-ttl 999999 app
+is "$status" 0 "a second refresh works: the rotated refresh token was saved"
+
+# an expired token is refreshed
+ctl POST expires-in '{"seconds": 2}' >/dev/null
+exec_token --min-ttl 999999 app
+short=$out
+sleep 3
+ctl POST reset-counters >/dev/null
+exec_token --min-ttl 0 app
+is "$status" 0 "after expiry: exit 0"
+is "$(token_requests)" 1 "after expiry: one refresh"
+[ "$out" != "$short" ] && ok "after expiry: a new token" || not_ok "after expiry: a new token"
+ctl POST expires-in '{"seconds": 1800}' >/dev/null
+
+# ---- faults, retries, exit codes ----
+fault() { ctl POST clear-faults >/dev/null; ctl POST fault "$1" >/dev/null; ctl POST reset-counters >/dev/null; }
+fault '{"kind": "503", "count": 1}'
+exec_token --min-ttl 999999 app
+is "$status" 0 "one 503, then success: exit 0"
+is "$(token_requests)" 2 "one 503: retried once"
+fault '{"kind": "500", "count": -1}'
+last=$(exec_token app; printf %s "$out")
+exec_token --min-ttl 999999 app
+is "$status" 0 "HubSpot down, cached token still valid: exit 0"
+like "$err" "^hs-exec: note: .*cached token" "HubSpot down: a note says the cached token is used"
+is "$(token_requests)" 3 "HubSpot down: three tries"
+id=$(cache_id app); [ -n "$id" ] && keyctl invalidate "$id"
+exec_token app
+fails_with 5 hs-exec "HubSpot down and nothing cached"
+like "$err" "after 3 tries" "HubSpot down: says how many tries"
+fault '{"kind": "429", "count": 1, "retry_after": 1}'
+exec_token app
+is "$status" 0 "429 with Retry-After, then success"
+is "$(token_requests)" 2 "429 with Retry-After: retried"
+fault '{"kind": "429", "count": 1, "policy": "DAILY"}'
+exec_token --min-ttl 999999 app
+is "$status" 0 "DAILY 429 on refresh, cached token valid: falls back"
+id=$(cache_id app); [ -n "$id" ] && keyctl invalidate "$id"
+fault '{"kind": "429", "count": 1, "policy": "DAILY"}'
+exec_token app
+fails_with 5 hs-exec "DAILY 429"
+is "$(token_requests)" 1 "DAILY 429: not retried"
+fault '{"kind": "garbage", "count": 1}'
+exec_token app
+fails_with 5 hs-exec "garbage JSON"
+fault '{"kind": "truncated", "count": -1}'
+exec_token app
+fails_with 5 hs-exec "truncated body"
+fault '{"kind": "reset", "count": -1}'
+exec_token app
+fails_with 5 hs-exec "connection reset"
+fault '{"kind": "refuse-refresh", "count": 1}'
+exec_token app
+fails_with 4 hs-exec "refresh token refused"
+like "$err" "hs-token add app --kind oauth --client-id cid-1 --force" "refused: says how to re-authorise"
+ctl POST clear-faults >/dev/null
+exec_token app
+is "$status" 0 "after the faults: works again"
+
+# ---- TLS ----
+HS_EXEC_CA_FILE=/etc/ssl/certs/ca-certificates.crt exec_token --min-ttl 999999 svc
+is "$status" 0 "a static token needs no HubSpot at exec time"
+run --in "$PAT" env HS_EXEC_CA_FILE=/etc/ssl/certs/ca-certificates.crt "$HS_TOKEN" add untrusted --kind private-app
+fails_with 5 hs-token "an untrusted certificate"
+like "$err" "[Cc]ertificate|SSL" "untrusted certificate: says so"
+run --in "$PAT" env HS_EXEC_API_BASE="${HS_EXEC_API_BASE/https/http}" "$HS_TOKEN" add plain --kind private-app
+fails_with 5 hs-token "plain http to a TLS port"
+
+# ---- personal access key ----
+ctl POST reset-counters >/dev/null
+run --in "$PAK" "$HS_TOKEN" add cli --kind personal-access-key
+is "$status" 0 "add personal-access-key: exit 0"
+like "$out" "hub 777" "personal-access-key: hub id from the exchange"
+is "$(ctl GET counters | python3 -c 'import json,sys; print(json.load(sys.stdin)["by_path"].get("/localdevauth/v1/auth/refresh", 0))')" 1 "personal-access-key: exchanged as the CLI does"
+exec_token cli
+is "$status" 0 "hs-exec personal-access-key: exit 0"
+is "$(token_requests)" 1 "hs-exec personal-access-key: served from the cache"
+run --in "CiRuYTEtZmFrZQ" "$HS_TOKEN" add badkey --kind personal-access-key
+fails_with 4 hs-token "an unknown personal access key"
+
+# ---- one refresh for 50 concurrent hs-exec ----
+id=$(cache_id app); [ -n "$id" ] && keyctl invalidate "$id"
+ctl POST reset-counters >/dev/null
+outdir="$E2E_SCRATCH/storm"; mkdir -p "$outdir"
+pids=()
+for i in $(seq 50); do
+  ( "$HS_EXEC" app -- sh -c 'printf %s "$HUBSPOT_ACCESS_TOKEN"' >"$outdir/$i.out" 2>"$outdir/$i.err"; echo $? >"$outdir/$i.rc" ) &
+  pids+=($!)
+done
+wait "${pids[@]}"
+is "$(cat "$outdir"/*.rc | sort -u)" 0 "50 concurrent hs-exec: all exit 0"
+is "$(cat "$outdir"/*.out | sort -u | wc -l)" 1 "50 concurrent hs-exec: all got the same token"
+is "$(token_requests)" 1 "50 concurrent hs-exec: exactly one token request"
+
+# ---- nothing secret on disk ----
+hits=$(grep -rlaF -e "$PAT" -e "$SK" -e "$PAK" -e cs-secret-1 -e "$(cat "$outdir/1.out")" \
+  "$E2E_SCRATCH/home" "$E2E_SCRATCH/tmp" "$E2E_SCRATCH/runtime" 2>/dev/null || true)
+is "$hits" "" "no token, key or secret in any file"
+rm -rf "$outdir"
+finish

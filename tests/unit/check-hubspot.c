@@ -1,0 +1,255 @@
+/* check-hubspot.c — the HubSpot client's pure parts: where requests go,
+ * when they are retried, what HubSpot's answers and errors say. */
+#include "config.h"
+
+#include <string.h>
+
+#include "check-common.h"
+#include "hs-error.h"
+#include "hubspot-api.h"
+#include "hubspot-auth.h"
+
+static const struct {
+  const char *url;
+  const char *want; /* NULL: refused */
+} bases[] = {
+    {"https://api.hubapi.com", "https://api.hubapi.com"},
+    {"https://api.hubapi.com/", "https://api.hubapi.com"},
+    {"https://proxy.example:8443/hubspot/",
+     "https://proxy.example:8443/hubspot"},
+    {"http://127.0.0.1:8080", "http://127.0.0.1:8080"},
+    {"http://127.5.6.7", "http://127.5.6.7"},
+    {"http://localhost:1", "http://localhost:1"},
+    {"http://[::1]:8080", "http://[::1]:8080"},
+    {"http://api.hubapi.com", NULL},
+    {"http://10.0.0.1", NULL},
+    {"http://127.0.0.1.evil.example", NULL},
+    {"ftp://api.hubapi.com", NULL},
+    {"api.hubapi.com", NULL},
+    {"https://user:pw@api.hubapi.com", NULL},
+    {"https://api.hubapi.com/?x=1", NULL},
+    {"", NULL},
+};
+
+START_TEST(test_base_validate) {
+  GError *error = NULL;
+  char *got = hs_api_base_validate(bases[_i].url, &error);
+
+  if (bases[_i].want == NULL) {
+    ck_assert_msg(got == NULL, "'%s' accepted", bases[_i].url);
+    hs_assert_error(error, HS_ERR_CONFIG);
+  } else {
+    ck_assert_msg(got != NULL, "'%s' refused: %s", bases[_i].url,
+                  error ? error->message : "");
+    ck_assert_str_eq(got, bases[_i].want);
+  }
+  g_free(got);
+}
+END_TEST
+
+START_TEST(test_endpoint_families) {
+  ck_assert_str_eq(hs_api_path(HS_EP_OAUTH_TOKEN, HS_OAUTH_API_2026_03),
+                   "/oauth/2026-03/token");
+  ck_assert_str_eq(hs_api_path(HS_EP_OAUTH_TOKEN, HS_OAUTH_API_V1),
+                   "/oauth/v1/token");
+  ck_assert_str_eq(hs_api_path(HS_EP_OAUTH_INTROSPECT, HS_OAUTH_API_2026_03),
+                   "/oauth/2026-03/token/introspect");
+  ck_assert_str_eq(hs_api_path(HS_EP_ACCOUNT_INFO, HS_OAUTH_API_V1),
+                   "/account-info/v3/details");
+  ck_assert_str_eq(hs_api_path(HS_EP_PAK_EXCHANGE, HS_OAUTH_API_2026_03),
+                   "/localdevauth/v1/auth/refresh");
+}
+END_TEST
+
+START_TEST(test_error_old_shape) {
+  const char *body =
+      "{\"status\":\"BAD_REFRESH_TOKEN\",\"message\":\"missing or invalid "
+      "refresh token\",\"correlationId\":\"c-1\"}";
+  HsApiError *e = hs_api_error_parse(body, strlen(body));
+  char *text = hs_api_error_describe(e, 400);
+
+  ck_assert_str_eq(e->status, "BAD_REFRESH_TOKEN");
+  ck_assert_ptr_null(e->error);
+  ck_assert_str_eq(text,
+                   "missing or invalid refresh token (BAD_REFRESH_TOKEN, "
+                   "correlation id c-1)");
+  g_free(text);
+  hs_api_error_free(e);
+}
+END_TEST
+
+START_TEST(test_error_new_shape) {
+  const char *body =
+      "{\"status\":\"BAD_REFRESH_TOKEN\",\"message\":\"m\",\"error\":"
+      "\"invalid_grant\",\"error_description\":\"refresh token revoked\","
+      "\"correlationId\":\"c-2\"}";
+  HsApiError *e = hs_api_error_parse(body, strlen(body));
+  char *text = hs_api_error_describe(e, 400);
+
+  ck_assert_str_eq(e->error, "invalid_grant");
+  ck_assert_str_eq(text,
+                   "refresh token revoked (BAD_REFRESH_TOKEN, correlation id "
+                   "c-2)");
+  g_free(text);
+  hs_api_error_free(e);
+}
+END_TEST
+
+START_TEST(test_error_rate_limit_and_garbage) {
+  const char *body =
+      "{\"status\":\"error\",\"message\":\"You have reached your daily "
+      "limit.\",\"errorType\":\"RATE_LIMIT\",\"policyName\":\"DAILY\"}";
+  HsApiError *e = hs_api_error_parse(body, strlen(body));
+  char *text;
+
+  ck_assert_str_eq(e->policy_name, "DAILY");
+  hs_api_error_free(e);
+  e = hs_api_error_parse("{not json", 9);
+  ck_assert_ptr_null(e->message);
+  text = hs_api_error_describe(e, 502);
+  ck_assert_str_eq(text, "HTTP 502");
+  g_free(text);
+  hs_api_error_free(e);
+  e = hs_api_error_parse(NULL, 0);
+  ck_assert_ptr_null(e->status);
+  hs_api_error_free(e);
+}
+END_TEST
+
+START_TEST(test_retry_after) {
+  gint64 now = 1445412480; /* Wed, 21 Oct 2015 07:28:00 GMT */
+
+  ck_assert_int_eq(hs_retry_after_parse("7", now), 7);
+  ck_assert_int_eq(hs_retry_after_parse("  0 ", now), 0);
+  ck_assert_int_eq(hs_retry_after_parse("Wed, 21 Oct 2015 07:28:30 GMT", now),
+                   30);
+  ck_assert_int_eq(hs_retry_after_parse("Wed, 21 Oct 2015 07:00:00 GMT", now),
+                   0);
+  ck_assert_int_eq(hs_retry_after_parse(NULL, now), -1);
+  ck_assert_int_eq(hs_retry_after_parse("", now), -1);
+  ck_assert_int_eq(hs_retry_after_parse("-5", now), -1);
+  ck_assert_int_eq(hs_retry_after_parse("5s", now), -1);
+  ck_assert_int_eq(hs_retry_after_parse("soon", now), -1);
+}
+END_TEST
+
+START_TEST(test_retry_delay) {
+  /* 5xx, 429 and no answer are retried, with backoff */
+  ck_assert_int_eq(hs_retry_delay_ms(1, 500, -1, NULL, 1000, 0.0), 1000);
+  ck_assert_int_eq(hs_retry_delay_ms(2, 503, -1, NULL, 1000, 0.0), 2000);
+  ck_assert_int_eq(hs_retry_delay_ms(1, 0, -1, NULL, 1000, 0.5), 1500);
+  ck_assert_int_eq(
+      hs_retry_delay_ms(1, 429, -1, "TEN_SECONDLY_ROLLING", 100, 0.0), 100);
+  /* up to three tries in all */
+  ck_assert_int_eq(hs_retry_delay_ms(3, 500, -1, NULL, 1000, 0.0), -1);
+  /* Retry-After is honoured, and capped */
+  ck_assert_int_eq(hs_retry_delay_ms(1, 429, 2, NULL, 1000, 0.9), 2000);
+  ck_assert_int_eq(hs_retry_delay_ms(1, 429, 3600, NULL, 1000, 0.0),
+                   HS_API_MAX_RETRY_DELAY_MS);
+  /* never a DAILY 429, never another 4xx, never a success */
+  ck_assert_int_eq(hs_retry_delay_ms(1, 429, 5, "DAILY", 1000, 0.0), -1);
+  ck_assert_int_eq(hs_retry_delay_ms(1, 400, -1, NULL, 1000, 0.0), -1);
+  ck_assert_int_eq(hs_retry_delay_ms(1, 401, -1, NULL, 1000, 0.0), -1);
+  ck_assert_int_eq(hs_retry_delay_ms(1, 200, -1, NULL, 1000, 0.0), -1);
+}
+END_TEST
+
+START_TEST(test_parse_oauth) {
+  const char *body =
+      "{\"access_token\":\"AT\",\"refresh_token\":\"RT2\",\"expires_in\":1800,"
+      "\"token_type\":\"bearer\",\"hub_id\":42,\"scopes\":[\"oauth\",\"crm."
+      "objects.contacts.read\"]}";
+  GError *error = NULL;
+  HsGrant *g = hs_auth_parse_oauth(body, strlen(body), 1000, &error);
+
+  ck_assert_ptr_nonnull(g);
+  ck_assert_str_eq(g->access_token, "AT");
+  ck_assert_str_eq(g->refresh_token, "RT2");
+  ck_assert_int_eq(g->expires_at, 2800);
+  ck_assert_str_eq(g->hub_id, "42");
+  ck_assert_uint_eq(g_strv_length(g->scopes), 2);
+  hs_grant_free(g);
+
+  /* no hub_id nor scopes (before 2025-08): unknown, not an error */
+  body = "{\"access_token\":\"AT\",\"expires_in\":\"60\"}";
+  g = hs_auth_parse_oauth(body, strlen(body), 1000, &error);
+  ck_assert_ptr_nonnull(g);
+  ck_assert_int_eq(g->expires_at, 1060);
+  ck_assert_ptr_null(g->hub_id);
+  ck_assert_ptr_null(g->scopes);
+  hs_grant_free(g);
+
+  body = "{\"access_token\":\"AT\"}";
+  ck_assert_ptr_null(hs_auth_parse_oauth(body, strlen(body), 1000, &error));
+  hs_assert_error(error, HS_ERR_NETWORK);
+  ck_assert_ptr_null(hs_auth_parse_oauth("{not json", 9, 1000, &error));
+  hs_assert_error(error, HS_ERR_NETWORK);
+}
+END_TEST
+
+START_TEST(test_parse_pak) {
+  const char *body =
+      "{\"oauthAccessToken\":\"AT\",\"expiresAtMillis\":1700000123456,"
+      "\"hubId\":777,\"userId\":5,\"scopeGroups\":[\"crm.objects.contacts."
+      "read\"],\"encodedOAuthRefreshToken\":\"PAK\"}";
+  GError *error = NULL;
+  HsGrant *g = hs_auth_parse_pak(body, strlen(body), &error);
+
+  ck_assert_ptr_nonnull(g);
+  ck_assert_str_eq(g->access_token, "AT");
+  ck_assert_int_eq(g->expires_at, 1700000123);
+  ck_assert_str_eq(g->hub_id, "777");
+  ck_assert_ptr_null(g->refresh_token);
+  hs_grant_free(g);
+  body = "{\"oauthAccessToken\":\"AT\"}";
+  ck_assert_ptr_null(hs_auth_parse_pak(body, strlen(body), &error));
+  hs_assert_error(error, HS_ERR_NETWORK);
+}
+END_TEST
+
+START_TEST(test_account_info_and_hublet) {
+  const char *body =
+      "{\"portalId\":12345678,\"accountType\":\"STANDARD\",\"uiDomain\":"
+      "\"app-eu1.hubspot.com\",\"dataHostingLocation\":\"eu1\"}";
+  GError *error = NULL;
+  HsGrant *g = hs_auth_parse_account_info(body, strlen(body), &error);
+  char *h;
+
+  ck_assert_str_eq(g->hub_id, "12345678");
+  ck_assert_str_eq(g->hublet, "eu1");
+  hs_grant_free(g);
+  body = "{\"accountType\":\"STANDARD\"}";
+  ck_assert_ptr_null(hs_auth_parse_account_info(body, strlen(body), &error));
+  hs_assert_error(error, HS_ERR_NETWORK);
+
+  h = hs_auth_hublet(NULL, "app.hubspot.com");
+  ck_assert_str_eq(h, "na1");
+  g_free(h);
+  h = hs_auth_hublet(NULL, "app-ap1.hubspot.com");
+  ck_assert_str_eq(h, "ap1");
+  g_free(h);
+  h = hs_auth_hublet("NA2", "app-eu1.hubspot.com");
+  ck_assert_str_eq(h, "na2");
+  g_free(h);
+  ck_assert_ptr_null(hs_auth_hublet(NULL, "example.com"));
+  ck_assert_ptr_null(hs_auth_hublet(NULL, NULL));
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("hubspot");
+  TCase *tc = tcase_create("api");
+
+  tcase_add_loop_test(tc, test_base_validate, 0, G_N_ELEMENTS(bases));
+  tcase_add_test(tc, test_endpoint_families);
+  tcase_add_test(tc, test_error_old_shape);
+  tcase_add_test(tc, test_error_new_shape);
+  tcase_add_test(tc, test_error_rate_limit_and_garbage);
+  tcase_add_test(tc, test_retry_after);
+  tcase_add_test(tc, test_retry_delay);
+  tcase_add_test(tc, test_parse_oauth);
+  tcase_add_test(tc, test_parse_pak);
+  tcase_add_test(tc, test_account_info_and_hublet);
+  suite_add_tcase(s, tc);
+  return hs_run_suite(s);
+}
