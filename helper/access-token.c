@@ -113,3 +113,10 @@ HsAccess *hs_access_obtain(HsStores *stores, HsRecord **record, HsApi *api,
   g_propagate_error(error, g_steal_pointer(&local));
   return NULL;
 }
+
+HsAccess *hs_access_from_cache(const char *profile, gint64 min_ttl) {
+  g_autoptr(HsCachedToken) cached = hs_cache_get(profile, now_s());
+
+  if (cached == NULL || cached->expires_at - now_s() <= min_ttl) return NULL;
+  return from_cached(cached);
+}

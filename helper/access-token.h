@@ -33,4 +33,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(HsAccess, hs_access_free)
 HsAccess *hs_access_obtain(HsStores *stores, HsRecord **record, HsApi *api,
                            gint64 min_ttl, GError **error);
 
+/* The cached access token of `profile` if it outlives `min_ttl` seconds,
+ * else NULL; touches neither a store nor HubSpot.  (transfer full) */
+HsAccess *hs_access_from_cache(const char *profile, gint64 min_ttl);
+
 #endif

@@ -26,13 +26,17 @@ extern char **environ;
 
 typedef struct {
   char **env_names;
+  char **scopes;
   gboolean keep_env;
   gboolean nested;
   gint min_ttl;
   gboolean version;
 } Options;
 
-static void options_clear(Options *opts) { g_strfreev(opts->env_names); }
+static void options_clear(Options *opts) {
+  g_strfreev(opts->env_names);
+  g_strfreev(opts->scopes);
+}
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Options, options_clear)
 
 static int fail(GError *error) {
@@ -66,6 +70,10 @@ static gboolean parse_options(int *argc, char ***argv, Options *opts,
        "Keep inherited HUBSPOT_* variables", NULL},
       {"nested", 0, 0, G_OPTION_ARG_NONE, &opts->nested,
        "Allow running inside another hs-exec for a different profile", NULL},
+      {"require-scope", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opts->scopes,
+       "Refuse to run unless the token's known scopes include SCOPE "
+       "(repeatable)",
+       "SCOPE"},
       {"min-ttl", 0, 0, G_OPTION_ARG_INT, &opts->min_ttl,
        "Refresh first if the token expires within SECONDS (default 300)",
        "SECONDS"},
@@ -95,6 +103,30 @@ static gboolean parse_options(int *argc, char ***argv, Options *opts,
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
                 "--min-ttl must be 0 or more seconds");
     return FALSE;
+  }
+  return TRUE;
+}
+
+/* --require-scope: refuse when the recorded scopes lack one; when HubSpot
+ * never told them (a profile added with --no-verify), say so and go on. */
+static gboolean check_scopes(const HsRecord *record, char **wanted,
+                             GError **error) {
+  for (char **s = wanted; s && *s; s++) {
+    if (record->scopes == NULL) {
+      fprintf(stderr,
+              "hs-exec: note: the scopes of profile %s are unknown, so "
+              "--require-scope %s cannot be checked\n",
+              record->profile, *s);
+      return TRUE;
+    }
+    if (!hs_record_has_scope(record, *s)) {
+      g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_REFUSED,
+                  "profile %s lacks the scope %s; grant it to the app in "
+                  "HubSpot, then refresh the profile with 'hs-token add %s "
+                  "--force'",
+                  record->profile, *s, record->profile);
+      return FALSE;
+    }
   }
   return TRUE;
 }
@@ -143,18 +175,27 @@ int main(int argc, char **argv) {
     return fail(g_steal_pointer(&error));
   }
 
-  config = hs_config_load(&error);
-  if (config == NULL) return fail(g_steal_pointer(&error));
-  stores = hs_stores_open(config, &error);
-  if (stores == NULL) return fail(g_steal_pointer(&error));
-  record = hs_stores_lookup(stores, profile, NULL, &error);
-  if (record == NULL) return fail(g_steal_pointer(&error));
-  if (!hs_kind_is_static(record->kind)) {
-    api = hs_api_new(hs_config_oauth_api(config), &error);
-    if (api == NULL) return fail(g_steal_pointer(&error));
+  /* The fast path: a cached access token that outlives --min-ttl needs
+   * neither the store nor HubSpot (only derived tokens of oauth and
+   * personal-access-key profiles are ever cached; add and remove drop the
+   * entry, so it does not outlive the profile). */
+  if (opts.scopes == NULL) access = hs_access_from_cache(profile, opts.min_ttl);
+  if (access == NULL) {
+    config = hs_config_load(&error);
+    if (config == NULL) return fail(g_steal_pointer(&error));
+    stores = hs_stores_open(config, &error);
+    if (stores == NULL) return fail(g_steal_pointer(&error));
+    record = hs_stores_lookup(stores, profile, NULL, &error);
+    if (record == NULL) return fail(g_steal_pointer(&error));
+    if (!check_scopes(record, opts.scopes, &error))
+      return fail(g_steal_pointer(&error));
+    if (!hs_kind_is_static(record->kind)) {
+      api = hs_api_new(hs_config_oauth_api(config), &error);
+      if (api == NULL) return fail(g_steal_pointer(&error));
+    }
+    access = hs_access_obtain(stores, &record, api, opts.min_ttl, &error);
+    if (access == NULL) return fail(g_steal_pointer(&error));
   }
-  access = hs_access_obtain(stores, &record, api, opts.min_ttl, &error);
-  if (access == NULL) return fail(g_steal_pointer(&error));
   if (access->note != NULL)
     fprintf(stderr, "hs-exec: note: %s\n", access->note);
 

@@ -232,6 +232,9 @@ static gboolean cmd_add(int argc, char **argv, GError **error) {
   record->hublet = hs_kind_hublet_from_token(kind, record->token);
   if (api != NULL && !verify_new(api, record, error)) return FALSE;
   if (!hs_stores_save(stores, record, store, &saved_in, error)) return FALSE;
+  /* A token cached for a profile of this name before --force is not this
+   * profile's: verify_new cached a fresh one, or there is none. */
+  if (api == NULL || hs_kind_is_static(kind)) hs_cache_drop(profile);
   printf("Added profile %s (%s%s%s) to store %s; %s.\n", profile,
          hs_kind_name(kind), record->hub_id ? ", hub " : "",
          record->hub_id ? record->hub_id : "", saved_in,
@@ -243,7 +246,7 @@ static gboolean cmd_add(int argc, char **argv, GError **error) {
 
 typedef struct {
   char *profile, *kind, *hub_id, *hublet, *store;
-  gint64 created, age_days;
+  gint64 created, age_days, cached_until;
 } Row;
 
 static void row_free(gpointer data) {
@@ -269,6 +272,10 @@ static void collect_row(const HsRecord *record, const char *store,
   row->store = g_strdup(store);
   row->created = record->created;
   row->age_days = hs_record_age_days(record, now);
+  if (!hs_kind_is_static(record->kind)) {
+    g_autoptr(HsCachedToken) cached = hs_cache_get(record->profile, now);
+    row->cached_until = cached ? cached->expires_at : 0;
+  }
   g_ptr_array_add(rows, row);
 }
 
@@ -332,7 +339,10 @@ static gboolean cmd_list(int argc, char **argv, GError **error) {
       json_builder_set_member_name(b, "age_days");
       json_builder_add_int_value(b, row->age_days);
       add_member(b, "rotation", hs_rotation_status(row->age_days));
-      add_member(b, "cached_token_expires_at", NULL);
+      {
+        g_autofree char *until = format_time(row->cached_until);
+        add_member(b, "cached_token_expires_at", until);
+      }
       json_builder_end_object(b);
     }
     json_builder_end_array(b);
@@ -349,10 +359,11 @@ static gboolean cmd_list(int argc, char **argv, GError **error) {
          "HUB", "HUBLET", "STORE", "AGE", "ROTATION", "CACHED");
   for (guint i = 0; i < rows->len; i++) {
     Row *row = g_ptr_array_index(rows, i);
+    g_autofree char *until = format_time(row->cached_until);
     printf("%-20s %-20s %-12s %-7s %-16s %4" G_GINT64_FORMAT "d  %-8s %s\n",
            row->profile, row->kind, row->hub_id ? row->hub_id : "-",
            row->hublet ? row->hublet : "-", row->store, row->age_days,
-           hs_rotation_status(row->age_days), "-");
+           hs_rotation_status(row->age_days), until ? until : "-");
   }
   return TRUE;
 }
@@ -395,7 +406,20 @@ static gboolean cmd_show(int argc, char **argv, GError **error) {
     json_builder_set_member_name(b, "age_days");
     json_builder_add_int_value(b, age);
     add_member(b, "rotation", hs_rotation_status(age));
-    if (reveal) add_member(b, "token", record->token);
+    json_builder_set_member_name(b, "scopes");
+    if (record->scopes == NULL) {
+      json_builder_add_null_value(b);
+    } else {
+      json_builder_begin_array(b);
+      for (char **sc = record->scopes; *sc; sc++)
+        json_builder_add_string_value(b, *sc);
+      json_builder_end_array(b);
+    }
+    if (reveal && record->token) add_member(b, "token", record->token);
+    if (reveal && record->client_secret) {
+      add_member(b, "client_secret", record->client_secret);
+      add_member(b, "refresh_token", record->refresh_token);
+    }
     json_builder_end_object(b);
     print_json(b);
   } else {
@@ -408,7 +432,17 @@ static gboolean cmd_show(int argc, char **argv, GError **error) {
         record->hublet ? record->hublet : "unknown", store,
         created ? created : "unknown", rotated ? rotated : "never", age,
         hs_rotation_status(age));
-    if (reveal) printf("token:    %s\n", record->token);
+    if (record->client_id) printf("client id: %s\n", record->client_id);
+    if (record->scopes) {
+      g_autofree char *scopes = g_strjoinv(" ", record->scopes);
+      printf("scopes:   %s\n", scopes);
+    } else {
+      printf("scopes:   unknown\n");
+    }
+    if (reveal && record->token) printf("token:    %s\n", record->token);
+    if (reveal && record->client_secret)
+      printf("client secret: %s\nrefresh token: %s\n", record->client_secret,
+             record->refresh_token);
   }
   fflush(stdout);
   return TRUE;
@@ -434,6 +468,7 @@ static gboolean cmd_remove(int argc, char **argv, GError **error) {
     record = hs_stores_lookup(stores, argv[1], NULL, error);
     if (record == NULL) return FALSE;
   }
+  hs_cache_drop(argv[1]);
   if (!hs_stores_remove(stores, argv[1], error)) return FALSE;
   printf("Removed profile %s from every store.\n", argv[1]);
   if (record != NULL && hs_kind_is_static(record->kind))

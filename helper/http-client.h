@@ -43,4 +43,7 @@ HsHttpResponse *hs_http_send(HsHttpClient *client, const HsHttpRequest *request,
 void hs_http_response_free(HsHttpResponse *response);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HsHttpResponse, hs_http_response_free)
 
+/* Unix seconds of an HTTP date ("Wed, 21 Oct 2015 07:28:00 GMT"), or -1. */
+gint64 hs_http_parse_date(const char *date);
+
 #endif

@@ -7,7 +7,6 @@
 #include <sys/auxv.h>
 #include <time.h>
 
-#include <curl/curl.h>
 #include <json-glib/json-glib.h>
 
 #include "hs-error.h"
@@ -168,7 +167,7 @@ gint64 hs_retry_after_parse(const char *value, gint64 now) {
     while (end && (*end == ' ' || *end == '\t')) end++;
     return (end && *end == '\0' && secs >= 0) ? secs : -1;
   }
-  when = curl_getdate(value, NULL);
+  when = (time_t)hs_http_parse_date(value);
   if (when == (time_t)-1) return -1;
   return when > now ? (gint64)when - now : 0;
 }

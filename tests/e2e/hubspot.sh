@@ -49,6 +49,11 @@ run "$HS_TOKEN" list --json
 is "$(printf %s "$out" | python3 -c 'import json,sys; print(" ".join(p["profile"] for p in json.load(sys.stdin)))')" "prod svc" "only the verified profiles were stored"
 run "$HS_EXEC" prod -- true
 is "$(token_requests)" 0 "hs-exec on a static token asks HubSpot nothing"
+run "$HS_EXEC" --require-scope crm.objects.contacts.read prod -- true
+is "$status" 0 "--require-scope with a recorded scope: runs"
+run "$HS_EXEC" --require-scope crm.objects.contacts.read --require-scope crm.objects.deals.write prod -- true
+fails_with 4 hs-exec "--require-scope with a scope the token lacks"
+like "$err" "crm.objects.deals.write" "--require-scope: names the missing scope"
 
 # ---- oauth ----
 ctl POST reset-counters >/dev/null
@@ -60,6 +65,10 @@ like "$out" "hub 42" "add oauth: hub id from the token response"
 unlike "$out$err" "cs-secret-1|rt-initial-1" "add oauth: no secret printed"
 is "$(ctl GET counters | python3 -c 'import json,sys; print(json.load(sys.stdin)["by_path"].get("/oauth/2026-03/token", 0))')" 2 "oauth uses the 2026-03 token endpoint"
 like "$(cache_id app)" "^[0-9]+$" "the access token is cached in the kernel keyring"
+expiry=$(awk -v id="$(printf %08x "$(cache_id app)")" '$1 == id {print $4, $9}' /proc/keys)
+like "$expiry" "^(2[0-9]|30)m hs-exec:app:" "the cache key hs-exec:PROFILE expires in the kernel with the token (30 min)"
+run "$HS_TOKEN" list --json
+is "$(printf %s "$out" | python3 -c 'import json,sys; print([p for p in json.load(sys.stdin) if p["profile"]=="app"][0]["cached_token_expires_at"] is not None)')" "True" "list shows the cached token's expiry"
 ctl POST reset-counters >/dev/null
 exec_token app
 first=$out
@@ -169,6 +178,13 @@ wait "${pids[@]}"
 is "$(cat "$outdir"/*.rc | sort -u)" 0 "50 concurrent hs-exec: all exit 0"
 is "$(cat "$outdir"/*.out | sort -u | wc -l)" 1 "50 concurrent hs-exec: all got the same token"
 is "$(token_requests)" 1 "50 concurrent hs-exec: exactly one token request"
+
+# ---- remove takes the cached token with it ----
+run "$HS_TOKEN" remove app
+is "$status" 0 "remove an oauth profile"
+is "$(cache_id app)" "" "remove drops the cached access token"
+run "$HS_EXEC" app -- true
+fails_with 2 hs-exec "hs-exec after remove, though a token had been cached"
 
 # ---- nothing secret on disk ----
 hits=$(grep -rlaF -e "$PAT" -e "$SK" -e "$PAK" -e cs-secret-1 -e "$(cat "$outdir/1.out")" \
