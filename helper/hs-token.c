@@ -454,19 +454,35 @@ static gboolean cmd_remove(int argc, char **argv, GError **error) {
   gboolean revoke = FALSE;
   GOptionEntry entries[] = {
       {"revoke", 0, 0, G_OPTION_ARG_NONE, &revoke,
-       "Also revoke the credential at HubSpot where HubSpot allows it", NULL},
+       "First revoke an OAuth refresh token at HubSpot; for other kinds, "
+       "print how to deactivate the credential in HubSpot",
+       NULL},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
+  g_autoptr(HsConfig) config = NULL;
   g_autoptr(HsStores) stores = NULL;
   g_autoptr(HsRecord) record = NULL;
+  g_autoptr(HsApi) api = NULL;
 
   if (!parse("remove", "PROFILE", entries, 1, &argc, &argv, error))
     return FALSE;
   if (!hs_profile_name_validate(argv[1], error)) return FALSE;
-  stores = open_stores(error);
+  config = hs_config_load(error);
+  if (config == NULL) return FALSE;
+  stores = hs_stores_open(config, error);
   if (stores == NULL) return FALSE;
   if (revoke) {
     record = hs_stores_lookup(stores, argv[1], NULL, error);
     if (record == NULL) return FALSE;
+    if (record->kind == HS_KIND_OAUTH) {
+      /* Revoke first: if HubSpot cannot be reached, the profile stays, so
+       * the command can simply be run again. */
+      api = hs_api_new(hs_config_oauth_api(config), error);
+      if (api == NULL || !hs_auth_revoke(api, record, error)) {
+        g_prefix_error(error, "remove: nothing was removed: ");
+        return FALSE;
+      }
+      printf("Revoked the refresh token of profile %s at HubSpot.\n", argv[1]);
+    }
   }
   hs_cache_drop(argv[1]);
   if (!hs_stores_remove(stores, argv[1], error)) return FALSE;
@@ -479,6 +495,11 @@ static gboolean cmd_remove(int argc, char **argv, GError **error) {
         "  2. Open the app, go to the Auth tab and choose Rotate > Rotate "
         "and expire now.\n",
         hs_kind_name(record->kind));
+  else if (record != NULL && record->kind == HS_KIND_PERSONAL_ACCESS_KEY)
+    printf(
+        "HubSpot has no API to deactivate a personal access key. In "
+        "HubSpot, open your profile's Personal access key page and choose "
+        "Deactivate.\n");
   return TRUE;
 }
 

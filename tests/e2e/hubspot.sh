@@ -179,12 +179,25 @@ is "$(cat "$outdir"/*.rc | sort -u)" 0 "50 concurrent hs-exec: all exit 0"
 is "$(cat "$outdir"/*.out | sort -u | wc -l)" 1 "50 concurrent hs-exec: all got the same token"
 is "$(token_requests)" 1 "50 concurrent hs-exec: exactly one token request"
 
-# ---- remove takes the cached token with it ----
-run "$HS_TOKEN" remove app
-is "$status" 0 "remove an oauth profile"
+# ---- remove --revoke; remove takes the cached token with it ----
+ctl POST clear-faults >/dev/null
+ctl POST fault '{"kind": "503", "count": -1, "path": "/oauth/2026-03/token/revoke"}' >/dev/null
+run "$HS_TOKEN" remove app --revoke
+fails_with 5 hs-token "remove --revoke with HubSpot down"
+like "$err" "nothing was removed" "remove --revoke with HubSpot down: says the profile stays"
+ctl POST clear-faults >/dev/null
+exec_token app
+is "$status" 0 "after a failed revoke the profile still works"
+ctl POST reset-counters >/dev/null
+run "$HS_TOKEN" remove app --revoke
+is "$status" 0 "remove --revoke an oauth profile"
+like "$out" "Revoked the refresh token" "remove --revoke: says it revoked"
+is "$(ctl GET counters | python3 -c 'import json,sys; print(json.load(sys.stdin)["by_path"].get("/oauth/2026-03/token/revoke", 0))')" 1 "remove --revoke reached the revoke endpoint"
 is "$(cache_id app)" "" "remove drops the cached access token"
 run "$HS_EXEC" app -- true
 fails_with 2 hs-exec "hs-exec after remove, though a token had been cached"
+run "$HS_TOKEN" remove prod --revoke
+like "$out" "Rotate and expire now" "remove --revoke of a private-app token: says how to deactivate it"
 
 # ---- nothing secret on disk ----
 hits=$(grep -rlaF -e "$PAT" -e "$SK" -e "$PAK" -e cs-secret-1 -e "$(cat "$outdir/1.out")" \
