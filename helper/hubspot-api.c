@@ -11,6 +11,7 @@
 
 #include "hs-error.h"
 #include "hubspot-api.h"
+#include "json-util.h"
 
 /* One row per endpoint: a change at HubSpot is a one-line change here. */
 static const struct {
@@ -90,12 +91,7 @@ char *hs_api_base_validate(const char *url, GError **error) {
 }
 
 static char *member_string(JsonObject *obj, const char *name) {
-  JsonNode *node = json_object_get_member(obj, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE(node) ||
-      json_node_get_value_type(node) != G_TYPE_STRING)
-    return NULL;
-  return g_strdup(json_node_get_string(node));
+  return g_strdup(hs_json_string(obj, name));
 }
 
 HsApiError *hs_api_error_parse(const char *body, gsize len) {

@@ -7,6 +7,7 @@
 
 #include "hs-error.h"
 #include "hubspot-auth.h"
+#include "json-util.h"
 #include "secure-mem.h"
 
 void hs_grant_free(HsGrant *grant) {
@@ -17,25 +18,6 @@ void hs_grant_free(HsGrant *grant) {
   g_free(grant->hublet);
   g_strfreev(grant->scopes);
   g_free(grant);
-}
-
-/* json-glib's tree holds copies of the tokens: wipe them before it goes. */
-static void wipe_strings(JsonNode *node) {
-  if (node == NULL) return;
-  if (JSON_NODE_HOLDS_OBJECT(node)) {
-    JsonObjectIter iter;
-    JsonNode *member;
-    json_object_iter_init(&iter, json_node_get_object(node));
-    while (json_object_iter_next(&iter, NULL, &member)) wipe_strings(member);
-  } else if (JSON_NODE_HOLDS_ARRAY(node)) {
-    JsonArray *a = json_node_get_array(node);
-    for (guint i = 0; i < json_array_get_length(a); i++)
-      wipe_strings(json_array_get_element(a, i));
-  } else if (JSON_NODE_HOLDS_VALUE(node) &&
-             json_node_get_value_type(node) == G_TYPE_STRING) {
-    char *s = (char *)json_node_get_string(node);
-    if (s) explicit_bzero(s, strlen(s));
-  }
 }
 
 typedef struct {
@@ -63,7 +45,7 @@ static gboolean doc_load(Doc *doc, const char *body, gsize len,
 
 static void doc_clear(Doc *doc) {
   if (doc->parser != NULL) {
-    wipe_strings(json_parser_get_root(doc->parser));
+    hs_json_wipe(json_parser_get_root(doc->parser));
     g_clear_object(&doc->parser);
   }
 }
@@ -71,54 +53,14 @@ static void doc_clear(Doc *doc) {
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Doc, doc_clear)
 
 static const char *doc_string(Doc *doc, const char *name) {
-  JsonNode *n = json_object_get_member(doc->obj, name);
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE(n) ||
-      json_node_get_value_type(n) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string(n);
-}
-
-/* An integer member, also when HubSpot sends it as a string or a double. */
-static gboolean doc_int(Doc *doc, const char *name, gint64 *ret) {
-  JsonNode *n = json_object_get_member(doc->obj, name);
-  GType t;
-
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE(n)) return FALSE;
-  t = json_node_get_value_type(n);
-  if (t == G_TYPE_INT64)
-    *ret = json_node_get_int(n);
-  else if (t == G_TYPE_DOUBLE)
-    *ret = (gint64)json_node_get_double(n);
-  else if (t == G_TYPE_STRING && g_ascii_isdigit(*json_node_get_string(n)))
-    *ret = g_ascii_strtoll(json_node_get_string(n), NULL, 10);
-  else
-    return FALSE;
-  return TRUE;
+  return hs_json_string(doc->obj, name);
 }
 
 static char *doc_id(Doc *doc, const char *name) {
   gint64 v;
-  return doc_int(doc, name, &v) && v > 0
+  return hs_json_int(doc->obj, name, &v) && v > 0
              ? g_strdup_printf("%" G_GINT64_FORMAT, v)
              : NULL;
-}
-
-static char **doc_strv(Doc *doc, const char *name) {
-  JsonNode *n = json_object_get_member(doc->obj, name);
-  GPtrArray *out;
-  JsonArray *a;
-
-  if (n == NULL || !JSON_NODE_HOLDS_ARRAY(n)) return NULL;
-  a = json_node_get_array(n);
-  out = g_ptr_array_new();
-  for (guint i = 0; i < json_array_get_length(a); i++) {
-    JsonNode *el = json_array_get_element(a, i);
-    if (JSON_NODE_HOLDS_VALUE(el) &&
-        json_node_get_value_type(el) == G_TYPE_STRING)
-      g_ptr_array_add(out, g_strdup(json_node_get_string(el)));
-  }
-  g_ptr_array_add(out, NULL);
-  return (char **)g_ptr_array_free(out, FALSE);
 }
 
 static void missing(GError **error, const char *field) {
@@ -140,7 +82,7 @@ HsGrant *hs_auth_parse_oauth(const char *body, gsize len, gint64 now,
     missing(error, "access_token");
     return NULL;
   }
-  if (!doc_int(&doc, "expires_in", &expires_in) || expires_in <= 0) {
+  if (!hs_json_int(doc.obj, "expires_in", &expires_in) || expires_in <= 0) {
     missing(error, "expires_in");
     return NULL;
   }
@@ -148,7 +90,7 @@ HsGrant *hs_auth_parse_oauth(const char *body, gsize len, gint64 now,
   grant->expires_at = now + expires_in;
   grant->refresh_token = g_strdup(doc_string(&doc, "refresh_token"));
   grant->hub_id = doc_id(&doc, "hub_id");
-  grant->scopes = doc_strv(&doc, "scopes");
+  grant->scopes = hs_json_strv(doc.obj, "scopes");
   return g_steal_pointer(&grant);
 }
 
@@ -164,14 +106,14 @@ HsGrant *hs_auth_parse_pak(const char *body, gsize len, GError **error) {
     missing(error, "oauthAccessToken");
     return NULL;
   }
-  if (!doc_int(&doc, "expiresAtMillis", &millis) || millis <= 0) {
+  if (!hs_json_int(doc.obj, "expiresAtMillis", &millis) || millis <= 0) {
     missing(error, "expiresAtMillis");
     return NULL;
   }
   grant->access_token = g_strdup(token);
   grant->expires_at = millis / 1000;
   grant->hub_id = doc_id(&doc, "hubId");
-  grant->scopes = doc_strv(&doc, "scopeGroups");
+  grant->scopes = hs_json_strv(doc.obj, "scopeGroups");
   return g_steal_pointer(&grant);
 }
 
@@ -257,7 +199,7 @@ static char *json_body(const char *key, const char *value) {
   root = json_builder_get_root(b);
   json_generator_set_root(gen, root);
   out = json_generator_to_data(gen, NULL);
-  wipe_strings(root);
+  hs_json_wipe(root);
   json_node_unref(root);
   return out;
 }
@@ -292,7 +234,7 @@ static HsGrant *verify_static(HsApi *api, const HsRecord *record,
     if (info != NULL && info->status == 200) {
       g_auto(Doc) doc = {0};
       if (doc_load(&doc, info->body, info->body_len, NULL))
-        grant->scopes = doc_strv(&doc, "scopes");
+        grant->scopes = hs_json_strv(doc.obj, "scopes");
     }
   }
   return grant;

@@ -6,6 +6,7 @@
 #include <json-glib/json-glib.h>
 
 #include "hs-error.h"
+#include "json-util.h"
 #include "profile-name.h"
 #include "record.h"
 #include "secure-mem.h"
@@ -29,37 +30,6 @@ void hs_record_free(HsRecord *record) {
   hs_secret_free(record->client_secret);
   hs_secret_free(record->refresh_token);
   g_free(record);
-}
-
-/* json-glib keeps its own copies of string values; wipe them in the tree
- * before it is freed, so the secrets in a document do not linger on the
- * heap.  (Copies the parser's scanner made and freed are out of reach.) */
-static void wipe_node(JsonNode *node) {
-  if (node == NULL) return;
-  switch (JSON_NODE_TYPE(node)) {
-    case JSON_NODE_OBJECT: {
-      JsonObjectIter iter;
-      JsonNode *member;
-      json_object_iter_init(&iter, json_node_get_object(node));
-      while (json_object_iter_next(&iter, NULL, &member)) wipe_node(member);
-      break;
-    }
-    case JSON_NODE_ARRAY: {
-      JsonArray *array = json_node_get_array(node);
-      for (guint i = 0; i < json_array_get_length(array); i++)
-        wipe_node(json_array_get_element(array, i));
-      break;
-    }
-    case JSON_NODE_VALUE:
-      if (json_node_get_value_type(node) == G_TYPE_STRING) {
-        char *s = (char *)json_node_get_string(node);
-        if (s != NULL) explicit_bzero(s, strlen(s));
-      }
-      break;
-    case JSON_NODE_NULL:
-    default:
-      break;
-  }
 }
 
 static void add_string(JsonBuilder *b, const char *name, const char *value) {
@@ -108,7 +78,7 @@ char *hs_record_to_json(const HsRecord *record, gsize *ret_len) {
   json_generator_set_root(gen, root);
   json = json_generator_to_data(gen, ret_len);
   /* The generator holds a reference to the same tree. */
-  wipe_node(root);
+  hs_json_wipe(root);
   json_node_unref(root);
   return json;
 }
@@ -129,25 +99,6 @@ static gboolean get_string(JsonObject *obj, const char *name, char **ret,
               "'hs-token remove' and add it again",
               name);
   return FALSE;
-}
-
-/* A string array member, or NULL when absent or not an array of strings. */
-static char **get_strv(JsonObject *obj, const char *name) {
-  JsonNode *node = json_object_get_member(obj, name);
-  JsonArray *array;
-  GPtrArray *out;
-
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY(node)) return NULL;
-  array = json_node_get_array(node);
-  out = g_ptr_array_new();
-  for (guint i = 0; i < json_array_get_length(array); i++) {
-    JsonNode *el = json_array_get_element(array, i);
-    if (JSON_NODE_HOLDS_VALUE(el) &&
-        json_node_get_value_type(el) == G_TYPE_STRING)
-      g_ptr_array_add(out, g_strdup(json_node_get_string(el)));
-  }
-  g_ptr_array_add(out, NULL);
-  return (char **)g_ptr_array_free(out, FALSE);
 }
 
 static gint64 get_int(JsonObject *obj, const char *name) {
@@ -185,7 +136,7 @@ HsRecord *hs_record_from_json(const char *json, gssize len, GError **error) {
                 "the stored record has format version %" G_GINT64_FORMAT
                 ", this hs-exec reads version %d; upgrade hs-exec",
                 version, HS_RECORD_VERSION);
-    wipe_node(root);
+    hs_json_wipe(root);
     return NULL;
   }
   ok = get_string(obj, "profile", &record->profile, TRUE, error) &&
@@ -217,8 +168,8 @@ HsRecord *hs_record_from_json(const char *json, gssize len, GError **error) {
   record->created = get_int(obj, "created");
   record->rotated = get_int(obj, "rotated");
   record->verified = get_int(obj, "verified");
-  record->scopes = get_strv(obj, "scopes");
-  wipe_node(root);
+  record->scopes = hs_json_strv(obj, "scopes");
+  hs_json_wipe(root);
   if (!ok) return NULL;
   return g_steal_pointer(&record);
 }
