@@ -140,9 +140,25 @@ fault '{"kind": "refuse-refresh", "count": 1}'
 exec_token app
 fails_with 4 hs-exec "refresh token refused"
 like "$err" "hs-token add app --kind oauth --client-id cid-1 --force" "refused: says how to re-authorise"
+fault '{"kind": "hang", "count": 1, "delay": 30}'
+exec_token --min-ttl 999999 app
+is "$status" 0 "a request hanging past the 15 s timeout is retried"
+is "$(token_requests)" 2 "hang: the second try answered"
 ctl POST clear-faults >/dev/null
 exec_token app
 is "$status" 0 "after the faults: works again"
+
+# ---- the v1 OAuth family, by configuration ----
+mkdir -p "$XDG_CONFIG_HOME/hs-exec"
+printf '[hubspot]\noauth-api=v1\n' >"$XDG_CONFIG_HOME/hs-exec/hs-exec.conf"
+ctl POST reset-counters >/dev/null
+exec_token --min-ttl 999999 app
+is "$status" 0 "oauth-api=v1: refresh works"
+is "$(ctl GET counters | python3 -c 'import json,sys; print(json.load(sys.stdin)["by_path"].get("/oauth/v1/token", 0))')" 1 "oauth-api=v1: /oauth/v1/token was used"
+printf '[hubspot]\noauth-api=v3\n' >"$XDG_CONFIG_HOME/hs-exec/hs-exec.conf"
+exec_token --min-ttl 999999 app
+fails_with 6 hs-exec "an unknown oauth-api family"
+rm -f "$XDG_CONFIG_HOME/hs-exec/hs-exec.conf"
 
 # ---- TLS ----
 HS_EXEC_CA_FILE=/etc/ssl/certs/ca-certificates.crt exec_token --min-ttl 999999 svc
