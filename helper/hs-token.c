@@ -214,10 +214,16 @@ static gboolean cmd_add(int argc, char **argv, GError **error) {
                 profile, profile);
     return FALSE;
   }
-  if (existing == NULL && lookup_error->code != HS_ERR_NOT_FOUND) {
+  if (existing == NULL && lookup_error->code != HS_ERR_NOT_FOUND &&
+      lookup_error->code != HS_ERR_UNAVAILABLE) {
     g_propagate_error(error, g_steal_pointer(&lookup_error));
     return FALSE;
   }
+  if (!hs_stores_can_save(stores, store, error)) return FALSE;
+  if (existing == NULL && lookup_error->code == HS_ERR_UNAVAILABLE)
+    /* A headless host may list a store it never has (the Secret Service):
+     * go on to the available ones, but say what could not be checked. */
+    fprintf(stderr, "hs-token: warning: %s\n", lookup_error->message);
   g_clear_pointer(&existing, hs_record_free);
   if (!no_verify) {
     api = hs_api_new(hs_config_oauth_api(config), error);

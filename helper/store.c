@@ -214,6 +214,28 @@ gboolean hs_stores_save(HsStores *stores, const HsRecord *record,
   return FALSE;
 }
 
+gboolean hs_stores_can_save(HsStores *stores, const char *store,
+                            GError **error) {
+  g_autoptr(GString) why = g_string_new(NULL);
+
+  for (guint i = 0; i < stores->n; i++) {
+    Store *s = &stores->items[i];
+
+    if (store != NULL && strcmp(store, store_name(s)) != 0) continue;
+    if (s->plugin != NULL) return TRUE;
+    note_unavailable(why, s, "");
+  }
+  if (why->len == 0)
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                "no configured store is named '%s'; see [stores] order= in "
+                "hs-exec.conf",
+                store ? store : "");
+  else
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_UNAVAILABLE,
+                "no store can save a profile: %s", why->str);
+  return FALSE;
+}
+
 gboolean hs_stores_remove(HsStores *stores, const char *profile,
                           GError **error) {
   g_autoptr(GString) why = g_string_new(NULL);

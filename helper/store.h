@@ -33,6 +33,13 @@ gboolean hs_stores_save(HsStores *stores, const HsRecord *record,
                         const char *store, const char **ret_store,
                         GError **error);
 
+/* Whether hs_stores_save(…, store, …) has a store to try: the one named
+ * `store`, or any when NULL, opened without error.  FALSE with
+ * HS_ERR_USAGE for a store not configured, HS_ERR_UNAVAILABLE naming each
+ * store and why otherwise.  (Lets a caller fail before reading a secret.) */
+gboolean hs_stores_can_save(HsStores *stores, const char *store,
+                            GError **error);
+
 /* Remove `profile` from every store.  HS_ERR_NOT_FOUND when none had it. */
 gboolean hs_stores_remove(HsStores *stores, const char *profile,
                           GError **error);

@@ -4,12 +4,14 @@
 set -u
 . "$E2E_DIR/tap.sh"
 
-so="${PLUGIN_SO_DIR:?}/secret-service.so"
-if [ -f "$so" ]; then ok "secret-service.so is built"; else not_ok "no $so"; fi
-syms=$(${NM:-nm} -D --defined-only "$so" | awk '{print $3}' | grep -v '^$' | sort)
-is "$syms" "hs_plugin_v1" "exports hs_plugin_v1 alone"
-kind=$(${NM:-nm} -D --defined-only "$so" | awk '$3 == "hs_plugin_v1" {print $2}')
-# A const table of function pointers lands in .data.rel.ro ("D"), which
-# RELRO makes read-only once relocated, or in .rodata ("R").
-like "$kind" "^[DR]$" "hs_plugin_v1 is a data object, not a function"
+for name in secret-service keyctl; do
+  so="${PLUGIN_SO_DIR:?}/$name.so"
+  if [ -f "$so" ]; then ok "$name.so is built"; else not_ok "no $so"; fi
+  syms=$(${NM:-nm} -D --defined-only "$so" | awk '{print $3}' | grep -v '^$' | sort)
+  is "$syms" "hs_plugin_v1" "$name.so exports hs_plugin_v1 alone"
+  kind=$(${NM:-nm} -D --defined-only "$so" | awk '$3 == "hs_plugin_v1" {print $2}')
+  # A const table of function pointers lands in .data.rel.ro ("D"), which
+  # RELRO makes read-only once relocated, or in .rodata ("R").
+  like "$kind" "^[DR]$" "$name.so: hs_plugin_v1 is a data object, not a function"
+done
 finish
