@@ -12,6 +12,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "doctor.h"
 #include "hs-config.h"
 #include "hs-error.h"
 #include "hubspot-auth.h"
@@ -509,6 +510,50 @@ static gboolean cmd_remove(int argc, char **argv, GError **error) {
   return TRUE;
 }
 
+/* ---- doctor ---- */
+
+static gboolean cmd_doctor(int argc, char **argv, GError **error) {
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+      {"json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL},
+      {NULL, 0, 0, 0, NULL, NULL, NULL}};
+  g_autoptr(GPtrArray) checks = NULL;
+  int code;
+
+  if (!parse("doctor", "", entries, 0, &argc, &argv, error)) return FALSE;
+  checks = hs_doctor_run();
+  if (json) {
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    json_builder_begin_array(b);
+    for (guint i = 0; i < checks->len; i++) {
+      HsCheck *c = g_ptr_array_index(checks, i);
+      json_builder_begin_object(b);
+      add_member(b, "area", c->area);
+      json_builder_set_member_name(b, "ok");
+      json_builder_add_boolean_value(b, c->ok);
+      add_member(b, "detail", c->detail);
+      add_member(b, "fix", c->fix);
+      json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+    print_json(b);
+  } else {
+    for (guint i = 0; i < checks->len; i++) {
+      HsCheck *c = g_ptr_array_index(checks, i);
+      printf("%-8s %-7s %s\n", c->area, c->ok ? "ok" : "PROBLEM", c->detail);
+      if (c->fix != NULL) printf("%-8s %-7s fix: %s\n", "", "", c->fix);
+    }
+  }
+  fflush(stdout);
+  code = hs_doctor_exit_code(checks);
+  if (code != 0) {
+    g_set_error(error, HS_ERROR_DOMAIN, code,
+                "doctor found a problem; each is shown above with its fix");
+    return FALSE;
+  }
+  return TRUE;
+}
+
 /* ---- dispatch ---- */
 
 static const Command commands[] = {
@@ -517,6 +562,8 @@ static const Command commands[] = {
     {"list", cmd_list, "", "List profiles; never prints a secret."},
     {"show", cmd_show, "PROFILE", "Show a profile's metadata."},
     {"remove", cmd_remove, "PROFILE", "Delete a profile from every store."},
+    {"doctor", cmd_doctor, "",
+     "Check the stores, the cache, the config and HubSpot; say each fix."},
 };
 
 static const Command *find_command(const char *name) {

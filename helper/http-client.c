@@ -90,6 +90,7 @@ typedef struct {
   GString *body;
   gboolean too_big;
   char *retry_after;
+  char *date;
 } Sink;
 
 HsHttpClient *hs_http_client_new(const char *ca_file) {
@@ -110,6 +111,7 @@ void hs_http_response_free(HsHttpResponse *response) {
   if (response == NULL) return;
   hs_secret_free_len(response->body, response->body_len);
   g_free(response->retry_after);
+  g_free(response->date);
   g_free(response);
 }
 
@@ -135,16 +137,23 @@ static size_t on_body(char *data, size_t size, size_t n, void *user_data) {
   return len;
 }
 
+/* Keep the value of header `name` (lower case, with the colon) in *slot. */
+static void take_header(const char *data, size_t len, const char *name,
+                        char **slot) {
+  size_t n = strlen(name);
+
+  if (len > n && strncasecmp(data, name, n) == 0) {
+    g_free(*slot);
+    *slot = g_strstrip(g_strndup(data + n, len - n));
+  }
+}
+
 static size_t on_header(char *data, size_t size, size_t n, void *user_data) {
   Sink *sink = user_data;
   size_t len = size * n;
-  static const char name[] = "retry-after:";
 
-  if (len > sizeof name - 1 && strncasecmp(data, name, sizeof name - 1) == 0) {
-    g_free(sink->retry_after);
-    sink->retry_after =
-        g_strstrip(g_strndup(data + sizeof name - 1, len - (sizeof name - 1)));
-  }
+  take_header(data, len, "retry-after:", &sink->retry_after);
+  take_header(data, len, "date:", &sink->date);
   return len;
 }
 
@@ -161,7 +170,7 @@ HsHttpResponse *hs_http_send(HsHttpClient *client, const HsHttpRequest *request,
   g_autoptr(HsHttpResponse) response = g_new0(HsHttpResponse, 1);
   struct curl_slist *headers = NULL;
   char curl_error[CURL_ERROR_SIZE] = "";
-  Sink sink = {g_string_sized_new(1024), FALSE, NULL};
+  Sink sink = {g_string_sized_new(1024), FALSE, NULL, NULL};
   CURL *curl;
   CURLcode rc;
 
@@ -214,6 +223,7 @@ HsHttpResponse *hs_http_send(HsHttpClient *client, const HsHttpRequest *request,
   response->body_len = sink.body->len;
   response->body = g_string_free(sink.body, FALSE);
   response->retry_after = sink.retry_after;
+  response->date = sink.date;
   if (rc != CURLE_OK) {
     const char *why = sink.too_big  ? "the response was larger than 1 MiB"
                       : *curl_error ? curl_error

@@ -24,6 +24,7 @@ typedef struct {
   char *body;  /* NUL-terminated; may hold SECRETS; wiped on free */
   gsize body_len;
   char *retry_after; /* the Retry-After header's value, or NULL */
+  char *date;        /* the Date header's value, or NULL */
 } HsHttpResponse;
 
 typedef struct HsHttpClient HsHttpClient;

@@ -217,6 +217,8 @@ void hs_api_free(HsApi *api) {
 
 HsOAuthApi hs_api_oauth_family(const HsApi *api) { return api->family; }
 
+const char *hs_api_base(const HsApi *api) { return api->base; }
+
 HsHttpResponse *hs_api_call(HsApi *api, HsEndpoint endpoint, const char *query,
                             const char *method, const char *bearer,
                             const char *content_type, const char *body,

@@ -77,6 +77,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(HsApi, hs_api_free)
 
 HsOAuthApi hs_api_oauth_family(const HsApi *api);
 
+/* The base URL requests go to (transfer none). */
+const char *hs_api_base(const HsApi *api);
+
 /* Send a request to `endpoint` (its path appended to the base, plus
  * `query` when not NULL), retrying as hs_retry_delay_ms says.  Returns the
  * final response of any status, or NULL with HS_ERR_NETWORK saying what

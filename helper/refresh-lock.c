@@ -83,3 +83,12 @@ void hs_refresh_unlock(int fd) {
   (void)flock(fd, LOCK_UN);
   close(fd);
 }
+
+gboolean hs_refresh_lock_dir_check(char **ret_path, GError **error) {
+  int fd = open_lock_dir(error);
+
+  *ret_path = g_build_filename(g_get_user_runtime_dir(), "hs-exec", NULL);
+  if (fd < 0) return FALSE;
+  close(fd);
+  return TRUE;
+}

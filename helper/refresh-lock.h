@@ -17,4 +17,8 @@ int hs_refresh_lock(const char *profile, int timeout_ms, GError **error);
 
 void hs_refresh_unlock(int fd);
 
+/* Check (creating it if needed) the lock directory: the user's own, mode
+ * 0700, not a symlink.  Its path in *ret_path (transfer full). */
+gboolean hs_refresh_lock_dir_check(char **ret_path, GError **error);
+
 #endif

@@ -332,3 +332,31 @@ gboolean hs_stores_list(HsStores *stores, HsStoresListFn fn, void *user_data,
   if (ret_warnings != NULL) *ret_warnings = g_steal_pointer(&warnings);
   return TRUE;
 }
+
+static int count_entry(const hs_entry *entry, void *user_data) {
+  (void)entry;
+  (*(int *)user_data)++;
+  return 0;
+}
+
+void hs_stores_status(HsStores *stores, HsStoreStatusFn fn, void *user_data) {
+  for (guint i = 0; i < stores->n; i++) {
+    Store *s = &stores->items[i];
+    HsStoreStatus st = {s->spec->name, NULL, FALSE, s->why, -1};
+    char msg[MSG_SIZE] = "";
+    int count = 0;
+
+    if (s->plugin != NULL) {
+      st.path = s->plugin->path;
+      if (s->plugin->vt.list(s->plugin->handle, 0, count_entry, &count, msg,
+                             sizeof msg) == HS_OK) {
+        st.available = TRUE;
+        st.profiles = count;
+      } else {
+        msg[sizeof msg - 1] = '\0';
+        st.why = *msg ? msg : "listing its profiles failed";
+      }
+    }
+    fn(&st, user_data);
+  }
+}

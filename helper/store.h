@@ -40,6 +40,20 @@ gboolean hs_stores_save(HsStores *stores, const HsRecord *record,
 gboolean hs_stores_can_save(HsStores *stores, const char *store,
                             GError **error);
 
+/* How one configured store is doing, for `hs-token doctor`. */
+typedef struct {
+  const char *name; /* as configured */
+  const char *path; /* the plugin file, or NULL when it did not load */
+  gboolean available;
+  const char *why; /* why not available (or why listing failed) */
+  int profiles;    /* profiles it holds, -1 when unknown */
+} HsStoreStatus;
+
+typedef void (*HsStoreStatusFn)(const HsStoreStatus *status, void *user_data);
+
+/* Call `fn` once per configured store, in order. */
+void hs_stores_status(HsStores *stores, HsStoreStatusFn fn, void *user_data);
+
 /* Remove `profile` from every store.  HS_ERR_NOT_FOUND when none had it. */
 gboolean hs_stores_remove(HsStores *stores, const char *profile,
                           GError **error);

@@ -136,3 +136,19 @@ void hs_cache_drop(const char *profile) {
 
   if (key >= 0) (void)keyctl_invalidate(key);
 }
+
+gboolean hs_cache_probe(char **ret_why) {
+  /* A description no profile can have: names never start with '.'. */
+  static const char desc[] = DESCRIPTION_PREFIX ".doctor-probe";
+  char buf[8] = "";
+  key_serial_t key;
+
+  key = add_key("user", desc, "probe", 5, cache_keyring());
+  if (key < 0 || keyctl_read(key, buf, sizeof buf) != 5) {
+    *ret_why = g_strdup(g_strerror(errno));
+    if (key >= 0) (void)keyctl_invalidate(key);
+    return FALSE;
+  }
+  (void)keyctl_invalidate(key);
+  return TRUE;
+}

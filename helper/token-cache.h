@@ -26,6 +26,10 @@ HsCachedToken *hs_cache_get(const char *profile, gint64 now);
 gboolean hs_cache_put(const char *profile, const char *token, gint64 expires_at,
                       const char *hub_id, gint64 now);
 
+/* Whether the kernel keyring can hold, return and drop a key now; FALSE with
+ * the reason (errno text) in *ret_why (transfer full). */
+gboolean hs_cache_probe(char **ret_why);
+
 /* Forget `profile`'s cached token, if any. */
 void hs_cache_drop(const char *profile);
 
