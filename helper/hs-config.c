@@ -158,7 +158,7 @@ gboolean hs_config_parse_order(const char *order, const char *origin,
 /* Read `path` if it exists.  *ret_vetted tells whether the file is owned by
  * root or the user and not group- or world-writable. */
 static GKeyFile *read_file(const char *path, gboolean *ret_vetted,
-                           GError **error) {
+                           char **ret_text, GError **error) {
   g_autoptr(GKeyFile) kf = g_key_file_new();
   g_autoptr(GError) local = NULL;
   g_autofree char *data = NULL;
@@ -204,7 +204,31 @@ static GKeyFile *read_file(const char *path, gboolean *ret_vetted,
                 local->message);
     return NULL;
   }
+  *ret_text = g_steal_pointer(&data);
   return g_steal_pointer(&kf);
+}
+
+/* The 1-based line of `key` in `[group]` of a key file's text, or 0. */
+static int key_line(const char *text, const char *group, const char *key) {
+  g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+  gboolean in_group = FALSE;
+  int found = 0;
+
+  for (int i = 0; lines[i] != NULL; i++) {
+    const char *l = lines[i];
+    size_t n = strlen(key);
+
+    while (*l == ' ' || *l == '\t') l++;
+    if (*l == '[') {
+      const char *end = strchr(l, ']');
+      in_group = end != NULL && (size_t)(end - l - 1) == strlen(group) &&
+                 strncmp(l + 1, group, strlen(group)) == 0;
+    } else if (in_group && strncmp(l, key, n) == 0 &&
+               (l[n] == '=' || l[n] == ' ' || l[n] == '\t')) {
+      found = i + 1; /* the last one wins, as in GKeyFile */
+    }
+  }
+  return found;
 }
 
 /* [hubspot] oauth-api = 2026-03 (default) | v1 */
@@ -233,10 +257,10 @@ HsConfig *hs_config_load_files(const char *const *paths, GError **error) {
   for (const char *const *path = paths; *path != NULL; path++) {
     g_autoptr(GKeyFile) kf = NULL;
     g_autoptr(GError) local = NULL;
-    g_autofree char *order = NULL;
+    g_autofree char *order = NULL, *text = NULL, *where = NULL;
     gboolean vetted = FALSE;
 
-    kf = read_file(*path, &vetted, &local);
+    kf = read_file(*path, &vetted, &text, &local);
     if (local != NULL) {
       g_propagate_error(error, g_steal_pointer(&local));
       return NULL;
@@ -248,7 +272,11 @@ HsConfig *hs_config_load_files(const char *const *paths, GError **error) {
     if (order != NULL) {
       /* A later file's order replaces an earlier one's. */
       g_ptr_array_set_size(config->stores, 0);
-      if (!hs_config_parse_order(order, *path, vetted, config->stores, error))
+      /* GKeyFile does not tell lines: find the key's line for messages. */
+      int line = key_line(text, "stores", "order");
+      where =
+          line > 0 ? g_strdup_printf("%s:%d", *path, line) : g_strdup(*path);
+      if (!hs_config_parse_order(order, where, vetted, config->stores, error))
         return NULL;
     }
   }

@@ -81,7 +81,7 @@ mkdir -p "$XDG_CONFIG_HOME/hs-exec"
 printf '[stores]\norder=secret-service [UNAVAIL=maybe]\n' >"$XDG_CONFIG_HOME/hs-exec/hs-exec.conf"
 run "$HS_EXEC" nobody -- true
 fails_with 6 hs-exec "bad action word in config"
-like "$err" "hs-exec.conf" "config error names the file"
+like "$err" "hs-exec.conf:2: " "config error names the file and line"
 printf '[stores]\norder=no-such-store\n' >"$XDG_CONFIG_HOME/hs-exec/hs-exec.conf"
 run "$HS_TOKEN" list
 fails_with 6 hs-token "unknown store in config"

@@ -133,6 +133,21 @@ START_TEST(test_files_refused) {
   ck_assert_ptr_null(hs_config_load_files(b, &error));
   ck_assert_ptr_nonnull(strstr(error->message, broken));
   hs_assert_error(error, HS_ERR_CONFIG);
+  /* A bad order= is reported at its file and line. */
+  g_unlink(broken);
+  g_free(broken);
+  broken = write_conf(dir, "broken.conf",
+                      "# hs-exec\n[hubspot]\noauth-api=v1\n\n[stores]\n"
+                      "order = secret-service secret-service\n",
+                      0644);
+  b[0] = broken;
+  ck_assert_ptr_null(hs_config_load_files(b, &error));
+  {
+    g_autofree char *want = g_strdup_printf("%s:6: [stores] order", broken);
+    ck_assert_msg(g_str_has_prefix(error->message, want), "'%s' lacks '%s'",
+                  error->message, want);
+  }
+  hs_assert_error(error, HS_ERR_CONFIG);
   g_unlink(loose);
   g_unlink(broken);
   g_rmdir(dir);
