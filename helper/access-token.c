@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "access-token.h"
+#include "audit.h"
 #include "hs-error.h"
 #include "hubspot-auth.h"
 #include "refresh-lock.h"
@@ -47,6 +48,11 @@ static HsAccess *refresh_locked(HsStores *stores, HsRecord **record, HsApi *api,
   *record = g_steal_pointer(&latest);
 
   grant = hs_auth_obtain(api, *record, error);
+  hs_audit("refresh", (*record)->profile, hs_kind_name((*record)->kind),
+           grant != NULL                      ? "ok"
+           : (*error)->code == HS_ERR_REFUSED ? "refused"
+                                              : "unreachable",
+           NULL);
   if (grant == NULL) return NULL;
   access = g_new0(HsAccess, 1);
   access->token = g_steal_pointer(&grant->access_token);

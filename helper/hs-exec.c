@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "access-token.h"
+#include "audit.h"
 #include "child-env.h"
 #include "hs-config.h"
 #include "hs-error.h"
@@ -215,6 +216,7 @@ int main(int argc, char **argv) {
   g_clear_pointer(&record, hs_record_free);
   g_clear_pointer(&stores, hs_stores_free);
   g_clear_pointer(&api, hs_api_free);
+  hs_audit("exec", profile, NULL, "ok", command[0]);
   code = hs_run_command(command, env, &error);
   hs_child_env_free(env);
   fprintf(stderr, "hs-exec: %s\n", error->message);

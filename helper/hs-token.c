@@ -12,6 +12,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "audit.h"
 #include "doctor.h"
 #include "hs-config.h"
 #include "hs-error.h"
@@ -242,6 +243,8 @@ static gboolean cmd_add(int argc, char **argv, GError **error) {
   /* A token cached for a profile of this name before --force is not this
    * profile's: verify_new cached a fresh one, or there is none. */
   if (api == NULL || hs_kind_is_static(kind)) hs_cache_drop(profile);
+  hs_audit("add", profile, hs_kind_name(kind), api ? "ok" : "ok-unverified",
+           NULL);
   printf("Added profile %s (%s%s%s) to store %s; %s.\n", profile,
          hs_kind_name(kind), record->hub_id ? ", hub " : "",
          record->hub_id ? record->hub_id : "", saved_in,
@@ -396,6 +399,9 @@ static gboolean cmd_show(int argc, char **argv, GError **error) {
   if (stores == NULL) return FALSE;
   record = hs_stores_lookup(stores, argv[1], &store, error);
   if (record == NULL) return FALSE;
+  if (reveal)
+    hs_audit("show-reveal", record->profile, hs_kind_name(record->kind), "ok",
+             NULL);
   created = format_time(record->created);
   rotated = format_time(record->rotated);
   age = hs_record_age_days(record, g_get_real_time() / G_USEC_PER_SEC);
@@ -485,14 +491,18 @@ static gboolean cmd_remove(int argc, char **argv, GError **error) {
        * the command can simply be run again. */
       api = hs_api_new(hs_config_oauth_api(config), error);
       if (api == NULL || !hs_auth_revoke(api, record, error)) {
+        hs_audit("revoke", argv[1], "oauth", "failed", NULL);
         g_prefix_error(error, "remove: nothing was removed: ");
         return FALSE;
       }
+      hs_audit("revoke", argv[1], "oauth", "ok", NULL);
       printf("Revoked the refresh token of profile %s at HubSpot.\n", argv[1]);
     }
   }
   hs_cache_drop(argv[1]);
   if (!hs_stores_remove(stores, argv[1], error)) return FALSE;
+  hs_audit("remove", argv[1], record ? hs_kind_name(record->kind) : NULL, "ok",
+           NULL);
   printf("Removed profile %s from every store.\n", argv[1]);
   if (record != NULL && hs_kind_is_static(record->kind))
     printf(
@@ -507,6 +517,91 @@ static gboolean cmd_remove(int argc, char **argv, GError **error) {
         "HubSpot has no API to deactivate a personal access key. In "
         "HubSpot, open your profile's Personal access key page and choose "
         "Deactivate.\n");
+  return TRUE;
+}
+
+/* ---- audit ---- */
+
+static gboolean cmd_audit(int argc, char **argv, GError **error) {
+  gboolean json = FALSE;
+  g_autofree char *since = NULL;
+  GOptionEntry entries[] = {
+      {"since", 0, 0, G_OPTION_ARG_STRING, &since,
+       "Only events at or after DATE (YYYY-MM-DD or RFC 3339)", "DATE"},
+      {"json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON lines", NULL},
+      {NULL, 0, 0, 0, NULL, NULL, NULL}};
+  g_autofree char *path = hs_audit_path();
+  g_autofree char *text = NULL, *since_iso = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GError) local = NULL;
+  const char *profile = NULL;
+
+  if (!parse("audit", "[PROFILE]", entries, -1, &argc, &argv, error))
+    return FALSE;
+  if (argc > 2) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                "audit: give at most one PROFILE");
+    return FALSE;
+  }
+  if (argc == 2) {
+    profile = argv[1];
+    if (!hs_profile_name_validate(profile, error)) return FALSE;
+  }
+  if (since != NULL) {
+    /* Both forms compare as strings once made full RFC 3339 UTC. */
+    g_autoptr(GDateTime) t = NULL;
+    g_autoptr(GTimeZone) utc = g_time_zone_new_utc();
+    if (strlen(since) == 10) {
+      g_autofree char *full = g_strconcat(since, "T00:00:00Z", NULL);
+      t = g_date_time_new_from_iso8601(full, utc);
+    } else {
+      t = g_date_time_new_from_iso8601(since, utc);
+    }
+    if (t == NULL) {
+      g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                  "audit: --since '%s' is not a date; use YYYY-MM-DD or "
+                  "YYYY-MM-DDTHH:MM:SSZ",
+                  since);
+      return FALSE;
+    }
+    g_autoptr(GDateTime) t_utc = g_date_time_to_utc(t);
+    since_iso = g_date_time_format(t_utc, "%Y-%m-%dT%H:%M:%SZ");
+  }
+  if (!g_file_get_contents(path, &text, NULL, &local)) {
+    if (g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+      if (!json) printf("No audit events yet (%s).\n", path);
+      return TRUE;
+    }
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG, "audit: %s",
+                local->message);
+    return FALSE;
+  }
+  lines = g_strsplit(text, "\n", -1);
+  for (char **l = lines; *l; l++) {
+    g_autoptr(JsonParser) parser = json_parser_new();
+    JsonObject *o;
+    const char *time, *who;
+
+    if (**l == '\0' || !json_parser_load_from_data(parser, *l, -1, NULL) ||
+        !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser)))
+      continue;
+    o = json_node_get_object(json_parser_get_root(parser));
+    time = json_object_get_string_member_with_default(o, "time", "");
+    who = json_object_get_string_member_with_default(o, "profile", "");
+    if (profile != NULL && strcmp(who, profile) != 0) continue;
+    if (since_iso != NULL && strcmp(time, since_iso) < 0) continue;
+    if (json) {
+      printf("%s\n", *l);
+    } else {
+      const char *cmd =
+          json_object_get_string_member_with_default(o, "command", NULL);
+      printf("%s  %-12s %-20s %-20s %s%s%s\n", time,
+             json_object_get_string_member_with_default(o, "event", ""), who,
+             json_object_get_string_member_with_default(o, "kind", "-"),
+             json_object_get_string_member_with_default(o, "outcome", ""),
+             cmd ? "  " : "", cmd ? cmd : "");
+    }
+  }
   return TRUE;
 }
 
@@ -562,6 +657,8 @@ static const Command commands[] = {
     {"list", cmd_list, "", "List profiles; never prints a secret."},
     {"show", cmd_show, "PROFILE", "Show a profile's metadata."},
     {"remove", cmd_remove, "PROFILE", "Delete a profile from every store."},
+    {"audit", cmd_audit, "[PROFILE]",
+     "Show the audit trail: who added, revealed, used, removed what."},
     {"doctor", cmd_doctor, "",
      "Check the stores, the cache, the config and HubSpot; say each fix."},
 };

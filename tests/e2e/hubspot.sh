@@ -215,6 +215,14 @@ fails_with 2 hs-exec "hs-exec after remove, though a token had been cached"
 run "$HS_TOKEN" remove prod --revoke
 like "$out" "Rotate and expire now" "remove --revoke of a private-app token: says how to deactivate it"
 
+# ---- the audit trail saw the refreshes and the revocation ----
+run "$HS_TOKEN" audit app --json
+for what in '"event":"refresh".*"outcome":"ok"' '"event":"refresh".*"outcome":"refused"' \
+            '"event":"refresh".*"outcome":"unreachable"' '"event":"revoke".*"outcome":"failed"' \
+            '"event":"revoke".*"outcome":"ok"'; do
+  like "$out" "$what" "audit: $what"
+done
+
 # ---- nothing secret on disk ----
 hits=$(grep -rlaF -e "$PAT" -e "$SK" -e "$PAK" -e cs-secret-1 -e "$(cat "$outdir/1.out")" \
   "$E2E_SCRATCH/home" "$E2E_SCRATCH/tmp" "$E2E_SCRATCH/runtime" 2>/dev/null || true)
