@@ -320,6 +320,60 @@ HsGrant *hs_auth_obtain(HsApi *api, const HsRecord *record, GError **error) {
   }
 }
 
+/* Introspect the refresh token: {"active": true} or not. */
+static gboolean introspect_oauth(HsApi *api, const HsRecord *record,
+                                 GError **error) {
+  const char *fields[] = {"client_id",
+                          record->client_id,
+                          "client_secret",
+                          record->client_secret,
+                          "token",
+                          record->refresh_token,
+                          "token_type_hint",
+                          "refresh_token",
+                          NULL,
+                          NULL};
+  hs_autosecret body = form(fields);
+  g_autoptr(HsHttpResponse) r = NULL;
+  g_auto(Doc) doc = {0};
+  g_autofree char *fix = g_strdup_printf(
+      "authorise the app again and store the new refresh token with "
+      "'hs-token add %s --kind oauth --client-id %s --force'",
+      record->profile, record->client_id);
+  JsonNode *active;
+  int tries = 0;
+
+  r = hs_api_call(api, HS_EP_OAUTH_INTROSPECT, NULL, "POST", NULL,
+                  "application/x-www-form-urlencoded", body, strlen(body),
+                  &tries, error);
+  if (r == NULL) return FALSE;
+  if (r->status != 200) {
+    set_http_error(error, r, record->profile, fix, tries);
+    return FALSE;
+  }
+  if (!doc_load(&doc, r->body, r->body_len, error)) return FALSE;
+  active = json_object_get_member(doc.obj, "active");
+  if (active == NULL || !JSON_NODE_HOLDS_VALUE(active) ||
+      json_node_get_value_type(active) != G_TYPE_BOOLEAN ||
+      !json_node_get_boolean(active)) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_REFUSED,
+                "HubSpot says the refresh token of profile %s is no longer "
+                "active; %s",
+                record->profile, fix);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+gboolean hs_auth_check(HsApi *api, const HsRecord *record, GError **error) {
+  g_autoptr(HsGrant) grant = NULL;
+
+  if (record->kind == HS_KIND_OAUTH)
+    return introspect_oauth(api, record, error);
+  grant = hs_auth_obtain(api, record, error);
+  return grant != NULL;
+}
+
 gboolean hs_auth_revoke(HsApi *api, const HsRecord *record, GError **error) {
   g_autoptr(HsHttpResponse) r = NULL;
   int tries = 0;

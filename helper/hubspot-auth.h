@@ -44,6 +44,12 @@ char *hs_auth_hublet(const char *data_hosting_location, const char *ui_domain);
  * asked.  (transfer full) */
 HsGrant *hs_auth_obtain(HsApi *api, const HsRecord *record, GError **error);
 
+/* Ask HubSpot whether `record`'s credential is good, changing nothing:
+ * account info for static tokens, token introspection for an OAuth refresh
+ * token, the exchange for a personal access key.  FALSE with
+ * HS_ERR_REFUSED or HS_ERR_NETWORK as hs_auth_obtain. */
+gboolean hs_auth_check(HsApi *api, const HsRecord *record, GError **error);
+
 /* Revoke an oauth profile's refresh token at HubSpot. */
 gboolean hs_auth_revoke(HsApi *api, const HsRecord *record, GError **error);
 
