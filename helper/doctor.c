@@ -48,6 +48,12 @@ static void store_status(const HsStoreStatus *st, void *user_data) {
                               "reboot"
                             : ""),
         NULL);
+  else if (strstr(st->why, "locked") != NULL)
+    add(checks, "store", HS_ERR_UNAVAILABLE,
+        g_strdup_printf("%s: locked: %s", st->name, st->why),
+        "unlock the login keyring (Seahorse, or log in again); on a host "
+        "without a desktop, gnome-keyring-daemon --unlock reads the password "
+        "on standard input");
   else
     add(checks, "store", HS_ERR_UNAVAILABLE,
         g_strdup_printf("%s: unavailable: %s", st->name, st->why),

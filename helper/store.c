@@ -10,8 +10,9 @@
 
 typedef struct {
   const HsStoreSpec *spec;
-  HsPlugin *plugin; /* NULL when unavailable */
+  HsPlugin *plugin; /* NULL when it did not load or open */
   char *why;        /* why it is unavailable */
+  gboolean failed;  /* opened, but answered UNAVAIL since (a locked keyring) */
 } Store;
 
 struct HsStores {
@@ -67,7 +68,7 @@ static const char *store_name(const Store *s) {
 /* Remember why `s` could not answer, for the final message. */
 static void note_unavailable(GString *why, const Store *s, const char *msg) {
   if (why->len > 0) g_string_append(why, "; ");
-  if (s->plugin == NULL)
+  if (s->plugin == NULL || (s->failed && *msg == '\0'))
     g_string_append(why, s->why);
   else
     g_string_append_printf(why, "store %s: %s", store_name(s),
@@ -145,6 +146,11 @@ HsRecord *hs_stores_lookup(HsStores *stores, const char *profile,
       action = s->spec->on_notfound;
     } else {
       note_unavailable(why, s, msg);
+      /* Remembered, so that a save in this run does not try it again. */
+      s->failed = TRUE;
+      g_free(s->why);
+      s->why = g_strdup_printf("store %s: %s", store_name(s),
+                               *msg ? msg : "unavailable");
       action =
           status == HS_TRYAGAIN ? s->spec->on_tryagain : s->spec->on_unavail;
     }
@@ -184,7 +190,7 @@ gboolean hs_stores_save(HsStores *stores, const HsRecord *record,
     hs_status status;
 
     if (store != NULL && strcmp(store, store_name(s)) != 0) continue;
-    if (s->plugin == NULL) {
+    if (s->plugin == NULL || s->failed) {
       note_unavailable(why, s, "");
       continue;
     }
@@ -222,7 +228,7 @@ gboolean hs_stores_can_save(HsStores *stores, const char *store,
     Store *s = &stores->items[i];
 
     if (store != NULL && strcmp(store, store_name(s)) != 0) continue;
-    if (s->plugin != NULL) return TRUE;
+    if (s->plugin != NULL && !s->failed) return TRUE;
     note_unavailable(why, s, "");
   }
   if (why->len == 0)

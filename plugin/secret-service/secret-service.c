@@ -100,17 +100,41 @@ static void ss_close(void *handle) {
   if (handle != NULL) g_object_unref(handle);
 }
 
-/* Search items of our schema matching `profile` (all profiles when NULL). */
-static GList *search_items(const char *profile, gboolean load_secrets,
-                           GError **error) {
+/* TRUE when the default collection, where profiles are stored, is locked
+ * and could not be unlocked (the prompt cannot be shown, or was dismissed).
+ * libsecret leaves the items of a locked collection out of a search by
+ * schema, so without this a locked profile would look absent. */
+static gboolean default_collection_locked(SecretService *service) {
+  g_autoptr(SecretCollection) collection = secret_collection_for_alias_sync(
+      service, SECRET_COLLECTION_DEFAULT, SECRET_COLLECTION_NONE, NULL, NULL);
+  GList one = {NULL, NULL, NULL};
+
+  if (collection == NULL || !secret_collection_get_locked(collection))
+    return FALSE;
+  one.data = collection;
+  (void)secret_service_unlock_sync(service, &one, NULL, NULL, NULL);
+  return secret_collection_get_locked(collection);
+}
+
+/* Search items of our schema matching `profile` (all profiles when NULL),
+ * unlocking them; SECRET_ERROR_IS_LOCKED when nothing was found and the
+ * default collection stays locked. */
+static GList *search_items(SecretService *service, const char *profile,
+                           gboolean load_secrets, GError **error) {
   g_autoptr(GHashTable) attrs = g_hash_table_new(g_str_hash, g_str_equal);
   SecretSearchFlags flags = SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK;
+  GList *items;
 
   if (profile != NULL)
     g_hash_table_insert(attrs, (gpointer)ATTR_PROFILE, (gpointer)profile);
   if (load_secrets) flags |= SECRET_SEARCH_LOAD_SECRETS;
-  return secret_password_searchv_sync(&profile_schema, attrs, flags, NULL,
-                                      error);
+  items =
+      secret_password_searchv_sync(&profile_schema, attrs, flags, NULL, error);
+  if (items == NULL && (error == NULL || *error == NULL) &&
+      default_collection_locked(service))
+    g_set_error(error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED,
+                "the default collection is locked");
+  return items;
 }
 
 /* Give one item to the host's callback; the secret is borrowed from the
@@ -159,8 +183,7 @@ static hs_status ss_lookup(void *handle, const char *profile, hs_entry_fn fn,
   hs_status status;
   int stop = 0;
 
-  (void)handle;
-  items = search_items(profile, FALSE, &error);
+  items = search_items(handle, profile, FALSE, &error);
   if (error != NULL)
     return status_from_error(error, "searching the keyring", msg, msg_size);
   /* Two items for one profile exist only if a store() was cut off between
@@ -201,7 +224,6 @@ static hs_status ss_store(void *handle, const hs_entry *entry, char *msg,
   GList *items, *l;
   hs_status status = HS_OK;
 
-  (void)handle;
   if (entry == NULL || entry->profile == NULL || entry->kind == NULL ||
       entry->secret == NULL) {
     set_msg(msg, msg_size, "incomplete entry");
@@ -226,7 +248,7 @@ static hs_status ss_store(void *handle, const hs_entry *entry, char *msg,
                                    entry->secret, NULL, &error))
     return status_from_error(error, "storing in the keyring", msg, msg_size);
 
-  items = search_items(entry->profile, FALSE, &error);
+  items = search_items(handle, entry->profile, FALSE, &error);
   if (error != NULL)
     return status_from_error(error, "tidying the keyring", msg, msg_size);
   for (l = items; l != NULL; l = l->next) {
@@ -248,8 +270,7 @@ static hs_status ss_remove(void *handle, const char *profile, char *msg,
   GList *items, *l;
   hs_status status = HS_NOTFOUND;
 
-  (void)handle;
-  items = search_items(profile, FALSE, &error);
+  items = search_items(handle, profile, FALSE, &error);
   if (error != NULL)
     return status_from_error(error, "searching the keyring", msg, msg_size);
   for (l = items; l != NULL; l = l->next) {
@@ -273,8 +294,7 @@ static hs_status ss_list(void *handle, unsigned int flags, hs_entry_fn fn,
   hs_status status = HS_OK;
   int stop = 0;
 
-  (void)handle;
-  items = search_items(NULL, with_secrets, &error);
+  items = search_items(handle, NULL, with_secrets, &error);
   if (error != NULL)
     return status_from_error(error, "searching the keyring", msg, msg_size);
   for (l = items; l != NULL && !stop && status == HS_OK; l = l->next)

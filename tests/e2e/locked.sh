@@ -1,0 +1,31 @@
+#!/bin/bash
+# A locked keyring (gnome-keyring started without --unlock, so its login
+# collection stays locked and the unlock prompt cannot be shown headless):
+# exit 3 saying the keyring is locked, never "no such profile", and doctor
+# names the problem and the fix.
+set -u
+. "$E2E_DIR/tap.sh"
+TOKEN=pat-na1-0e3c9a71-5d2b-4f8e-9c41-7a6b2d1e8f03
+run --in "$TOKEN" "$HS_TOKEN" add prod --kind private-app --no-verify
+is "$status" 0 "added while the keyring is unlocked"
+
+# A second, private session whose daemon opens the same keyring file locked.
+locked() {
+  "${DBUS_RUN_SESSION:-dbus-run-session}" -- sh -c '
+    "${GNOME_KEYRING_DAEMON:-gnome-keyring-daemon}" --components=secrets --daemonize >/dev/null
+    exec "$@"' locked "$@" 2> >(grep -v "fd limit\|Activat\|display\|^$" >&2)
+}
+run locked "$HS_EXEC" prod -- true
+fails_with 3 hs-exec "hs-exec on a locked keyring"
+like "$err" "locked" "hs-exec on a locked keyring: says it is locked"
+run locked "$HS_TOKEN" list
+fails_with 3 hs-token "list on a locked keyring"
+run --in "$TOKEN" locked "$HS_TOKEN" add other --kind private-app --no-verify
+fails_with 3 hs-token "add on a locked keyring"
+run locked env HS_EXEC_API_BASE=https://127.0.0.1:9 HS_EXEC_RETRY_BASE_MS=1 "$HS_TOKEN" doctor
+is "$status" 3 "doctor on a locked keyring: exit 3"
+like "$out" "store +PROBLEM secret-service: locked" "doctor: the store is locked"
+like "$out" "fix: unlock the login keyring" "doctor: with its fix"
+run "$HS_EXEC" prod -- true
+is "$status" 0 "unlocked again (the first session): works"
+finish
