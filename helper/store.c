@@ -168,6 +168,24 @@ HsRecord *hs_stores_lookup(HsStores *stores, const char *profile,
   return NULL;
 }
 
+/* Why nothing could be saved: no store named `store` (`why` empty), or
+ * each store's reason in `why`. */
+static void set_cannot_save(GError **error, const char *store,
+                            const GString *why, const char *profile) {
+  if (why->len == 0)
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                "no configured store is named '%s'; see [stores] order= in "
+                "hs-exec.conf",
+                store ? store : "");
+  else if (profile != NULL)
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_UNAVAILABLE,
+                "no store could save profile %s, so nothing was saved: %s",
+                profile, why->str);
+  else
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_UNAVAILABLE,
+                "no store can save a profile: %s", why->str);
+}
+
 gboolean hs_stores_save(HsStores *stores, const HsRecord *record,
                         const char *store, const char **ret_store,
                         GError **error) {
@@ -208,15 +226,7 @@ gboolean hs_stores_save(HsStores *stores, const HsRecord *record,
     }
     note_unavailable(why, s, msg);
   }
-  if (why->len == 0)
-    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
-                "no configured store is named '%s'; see [stores] order= in "
-                "hs-exec.conf",
-                store ? store : "");
-  else
-    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_UNAVAILABLE,
-                "no store could save profile %s, so nothing was saved: %s",
-                record->profile, why->str);
+  set_cannot_save(error, store, why, record->profile);
   return FALSE;
 }
 
@@ -231,14 +241,7 @@ gboolean hs_stores_can_save(HsStores *stores, const char *store,
     if (s->plugin != NULL && !s->failed) return TRUE;
     note_unavailable(why, s, "");
   }
-  if (why->len == 0)
-    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
-                "no configured store is named '%s'; see [stores] order= in "
-                "hs-exec.conf",
-                store ? store : "");
-  else
-    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_UNAVAILABLE,
-                "no store can save a profile: %s", why->str);
+  set_cannot_save(error, store, why, NULL);
   return FALSE;
 }
 
