@@ -140,20 +140,28 @@ static hs_status emit(key_serial_t key, const char *profile, int with_secret,
   return HS_OK;
 }
 
+/* The key holding `profile`: HS_OK with *ret_key, HS_NOTFOUND, or
+ * HS_UNAVAIL when the keyring cannot be searched. */
+static hs_status find_key(const char *profile, key_serial_t *ret_key, char *msg,
+                          size_t msg_size) {
+  char desc[256];
+
+  if (description(desc, sizeof desc, profile) != 0) return HS_NOTFOUND;
+  *ret_key = keyctl_search(keyring(), "user", desc, 0);
+  if (*ret_key >= 0) return HS_OK;
+  if (errno == ENOKEY || errno == EKEYEXPIRED || errno == EKEYREVOKED)
+    return HS_NOTFOUND;
+  return unavailable(errno, "searching the keyring", msg, msg_size);
+}
+
 static hs_status kc_lookup(void *handle, const char *profile, hs_entry_fn fn,
                            void *user_data, char *msg, size_t msg_size) {
-  char desc[256];
   key_serial_t key;
+  hs_status status = find_key(profile, &key, msg, msg_size);
   int stop = 0;
 
   (void)handle;
-  if (description(desc, sizeof desc, profile) != 0) return HS_NOTFOUND;
-  key = keyctl_search(keyring(), "user", desc, 0);
-  if (key < 0) {
-    if (errno == ENOKEY || errno == EKEYEXPIRED || errno == EKEYREVOKED)
-      return HS_NOTFOUND;
-    return unavailable(errno, "searching the keyring", msg, msg_size);
-  }
+  if (status != HS_OK) return status;
   return emit(key, profile, 1, fn, user_data, &stop, msg, msg_size);
 }
 
@@ -208,17 +216,11 @@ static hs_status kc_store(void *handle, const hs_entry *entry, char *msg,
 
 static hs_status kc_remove(void *handle, const char *profile, char *msg,
                            size_t msg_size) {
-  char desc[256];
   key_serial_t key;
+  hs_status status = find_key(profile, &key, msg, msg_size);
 
   (void)handle;
-  if (description(desc, sizeof desc, profile) != 0) return HS_NOTFOUND;
-  key = keyctl_search(keyring(), "user", desc, 0);
-  if (key < 0) {
-    if (errno == ENOKEY || errno == EKEYEXPIRED || errno == EKEYREVOKED)
-      return HS_NOTFOUND;
-    return unavailable(errno, "searching the keyring", msg, msg_size);
-  }
+  if (status != HS_OK) return status;
   if (keyctl_invalidate(key) < 0 && keyctl_unlink(key, keyring()) < 0)
     return unavailable(errno, "deleting", msg, msg_size);
   return HS_OK;
