@@ -1,0 +1,34 @@
+/* Shared by hs-token's commands (cmd-*.c): one option-parsing and error
+ * form, the stores, times, JSON output. */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "store.h"
+
+/* Parse a subcommand's options; exactly `nargs` positional arguments remain
+ * (argv[1..]), or any number when nargs < 0.  Errors are HS_ERR_USAGE. */
+gboolean hs_cli_parse(const char *name, const char *args, GOptionEntry *entries,
+                      int nargs, int *argc, char ***argv, GError **error);
+
+/* The configured store chain. */
+HsStores *hs_cli_open_stores(GError **error);
+
+/* RFC 3339 UTC ("2026-11-23T10:00:00Z"), or NULL for t <= 0. */
+char *hs_cli_format_time(gint64 t);
+
+/* 1–20 digits. */
+gboolean hs_cli_valid_hub_id(const char *s);
+
+/* Unix seconds now, or HS_EXEC_FAKE_NOW for tests (never under AT_SECURE). */
+gint64 hs_cli_now(void);
+
+/* Pretty-print the builder's root on stdout. */
+void hs_cli_print_json(JsonBuilder *b);
+
+/* A string member, or null for NULL. */
+void hs_cli_add_member(JsonBuilder *b, const char *name, const char *value);
+
+/* Defined by hs-token.c: the one-line summary of command `name`. */
+const char *hs_token_command_summary(const char *name);

@@ -1,0 +1,122 @@
+/* hs-token check: ask HubSpot whether each token still works, and
+ * whether its rotation is due. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-glib/json-glib.h>
+
+#include "audit.h"
+#include "cli-util.h"
+#include "hs-config.h"
+#include "hs-error.h"
+#include "hubspot-auth.h"
+#include "kind.h"
+#include "profile-name.h"
+#include "record.h"
+#include "store.h"
+#include "token-commands.h"
+
+/* ---- check ---- */
+
+static void collect_record(const HsRecord *record, const char *store,
+                           void *user_data) {
+  GPtrArray *records = user_data;
+  g_autofree char *json = NULL;
+  gsize len = 0;
+
+  (void)store;
+  /* A copy through the document keeps ownership simple. */
+  json = hs_record_to_json(record, &len);
+  g_ptr_array_add(records, hs_record_from_json(json, (gssize)len, NULL));
+  explicit_bzero(json, len);
+}
+
+gboolean hs_cmd_check(int argc, char **argv, GError **error) {
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+      {"json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL},
+      {NULL, 0, 0, 0, NULL, NULL, NULL}};
+  g_autoptr(HsConfig) config = NULL;
+  g_autoptr(HsStores) stores = NULL;
+  g_autoptr(HsApi) api = NULL;
+  g_autoptr(GPtrArray) records =
+      g_ptr_array_new_with_free_func((GDestroyNotify)hs_record_free);
+  g_autoptr(JsonBuilder) b = json_builder_new();
+  gint64 now = hs_cli_now();
+  int worst = 0;
+
+  if (!hs_cli_parse("check", "[PROFILE…]", entries, -1, &argc, &argv, error))
+    return FALSE;
+  config = hs_config_load(error);
+  if (config == NULL) return FALSE;
+  stores = hs_stores_open(config, error);
+  if (stores == NULL) return FALSE;
+  api = hs_api_new(hs_config_oauth_api(config), error);
+  if (api == NULL) return FALSE;
+  if (argc > 1) {
+    for (int i = 1; i < argc; i++) {
+      HsRecord *r;
+      if (!hs_profile_name_validate(argv[i], error)) return FALSE;
+      r = hs_stores_lookup(stores, argv[i], NULL, error);
+      if (r == NULL) return FALSE;
+      g_ptr_array_add(records, r);
+    }
+  } else if (!hs_stores_list(stores, collect_record, records, NULL, error)) {
+    return FALSE;
+  }
+  json_builder_begin_array(b);
+  for (guint i = 0; i < records->len; i++) {
+    HsRecord *r = g_ptr_array_index(records, i);
+    g_autoptr(GError) why = NULL;
+    gint64 age;
+    const char *rotation, *result;
+
+    if (r == NULL) continue;
+    age = hs_record_age_days(r, now);
+    rotation = hs_rotation_status(age);
+    if (hs_auth_check(api, r, &why)) {
+      result = "ok";
+    } else {
+      result = why->code == HS_ERR_REFUSED ? "invalid" : "unreachable";
+      hs_audit("check", r->profile, hs_kind_name(r->kind), result, NULL);
+    }
+    if (why != NULL)
+      worst = 2;
+    else if (strcmp(rotation, "ok") != 0 && worst < 1)
+      worst = 1;
+    if (json) {
+      json_builder_begin_object(b);
+      hs_cli_add_member(b, "profile", r->profile);
+      hs_cli_add_member(b, "kind", hs_kind_name(r->kind));
+      hs_cli_add_member(b, "result", result);
+      hs_cli_add_member(b, "rotation", rotation);
+      json_builder_set_member_name(b, "age_days");
+      json_builder_add_int_value(b, age);
+      hs_cli_add_member(b, "detail", why ? why->message : NULL);
+      json_builder_end_object(b);
+    } else {
+      printf("%-20s %-20s %-12s %-8s %4" G_GINT64_FORMAT "d%s%s\n", r->profile,
+             hs_kind_name(r->kind), result, rotation, age, why ? "  " : "",
+             why ? why->message : "");
+    }
+  }
+  json_builder_end_array(b);
+  if (json) hs_cli_print_json(b);
+  fflush(stdout);
+  /* check's own exit codes (DESIGN.md §2): 0 all good, 1 a rotation is
+   * due, 2 a token is invalid or HubSpot unreachable. */
+  if (worst != 0) {
+    g_set_error(error, HS_ERROR_DOMAIN, worst,
+                worst == 2 ? "check: a credential is invalid or could not be "
+                             "checked; see above"
+                           : "check: a rotation is due; rotate the token in "
+                             "HubSpot and store it with 'hs-token add "
+                             "PROFILE --force'");
+    return FALSE;
+  }
+  return TRUE;
+}
