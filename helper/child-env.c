@@ -27,8 +27,17 @@ static gboolean has_name(const char *entry, const char *name) {
   return strncmp(entry, name, n) == 0 && entry[n] == '=';
 }
 
+static gboolean is_pristine(const char *entry) {
+  static const char *const keep[] = {HS_PRISTINE_VARS, NULL};
+
+  for (const char *const *k = keep; *k; k++)
+    if (has_name(entry, *k)) return TRUE;
+  return FALSE;
+}
+
 static gboolean is_replaced(const char *entry, const HsChildEnv *opts,
                             const char *const *token_vars) {
+  if (opts->pristine && !is_pristine(entry)) return TRUE;
   if (!opts->keep_env && g_str_has_prefix(entry, "HUBSPOT_")) return TRUE;
   if (has_name(entry, "HS_EXEC_PROFILE") ||
       has_name(entry, "HS_EXEC_EXPIRES_AT") ||
@@ -37,6 +46,11 @@ static gboolean is_replaced(const char *entry, const HsChildEnv *opts,
     return TRUE;
   for (const char *const *v = token_vars; *v; v++)
     if (has_name(entry, *v)) return TRUE;
+  for (const char *const *x = opts->extra; x && *x; x++) {
+    const char *eq = strchr(*x, '=');
+    if (eq != NULL && strncmp(entry, *x, (size_t)(eq - *x + 1)) == 0)
+      return TRUE;
+  }
   return FALSE;
 }
 
@@ -49,8 +63,10 @@ char **hs_child_env_build(const char *const *parent, const HsChildEnv *opts) {
 
   for (const char *const *e = parent; e && *e; e++)
     if (!is_replaced(*e, opts, token_vars)) g_ptr_array_add(env, g_strdup(*e));
-  for (const char *const *v = token_vars; *v; v++)
+  for (const char *const *v = token_vars; *v && opts->token; v++)
     g_ptr_array_add(env, g_strconcat(*v, "=", opts->token, NULL));
+  for (const char *const *x = opts->extra; x && *x; x++)
+    g_ptr_array_add(env, g_strdup(*x));
   if (opts->hub_id != NULL) {
     g_ptr_array_add(env, g_strconcat("HUBSPOT_PORTAL_ID=", opts->hub_id, NULL));
     g_ptr_array_add(env,

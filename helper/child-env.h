@@ -8,12 +8,19 @@
 
 typedef struct {
   const char *profile;
-  const char *token;             /* SECRET */
+  const char *token;             /* SECRET; NULL: set no token variable */
   const char *hub_id;            /* or NULL */
   gint64 expires_at;             /* unix seconds, 0 when it does not expire */
   const char *const *token_vars; /* names to set the token in; NULL: default */
   gboolean keep_env;             /* keep inherited HUBSPOT_* variables */
+  gboolean pristine; /* inherit only PATH, HOME, USER, LANG and TERM */
+  /* More "NAME=VALUE" entries to set (may hold SECRETS), or NULL; they
+   * replace inherited variables of the same name. */
+  const char *const *extra;
 } HsChildEnv;
+
+/* The variables --pristine keeps from the parent's environment. */
+#define HS_PRISTINE_VARS "PATH", "HOME", "USER", "LANG", "TERM"
 
 /* FALSE with HS_ERR_USAGE unless `name` is a valid variable name. */
 gboolean hs_env_name_validate(const char *name, GError **error);

@@ -66,6 +66,31 @@ START_TEST(test_env_names_and_keep) {
 }
 END_TEST
 
+START_TEST(test_pristine_and_extra) {
+  const char *const extra[] = {"HUBSPOT_API_BASE=http://127.0.0.1:1",
+                               "MY_TOKEN=new", NULL};
+  HsChildEnv opts = {
+      .profile = "p", .token = NULL, .pristine = TRUE, .extra = extra};
+  char **env = hs_child_env_build(parent, &opts);
+
+  /* only PATH and HOME of the parent's survive --pristine */
+  ck_assert_str_eq(get(env, "PATH"), "/usr/bin");
+  ck_assert_str_eq(get(env, "HOME"), "/home/u");
+  ck_assert_str_eq(get(env, "MY_TOKEN"), "new");
+  ck_assert_str_eq(get(env, "HUBSPOT_API_BASE"), "http://127.0.0.1:1");
+  ck_assert_str_eq(get(env, "HS_EXEC_PROFILE"), "p");
+  /* no token given: no token variable, not even the inherited one */
+  ck_assert_ptr_null(get(env, "HUBSPOT_ACCESS_TOKEN"));
+  ck_assert_ptr_null(get(env, "HUBSPOT_API_KEY"));
+  {
+    int n = 0;
+    for (char **e = env; *e; e++) n++;
+    ck_assert_int_eq(n, 5);
+  }
+  hs_child_env_free(env);
+}
+END_TEST
+
 START_TEST(test_env_name_validation) {
   GError *error = NULL;
 
@@ -86,6 +111,7 @@ int main(void) {
 
   tcase_add_test(tc, test_default);
   tcase_add_test(tc, test_env_names_and_keep);
+  tcase_add_test(tc, test_pristine_and_extra);
   tcase_add_test(tc, test_env_name_validation);
   suite_add_tcase(s, tc);
   return hs_run_suite(s);
