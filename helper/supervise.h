@@ -1,0 +1,38 @@
+/* supervise.h — running COMMAND as a child when hs-exec must stay its
+ * parent (--file, --proxy, --mask): signals forwarded, output relayed
+ * through the mask filter, COMMAND's exit status returned as a shell would
+ * report it. */
+#ifndef HS_SUPERVISE_H
+#define HS_SUPERVISE_H
+
+#include <glib.h>
+
+/* Block the forwarded signals (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH,
+ * SIGUSR1, SIGUSR2) and SIGCHLD in the calling thread, so that threads
+ * started afterwards inherit the mask and hs_supervise() receives them.
+ * Call early in main(), before any thread exists. */
+void hs_supervise_block_signals(void);
+
+/* Undo hs_supervise_block_signals() (before execve in place). */
+void hs_supervise_unblock_signals(void);
+
+/* The terminating signal already pending (e.g. ^C during the lookup), or
+ * 0. */
+int hs_supervise_pending_signal(void);
+
+typedef struct {
+  char *const *argv; /* COMMAND */
+  char *const *envp;
+  int fd_from, fd_to; /* dup2(fd_from, fd_to) in the child; -1: none */
+  /* When not NULL, COMMAND's stdout and stderr go through pipes and every
+   * occurrence of these SECRETS is replaced by "***". */
+  const char *const *mask;
+} HsSupervise;
+
+/* Fork and exec COMMAND, forward signals sent to hs-exec by other
+ * processes (the terminal's reach COMMAND by themselves), relay output, and
+ * return COMMAND's exit status, or 128+N when a signal N killed it.  When
+ * COMMAND cannot be executed: 127 (not found) or 126, with *error set. */
+int hs_supervise(const HsSupervise *opts, GError **error);
+
+#endif
