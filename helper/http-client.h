@@ -44,6 +44,30 @@ HsHttpResponse *hs_http_send(HsHttpClient *client, const HsHttpRequest *request,
 void hs_http_response_free(HsHttpResponse *response);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HsHttpResponse, hs_http_response_free)
 
+/* A request whose body and response are streamed (hs-exec --proxy). */
+typedef struct {
+  const char *method;
+  const char *url;
+  const char *bearer;         /* SECRET, or NULL */
+  const char *const *headers; /* more "Name: value" lines, or NULL */
+  gint64 body_len;            /* -1: no body */
+  /* Fill up to `len` bytes of the body; 0 at its end, -1 to abort. */
+  gssize (*read_body)(char *buf, gsize len, gpointer user_data);
+  /* Each response header line as received, status line first, CRLF
+   * included, the blank line last; FALSE aborts. */
+  gboolean (*on_header)(const char *line, gsize len, gpointer user_data);
+  /* A piece of the response body; FALSE aborts. */
+  gboolean (*on_body)(const char *data, gsize len, gpointer user_data);
+  gpointer user_data;
+} HsHttpStream;
+
+/* Send `stream` once over HTTP/1.1, with no overall time limit but the
+ * connect timeout and an idle limit.  FALSE with HS_ERR_NETWORK when no
+ * complete response came (or a callback aborted).  Safe to call from many
+ * threads at once: each call has its own connection. */
+gboolean hs_http_stream(const char *ca_file, const HsHttpStream *stream,
+                        GError **error);
+
 /* Unix seconds of an HTTP date ("Wed, 21 Oct 2015 07:28:00 GMT"), or -1. */
 gint64 hs_http_parse_date(const char *date);
 

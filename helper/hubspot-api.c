@@ -37,6 +37,7 @@ struct HsApi {
   char *base;
   HsOAuthApi family;
   HsHttpClient *http;
+  char *ca_file; /* or NULL: the system's CAs */
   gint64 retry_base_ms;
 };
 
@@ -202,7 +203,8 @@ HsApi *hs_api_new(HsOAuthApi family, GError **error) {
     return NULL;
   }
   api->family = family;
-  api->http = hs_http_client_new(ca && *ca ? ca : NULL);
+  api->ca_file = g_strdup(ca && *ca ? ca : NULL);
+  api->http = hs_http_client_new(api->ca_file);
   api->retry_base_ms = retry ? g_ascii_strtoll(retry, NULL, 10) : 1000;
   if (api->retry_base_ms < 0) api->retry_base_ms = 0;
   return api;
@@ -211,6 +213,7 @@ HsApi *hs_api_new(HsOAuthApi family, GError **error) {
 void hs_api_free(HsApi *api) {
   if (api == NULL) return;
   g_free(api->base);
+  g_free(api->ca_file);
   hs_http_client_free(api->http);
   g_free(api);
 }
@@ -218,6 +221,8 @@ void hs_api_free(HsApi *api) {
 HsOAuthApi hs_api_oauth_family(const HsApi *api) { return api->family; }
 
 const char *hs_api_base(const HsApi *api) { return api->base; }
+
+const char *hs_api_ca_file(const HsApi *api) { return api->ca_file; }
 
 HsHttpResponse *hs_api_call(HsApi *api, HsEndpoint endpoint, const char *query,
                             const char *method, const char *bearer,

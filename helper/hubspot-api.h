@@ -80,6 +80,9 @@ HsOAuthApi hs_api_oauth_family(const HsApi *api);
 /* The base URL requests go to (transfer none). */
 const char *hs_api_base(const HsApi *api);
 
+/* The CA bundle trusted instead of the system's, or NULL (transfer none). */
+const char *hs_api_ca_file(const HsApi *api);
+
 /* Send a request to `endpoint` (its path appended to the base, plus
  * `query` when not NULL), retrying as hs_retry_delay_ms says.  Returns the
  * final response of any status, or NULL with HS_ERR_NETWORK saying what

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 
 #include "secure-mem.h"
@@ -29,4 +30,10 @@ void hs_secure_process(void) {
    * the user's other processes.  execve() resets it for COMMAND, and unlike
    * RLIMIT_CORE it is not inherited, so the child runs as it would alone. */
   (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+void hs_secret_lock(const void *secret, gsize len) {
+  /* Best effort: RLIMIT_MEMLOCK is small for unprivileged users, and the
+   * pages may be shared with other small allocations, so never unlocked. */
+  if (secret != NULL && len > 0) (void)mlock(secret, len);
 }

@@ -25,6 +25,10 @@ void hs_secret_clear(char **secret_ptr);
  * no ptrace by other processes of the user (PR_SET_DUMPABLE 0). */
 void hs_secure_process(void);
 
+/* Keep the pages of `len` bytes at `secret` out of swap where the limits
+ * allow (mlock); EPERM and ENOMEM are ignored. */
+void hs_secret_lock(const void *secret, gsize len);
+
 #define hs_autosecret __attribute__((cleanup(hs_secret_clear))) char *
 
 #endif

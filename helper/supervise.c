@@ -77,7 +77,10 @@ static G_GNUC_NORETURN void exec_child(const HsSupervise *opts, int status_fd,
   restore_signals();
   if (out_fd >= 0 && dup2(out_fd, STDOUT_FILENO) < 0) goto fail;
   if (err_fd >= 0 && dup2(err_fd, STDERR_FILENO) < 0) goto fail;
-  if (opts->fd_from >= 0 && dup2(opts->fd_from, opts->fd_to) < 0) goto fail;
+  if (opts->fd_from >= 0 &&
+      (opts->fd_from == opts->fd_to ? fcntl(opts->fd_to, F_SETFD, 0)
+                                    : dup2(opts->fd_from, opts->fd_to)) < 0)
+    goto fail;
   execvpe(opts->argv[0], opts->argv, opts->envp);
 fail:
   saved = errno;
