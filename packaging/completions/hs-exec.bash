@@ -28,14 +28,18 @@ _hs_exec()
             COMPREPLY=($(compgen -W 'HUBSPOT_ACCESS_TOKEN PRIVATE_APP_ACCESS_TOKEN' -- "$cur"))
             return
             ;;
-        --require-scope | --min-ttl)
+        --format)
+            COMPREPLY=($(compgen -W 'hubspot-cli' -- "$cur"))
+            return
+            ;;
+        --require-scope | --min-ttl | --fd)
             return
             ;;
     esac
     $split && return
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W '--env= --keep-env --nested --require-scope= --min-ttl= --version --help --' -- "$cur"))
+        COMPREPLY=($(compgen -W '--env= --keep-env --nested --require-scope= --min-ttl= --pristine --format= --fd= --file --proxy --mask --version --help --' -- "$cur"))
         [[ ${COMPREPLY-} == *= ]] && compopt -o nospace
         return
     fi
@@ -43,7 +47,7 @@ _hs_exec()
     local npos=0
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
-            --env | --require-scope | --min-ttl) ((i++)) ;;
+            --env | --require-scope | --min-ttl | --format | --fd) ((i++)) ;;
             -*) ;;
             *) ((npos++)) ;;
         esac
