@@ -443,7 +443,10 @@ int main(int argc, char **argv) {
     tokens.access = g_steal_pointer(&access);
     proxy = hs_proxy_start(hs_api_base(api), hs_api_ca_file(api), placeholder,
                            proxy_token, &tokens, &error);
-    if (proxy == NULL) return fail(g_steal_pointer(&error));
+    if (proxy == NULL) {
+      g_clear_pointer(&tokens.access, hs_access_free);
+      return fail(g_steal_pointer(&error));
+    }
     g_ptr_array_add(extra,
                     g_strdup_printf("HUBSPOT_API_BASE=http://127.0.0.1:%u",
                                     hs_proxy_port(proxy)));
