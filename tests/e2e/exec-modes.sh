@@ -28,7 +28,7 @@ printf 'client_secret=cs-secret-1\nrefresh_token=rt-initial-1\n' |
 printf '%s\n' "$PAK" | "$HS_TOKEN" add cli --kind personal-access-key >/dev/null
 names() { printf '%s\n' "$1" | sed -n 's/^\([A-Za-z_][A-Za-z0-9_]*\)=.*/\1/p' | sort | tr '\n' ' '; }
 # wait_for FILE: until COMMAND has written FILE (a readiness signal)
-wait_for() { for _ in $(seq 200); do [ -s "$1" ] && return 0; sleep 0.05; done; return 1; }
+wait_for() { for _ in $(seq 600); do [ -s "$1" ] && return 0; sleep 0.05; done; return 1; }
 
 # ---- --pristine ----
 run env FOO=bar HUBSPOT_STALE=1 "$HS_EXEC" --pristine prod -- env
@@ -162,11 +162,11 @@ unlike "$(cat "$E2E_SCRATCH/environ")" "$PAT" "--proxy: COMMAND's /proc/self/env
 like "$(grep '^HUBSPOT_ACCESS_TOKEN=' "$E2E_SCRATCH/environ")" '^HUBSPOT_ACCESS_TOKEN=hs-exec-proxy-[0-9a-f]{48}$' "--proxy: a random placeholder instead"
 like "$(grep '^HUBSPOT_API_BASE=' "$E2E_SCRATCH/environ")" '^HUBSPOT_API_BASE=http://127\.0\.0\.1:[0-9]+$' "--proxy: HUBSPOT_API_BASE on the loopback"
 
-# Tokens that die in 1 s: every request after a pause needs a fresh one.
-ctl POST expires-in '{"seconds": 1}' >/dev/null
-"$HS_EXEC" --min-ttl 999999 app -- true  # a refresh now, for a 1 s token
+# Tokens that die in 2 s: every request after a pause needs a fresh one.
+ctl POST expires-in '{"seconds": 2}' >/dev/null
+"$HS_EXEC" --min-ttl 999999 app -- true  # a refresh now, for a 2 s token
 ctl POST reset-counters >/dev/null
-run "$HS_EXEC" --proxy app -- sh -c 'python3 "$1" GET:/account-info/v3/details sleep=1.5 GET:/account-info/v3/details sleep=1.5 GET:/account-info/v3/details; tr "\0" "\n" </proc/self/environ >"$2"' sh "$client" "$E2E_SCRATCH/environ"
+run "$HS_EXEC" --proxy app -- sh -c 'python3 "$1" GET:/account-info/v3/details sleep=2.5 GET:/account-info/v3/details sleep=2.5 GET:/account-info/v3/details; tr "\0" "\n" </proc/self/environ >"$2"' sh "$client" "$E2E_SCRATCH/environ"
 is "$(printf '%s\n' "$out" | cut -c1-3 | tr '\n' ' ')" "200 200 200 " "--proxy: requests across forced token expiries all succeed"
 like "$(token_requests)" '^([3-9]|[1-9][0-9])$' "--proxy: the token was refreshed along the way"
 unlike "$(cat "$E2E_SCRATCH/environ")" "=CO[A-Za-z0-9_-]{40}" "--proxy: no OAuth access token in COMMAND's environment"
