@@ -340,6 +340,7 @@ int main(int argc, char **argv) {
   gboolean stay_parent;
 
   hs_secure_process();
+  hs_supervise_save_sigpipe();
   own_argc = split_at_dashes(argc, argv, &command);
   if (!parse_options(&own_argc, &argv, &opts, &error))
     return fail(g_steal_pointer(&error));
@@ -372,6 +373,7 @@ int main(int argc, char **argv) {
   }
   if (can_pass_through(&opts, profile)) {
     hs_audit("exec", profile, NULL, "ok", command[0]);
+    hs_supervise_restore_sigpipe();
     code = hs_run_command(command, environ, &error);
     fprintf(stderr, "hs-exec: %s\n", error->message);
     return code;
@@ -380,6 +382,7 @@ int main(int argc, char **argv) {
    * every thread leaves the forwarded signals to the signalfd. */
   stay_parent = opts.file || opts.proxy || opts.mask;
   if (stay_parent) hs_supervise_block_signals();
+  if (opts.proxy) hs_supervise_ignore_sigpipe();
 
   /* The fast path: a cached access token that outlives --min-ttl needs
    * neither the store nor HubSpot (only derived tokens of oauth and
@@ -482,6 +485,7 @@ int main(int argc, char **argv) {
       hs_child_env_free(env);
       return fail(g_steal_pointer(&error));
     }
+    hs_supervise_restore_sigpipe();
     code = hs_run_command(command, env, &error);
     hs_child_env_free(env);
     fprintf(stderr, "hs-exec: %s\n", error->message);

@@ -45,7 +45,25 @@ void hs_supervise_block_signals(void) {
   blocked = TRUE;
 }
 
+static struct sigaction saved_pipe;
+static gboolean pipe_saved;
+
+void hs_supervise_save_sigpipe(void) {
+  pipe_saved = sigaction(SIGPIPE, NULL, &saved_pipe) == 0;
+}
+
+void hs_supervise_restore_sigpipe(void) {
+  if (pipe_saved) sigaction(SIGPIPE, &saved_pipe, NULL);
+}
+
+void hs_supervise_ignore_sigpipe(void) {
+  struct sigaction ign = {.sa_handler = SIG_IGN};
+
+  sigaction(SIGPIPE, &ign, NULL);
+}
+
 static void restore_signals(void) {
+  hs_supervise_restore_sigpipe();
   for (size_t i = 0; i <= G_N_ELEMENTS(forwarded); i++) {
     int sig = i < G_N_ELEMENTS(forwarded) ? forwarded[i] : SIGCHLD;
     sigaction(sig, &saved_action[i], NULL);

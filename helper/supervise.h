@@ -13,6 +13,16 @@
  * Call early in main(), before any thread exists. */
 void hs_supervise_block_signals(void);
 
+/* Remember SIGPIPE's disposition at start: libraries (GDBus) and the proxy
+ * ignore it in hs-exec, and COMMAND must get the one hs-exec was started
+ * with, which hs_supervise() and hs_supervise_restore_sigpipe() restore. */
+void hs_supervise_save_sigpipe(void);
+void hs_supervise_restore_sigpipe(void);
+
+/* Ignore SIGPIPE in hs-exec (a client or HubSpot closing a socket must not
+ * kill the proxy). */
+void hs_supervise_ignore_sigpipe(void);
+
 /* Undo hs_supervise_block_signals() (before execve in place). */
 void hs_supervise_unblock_signals(void);
 

@@ -134,6 +134,17 @@ kill -INT "$pid"
 st=0; wait "$pid" || st=$?
 is "$(cat "$E2E_SCRATCH/sigint.out") $st" "got SIGINT 7" "SIGINT reaches the child, whose status hs-exec returns"
 
+# COMMAND inherits the dispositions of signals 1-31 hs-exec was started
+# with, in every mode (GDBus and the proxy ignore SIGPIPE in hs-exec only).
+sigign='printf "%x" $((0x$(sed -n "s/^SigIgn:[[:space:]]*//p" /proc/self/status) & 0x7fffffff))'
+direct=$(sh -c "$sigign")
+for mode in "" --fd=3 --proxy --mask --file; do
+  run "$HS_EXEC" $mode prod -- sh -c "$sigign"
+  is "$out" "$direct" "${mode:-plain}: COMMAND ignores the signals its caller did, no more"
+done
+(trap '' PIPE; run "$HS_EXEC" --proxy prod -- sh -c "$sigign"; [ "$out" != "$direct" ] && [ $((0x$out & 0x1000)) != 0 ]) &&
+  ok "--proxy: an ignored SIGPIPE stays ignored for COMMAND" || not_ok "--proxy: an ignored SIGPIPE stays ignored for COMMAND"
+
 # ---- --proxy ----
 client="$E2E_SCRATCH/client.py"
 cat >"$client" <<'PY'
