@@ -29,7 +29,7 @@ HsMask *hs_mask_new(const char *const *secrets) {
 void hs_mask_free(HsMask *mask) {
   if (mask == NULL) return;
   g_ptr_array_free(mask->secrets, TRUE);
-  explicit_bzero(mask->held->data, mask->held->len);
+  if (mask->held->len > 0) explicit_bzero(mask->held->data, mask->held->len);
   g_byte_array_free(mask->held, TRUE);
   g_free(mask);
 }
@@ -76,7 +76,8 @@ static void run(HsMask *mask, const char *data, gsize len, gboolean final,
   GByteArray *buf = mask->held;
   gsize keep;
 
-  g_byte_array_append(buf, (const guint8 *)data, (guint)len);
+  if (len > 0) g_byte_array_append(buf, (const guint8 *)data, (guint)len);
+  if (buf->len == 0) return; /* an empty GByteArray has no data at all */
   keep = scan(mask, buf->data, buf->len, final, out);
   mask->held = g_byte_array_new();
   g_byte_array_append(mask->held, buf->data + buf->len - keep, (guint)keep);
