@@ -173,6 +173,18 @@ unlike "$(cat "$E2E_SCRATCH/environ")" "$PAT" "--proxy: COMMAND's /proc/self/env
 like "$(grep '^HUBSPOT_ACCESS_TOKEN=' "$E2E_SCRATCH/environ")" '^HUBSPOT_ACCESS_TOKEN=hs-exec-proxy-[0-9a-f]{48}$' "--proxy: a random placeholder instead"
 like "$(grep '^HUBSPOT_API_BASE=' "$E2E_SCRATCH/environ")" '^HUBSPOT_API_BASE=http://127\.0\.0\.1:[0-9]+$' "--proxy: HUBSPOT_API_BASE on the loopback"
 
+# Bodies both ways, larger than one read or write: 600 KB there and back.
+run "$HS_EXEC" --proxy prod -- python3 -c '
+import hashlib, json, os, urllib.request
+big = "x" * 600000
+req = urllib.request.Request(os.environ["HUBSPOT_API_BASE"] + "/crm/v3/objects/contacts", method="POST",
+    data=json.dumps({"properties": {"notes": big}}).encode(),
+    headers={"Authorization": "Bearer " + os.environ["HUBSPOT_ACCESS_TOKEN"], "Content-Type": "application/json"})
+r = urllib.request.urlopen(req)
+back = json.loads(r.read())["properties"]["notes"]
+print(r.status, back == big)'
+is "$out" "201 True" "--proxy: a 600 KB request body and its 600 KB answer arrive whole"
+
 # Tokens that die in 2 s: every request after a pause needs a fresh one.
 ctl POST expires-in '{"seconds": 2}' >/dev/null
 "$HS_EXEC" --min-ttl 999999 app -- true  # a refresh now, for a 2 s token

@@ -29,6 +29,12 @@ Seed (--seed FILE or POST /__standin/seed; merged into what is there):
                                     "hub_name": "Acme", "scopes": [...]}}}
   Service keys go in private_apps too.
 
+Besides the auth endpoints, an ordinary API for proxies to forward to:
+  POST /crm/v3/objects/contacts   {"properties": {...}} -> 201 the contact
+  GET  /crm/v3/objects/contacts   {"results": [...]}, per hub
+both with HubSpot's 401 unless the bearer is a private-app token or an
+unexpired access token.
+
 Control API (test-only, no auth, not counted, never faulted):
   GET  /__standin/counters        {"total", "by_path", "token_requests"}
   GET  /__standin/faults          the queued faults
@@ -110,6 +116,7 @@ class State:
         self.refresh_tokens = {}    # token -> {client_id, hub_id, scopes, user, ...}
         self.paks = {}              # key -> {hub_id, user_id, hub_name, ...}
         self.access_tokens = {}     # token -> {kind, hub_id, ..., expires_at}
+        self.contacts = {}          # hub_id -> [contact], POST /crm/v3/objects/contacts
         self.faults = []            # [{kind, count, path, ...}]
         self.reset_counters()
 
@@ -226,6 +233,8 @@ class Handler(BaseHTTPRequestHandler):
     # method, path, exact (False: the path is a prefix followed by one {token} segment), handler
     ROUTES = [
         ("GET", "/account-info/v3/details", True, "account_info"),
+        ("POST", "/crm/v3/objects/contacts", True, "contacts_create"),
+        ("GET", "/crm/v3/objects/contacts", True, "contacts_list"),
         ("POST", "/oauth/v2/private-apps/get/access-token-info", True, "private_app_info"),
         ("POST", "/oauth/2026-03/token", True, "token_2026"),
         ("POST", "/oauth/v1/token", True, "token_v1"),
@@ -412,26 +421,48 @@ class Handler(BaseHTTPRequestHandler):
         self.connection.close()
 
     # ---- HubSpot: static tokens ----
-    def account_info(self):
+    def bearer(self):
+        """(hub_id, hublet) of the request's bearer token: a private-app token
+        or an unexpired access token; HubSpot's 401 otherwise."""
         auth = self.headers.get("Authorization", "")
         scheme, _, token = auth.partition(" ")
         token = token.strip() if scheme.lower() == "bearer" else ""
         with self.state.lock:
             app = self.state.private_apps.get(token)
         if app is not None:
-            hub_id, hublet = app["hub_id"], app["hublet"]
-        else:
-            info = self.state.lookup_access(token) if token else None
-            if info is None:
-                raise api_error(401, AUTH_MESSAGE, "INVALID_AUTHENTICATION")
-            ago = time.time() - info["expires_at"]
-            if ago >= 0:
-                raise api_error(401, f"The OAuth token used to make this call expired "
-                                     f"{int(ago)} second(s) ago.", "EXPIRED_AUTHENTICATION")
-            hub_id, hublet = info["hub_id"], info["hublet"]
+            return app["hub_id"], app["hublet"]
+        info = self.state.lookup_access(token) if token else None
+        if info is None:
+            raise api_error(401, AUTH_MESSAGE, "INVALID_AUTHENTICATION")
+        ago = time.time() - info["expires_at"]
+        if ago >= 0:
+            raise api_error(401, f"The OAuth token used to make this call expired "
+                                 f"{int(ago)} second(s) ago.", "EXPIRED_AUTHENTICATION")
+        return info["hub_id"], info["hublet"]
+
+    def account_info(self):
+        hub_id, hublet = self.bearer()
         return 200, {"portalId": hub_id, "accountType": "STANDARD", "timeZone": "US/Eastern",
                      "companyCurrency": "USD", "uiDomain": ui_domain(hublet),
                      "dataHostingLocation": hublet}
+
+    # ---- an ordinary API, for what hs-exec --proxy forwards ----
+    def contacts_create(self):
+        hub_id, _ = self.bearer()
+        props = self.json_body().get("properties")
+        if not isinstance(props, dict):
+            raise api_error(400, "Invalid input JSON: properties is required", "VALIDATION_ERROR")
+        with self.state.lock:
+            contacts = self.state.contacts.setdefault(hub_id, [])
+            contact = {"id": str(len(contacts) + 1), "properties": props, "archived": False,
+                       "createdAt": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())}
+            contacts.append(contact)
+        return 201, contact
+
+    def contacts_list(self):
+        hub_id, _ = self.bearer()
+        with self.state.lock:
+            return 200, {"results": list(self.state.contacts.get(hub_id, []))}
 
     def private_app_info(self):
         token = self.json_body().get("tokenKey")

@@ -149,6 +149,17 @@ is "$code:$(j 'd["category"]')" 401:INVALID_AUTHENTICATION "account-info, no Aut
 req GET /account-info/v3/details -H "Authorization: Basic $PAT"
 is "$code" 401 "account-info, not a Bearer header: 401"
 
+# ==== an ordinary API: contacts (what hs-exec --proxy forwards) ====
+req POST /crm/v3/objects/contacts -H "Authorization: Bearer $PAT" -H 'Content-Type: application/json' \
+  -d '{"properties": {"email": "a@example.com"}}'
+is "$code:$(j 'd["id"], d["properties"]')" '201:["1", {"email": "a@example.com"}]' "contacts: create with a private-app token: 201"
+req GET /crm/v3/objects/contacts -H "Authorization: Bearer $PAT"
+is "$code:$(j '[c["properties"]["email"] for c in d["results"]]')" '200:["a@example.com"]' "contacts: list what was created"
+req GET /crm/v3/objects/contacts
+is "$code:$(j 'd["category"]')" 401:INVALID_AUTHENTICATION "contacts, no Authorization: 401"
+req POST /crm/v3/objects/contacts -H "Authorization: Bearer $PAT" -H 'Content-Type: application/json' -d '{}'
+is "$code:$(j 'd["category"]')" 400:VALIDATION_ERROR "contacts: create without properties: 400"
+
 # ==== run-time seed ====
 ctl seed "{\"private_apps\": {\"$SVC\": {\"hub_id\": 555, \"hublet\": \"na2\", \"scopes\": []}}}"
 is "$code" 200 "control seed: 200"
@@ -338,7 +349,7 @@ issued+=("$(j 'd["access_token"]')")
 code=$(curl -sS --cacert "$dir/cert.pem" -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
   --data-binary @<(head -c 1100000 /dev/zero | tr '\0' a) "$base/localdevauth/v1/auth/refresh" 2>/dev/null)
 is "$code" 413 "a body over 1 MB: 413"
-req GET /crm/v3/objects/contacts
+req GET /crm/v3/objects/deals
 is "$code:$(j 'd["status"], "message" in d, "correlationId" in d')" '404:["error", true, true]' "unknown path: 404 HubSpot-style JSON"
 like "$hdrs" 'content-type: application/json;charset=utf-8' "unknown path: JSON content type"
 ctl nothing-here
