@@ -258,16 +258,24 @@ typedef struct {
   HsAccess *access;
 } ProxyTokens;
 
-static char *proxy_token(gpointer user_data, GError **error) {
+static char *proxy_token(gpointer user_data, const char *stale,
+                         GError **error) {
   ProxyTokens *t = user_data;
   gint64 now = g_get_real_time() / G_USEC_PER_SEC;
   char *token = NULL;
+  gboolean refused;
 
   g_mutex_lock(&t->lock);
-  if (t->access == NULL || (t->access->expires_at != 0 &&
-                            t->access->expires_at - now <= PROXY_MIN_TTL)) {
+  /* HubSpot refused the current one: a refresh whatever its expiry says
+   * (a static token has none, and stays as it is). */
+  refused = stale != NULL && t->access != NULL &&
+            strcmp(stale, t->access->token) == 0;
+  if (t->access == NULL || refused ||
+      (t->access->expires_at != 0 &&
+       t->access->expires_at - now <= PROXY_MIN_TTL)) {
     HsAccess *fresh =
-        hs_access_obtain(t->stores, t->record, t->api, PROXY_MIN_TTL, error);
+        hs_access_obtain(t->stores, t->record, t->api,
+                         refused ? G_MAXINT32 : PROXY_MIN_TTL, error);
     if (fresh != NULL) {
       if (fresh->note != NULL)
         fprintf(stderr, "hs-exec: note: %s\n", fresh->note);

@@ -66,7 +66,14 @@ typedef struct {
   int status;
   char *reason;
   gboolean head_sent;
+  /* A request without a body may be sent again: a 401 is held back (up to
+   * MAX_HELD bytes) until a fresh token is known to be no better. */
+  gboolean may_retry;
+  gboolean holding;
+  GString *held;
 } Conn;
+
+#define MAX_HELD (64 * 1024)
 
 static gboolean send_all(Conn *c, const char *data, gsize len) {
   return g_output_stream_write_all(c->out, data, len, NULL, NULL, NULL);
@@ -151,8 +158,14 @@ static gboolean on_header(const char *line, gsize len, gpointer user_data) {
     c->reason = g_strdup(strlen(rest) > 4 ? rest + 4 : "");
     return c->status >= 100 && c->status <= 999;
   }
-  if (len <= 2 && (len == 0 || line[0] == '\r' || line[0] == '\n'))
-    return c->status < 200 || send_head(c); /* 1xx: ours to swallow */
+  if (len <= 2 && (len == 0 || line[0] == '\r' || line[0] == '\n')) {
+    if (c->status < 200) return TRUE; /* 1xx: ours to swallow */
+    if (c->status == 401 && c->may_retry) {
+      c->holding = TRUE;
+      return TRUE;
+    }
+    return send_head(c);
+  }
   colon = memchr(line, ':', len);
   if (colon == NULL || is_hop_by_hop(line, (gsize)(colon - line))) return TRUE;
   if (c->head->len + len > MAX_RESPONSE_HEAD) return FALSE;
@@ -162,6 +175,12 @@ static gboolean on_header(const char *line, gsize len, gpointer user_data) {
 
 static gboolean on_body(const char *data, gsize len, gpointer user_data) {
   Conn *c = user_data;
+
+  if (c->holding) {
+    if (c->held->len + len > MAX_HELD) return FALSE;
+    g_string_append_len(c->held, data, (gssize)len);
+    return TRUE;
+  }
   return send_all(c, data, len);
 }
 
@@ -233,7 +252,7 @@ static void serve(HsProxy *p, Conn *c, const HsProxyRequest *req,
   }
   g_ptr_array_add(headers, NULL);
 
-  token = p->get_token(p->user_data, &error);
+  token = p->get_token(p->user_data, NULL, &error);
   if (token == NULL) {
     respond(c, 502, "Bad Gateway", error->message);
     return;
@@ -250,11 +269,33 @@ static void serve(HsProxy *p, Conn *c, const HsProxyRequest *req,
   stream.on_body = on_body;
   stream.user_data = c;
   c->body_left = MAX(req->content_length, 0);
-  if (!hs_http_stream(p->ca_file, &stream, &error) && !c->head_sent) {
-    g_autofree char *msg =
-        g_strdup_printf("HubSpot could not be reached: %s", error->message);
-    respond(c, 502, "Bad Gateway", msg);
+  c->may_retry = req->content_length <= 0;
+  c->held = g_string_new(NULL);
+  for (;;) {
+    gboolean sent = hs_http_stream(p->ca_file, &stream, &error);
+
+    if (sent && c->holding) {
+      /* HubSpot refused the token (revoked, rotated, expired early): once,
+       * with a fresh one if there is one, else its 401 as it was. */
+      hs_autosecret fresh = p->get_token(p->user_data, token, NULL);
+      c->may_retry = FALSE;
+      c->holding = FALSE;
+      if (fresh != NULL && strcmp(fresh, token) != 0) {
+        hs_secret_clear(&token);
+        token = g_steal_pointer(&fresh);
+        stream.bearer = token;
+        g_string_truncate(c->held, 0);
+        continue;
+      }
+      if (send_head(c)) send_all(c, c->held->str, c->held->len);
+    } else if (!sent && !c->head_sent) {
+      g_autofree char *msg =
+          g_strdup_printf("HubSpot could not be reached: %s", error->message);
+      respond(c, 502, "Bad Gateway", msg);
+    }
+    break;
   }
+  g_string_free(c->held, TRUE);
 }
 
 static gboolean on_run(GThreadedSocketService *service,

@@ -12,8 +12,11 @@
 #define HS_PROXY_CLIENT_TIMEOUT_S 60
 
 /* The current access token (transfer full: SECRET, free with
- * hs_secret_free), or NULL with *error.  Called from many threads. */
-typedef char *(*HsProxyTokenFunc)(gpointer user_data, GError **error);
+ * hs_secret_free), or NULL with *error.  `stale` (or NULL) is a token
+ * HubSpot just refused: refresh unless the current one differs already.
+ * Called from many threads. */
+typedef char *(*HsProxyTokenFunc)(gpointer user_data, const char *stale,
+                                  GError **error);
 
 typedef struct HsProxy HsProxy;
 

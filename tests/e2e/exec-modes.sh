@@ -165,6 +165,14 @@ for a in args:
     except urllib.error.HTTPError as e:
         print(e.code, e.read().decode())
 PY
+# ctl for COMMAND, which has no tap.sh
+cat >"$E2E_SCRATCH/ctl" <<CTL
+#!/bin/bash
+E2E_DIR='$E2E_DIR' HS_EXEC_API_BASE='$HS_EXEC_API_BASE' HS_EXEC_CA_FILE='$HS_EXEC_CA_FILE'
+. "\$E2E_DIR/standin.sh"
+ctl "\$@"
+CTL
+chmod +x "$E2E_SCRATCH/ctl"
 run "$HS_EXEC" --proxy prod -- sh -c 'python3 "$1" GET:/account-info/v3/details "POST:/oauth/v2/private-apps/get/access-token-info:{\"tokenKey\": \"$2\"}"; tr "\0" "\n" </proc/self/environ >"$3"; exit 9' sh "$client" "$PAT" "$E2E_SCRATCH/environ"
 is "$status" 9 "--proxy: COMMAND's exit status"
 like "$(printf '%s\n' "$out" | sed -n 1p)" '^200 .*"portalId": ?12345678' "--proxy: a GET reaches HubSpot with the real token"
@@ -172,6 +180,22 @@ like "$(printf '%s\n' "$out" | sed -n 2p)" '^200 .*crm.objects.contacts.read' "-
 unlike "$(cat "$E2E_SCRATCH/environ")" "$PAT" "--proxy: COMMAND's /proc/self/environ holds no real token"
 like "$(grep '^HUBSPOT_ACCESS_TOKEN=' "$E2E_SCRATCH/environ")" '^HUBSPOT_ACCESS_TOKEN=hs-exec-proxy-[0-9a-f]{48}$' "--proxy: a random placeholder instead"
 like "$(grep '^HUBSPOT_API_BASE=' "$E2E_SCRATCH/environ")" '^HUBSPOT_API_BASE=http://127\.0\.0\.1:[0-9]+$' "--proxy: HUBSPOT_API_BASE on the loopback"
+
+# HubSpot refuses a token before its expiry (revoked, rotated elsewhere): a
+# request without a body is sent again, once, with a fresh token; a static
+# token cannot be refreshed, so its 401 is passed on.
+ctl POST reset-counters >/dev/null
+run "$HS_EXEC" --proxy app -- sh -c '
+  python3 "$1" GET:/crm/v3/objects/contacts
+  "$2" POST fault "{\"kind\": \"expired\", \"path\": \"/crm/v3/objects/contacts\"}" >/dev/null
+  python3 "$1" GET:/crm/v3/objects/contacts
+  "$2" POST fault "{\"kind\": \"expired\", \"path\": \"/crm/v3/objects/contacts\"}" >/dev/null
+  python3 "$1" "POST:/crm/v3/objects/contacts:{\"properties\": {}}"' sh "$client" "$E2E_SCRATCH/ctl"
+is "$(printf '%s\n' "$out" | cut -c1-3 | tr '\n' ' ')" "200 200 401 " "--proxy: a GET refused as expired is retried with a fresh token; a POST is not"
+is "$(token_requests)" 1 "--proxy: one refresh for the refused token"
+ctl POST fault '{"kind": "expired", "path": "/crm/v3/objects/contacts"}' >/dev/null
+run "$HS_EXEC" --proxy prod -- python3 "$client" GET:/crm/v3/objects/contacts
+like "$out" '^401 .*EXPIRED_AUTHENTICATION' "--proxy: HubSpot's 401 passed on when no fresh token exists"
 
 # Bodies both ways, larger than one read or write: 600 KB there and back.
 run "$HS_EXEC" --proxy prod -- python3 -c '

@@ -44,7 +44,8 @@ Control API (test-only, no auth, not counted, never faulted):
                                    (prefix), "retry_after", "policy", "delay"}
   POST /__standin/clear-faults
   POST /__standin/expires-in      {"seconds": N}, for tokens issued from now
-Fault kinds: 500 502 503 429 garbage truncated hang reset refuse-refresh.
+Fault kinds: 500 502 503 429 garbage truncated hang reset refuse-refresh
+expired (HubSpot's 401 EXPIRED_AUTHENTICATION, whatever the token).
 Each request takes the first queued fault whose path prefix matches; all but
 "hang" replace the answer entirely (the request has no other effect).
 "refuse-refresh" is taken only by a refresh (OAuth refresh_token grant or
@@ -76,7 +77,7 @@ PAK_MESSAGE = ("Your personal access key is invalid. Generate a new one at "
                "https://app.hubspot.com/personal-access-key and try again.")
 TOKEN_PATHS = ("/oauth/2026-03/token", "/oauth/v1/token", "/localdevauth/v1/auth/refresh")
 FAULT_KINDS = ("500", "502", "503", "429", "garbage", "truncated", "hang", "reset",
-               "refuse-refresh")
+               "refuse-refresh", "expired")
 MAX_BODY = 1 << 20
 
 
@@ -409,6 +410,9 @@ class Handler(BaseHTTPRequestHandler):
                                      "message": f"You have reached your {policy.lower()} limit.",
                                      "errorType": "RATE_LIMIT", "policyName": policy,
                                      "correlationId": correlation_id()}, extra)
+        if kind == "expired":                               # as if the token died early
+            raise api_error(401, "The OAuth token used to make this call expired 1 second(s) ago.",
+                            "EXPIRED_AUTHENTICATION")
         if kind == "garbage":
             return self.send_raw(200, b"{not json", api=True)
         self.close_connection = True

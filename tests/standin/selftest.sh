@@ -157,6 +157,11 @@ req GET /crm/v3/objects/contacts -H "Authorization: Bearer $PAT"
 is "$code:$(j '[c["properties"]["email"] for c in d["results"]]')" '200:["a@example.com"]' "contacts: list what was created"
 req GET /crm/v3/objects/contacts
 is "$code:$(j 'd["category"]')" 401:INVALID_AUTHENTICATION "contacts, no Authorization: 401"
+ctl fault '{"kind": "expired", "path": "/crm/v3/objects/contacts"}' >/dev/null
+req GET /crm/v3/objects/contacts -H "Authorization: Bearer $PAT"
+is "$code:$(j 'd["category"]')" 401:EXPIRED_AUTHENTICATION "fault expired: HubSpot's 401 for a valid token"
+req GET /crm/v3/objects/contacts -H "Authorization: Bearer $PAT"
+is "$code" 200 "fault expired: once"
 req POST /crm/v3/objects/contacts -H "Authorization: Bearer $PAT" -H 'Content-Type: application/json' -d '{}'
 is "$code:$(j 'd["category"]')" 400:VALIDATION_ERROR "contacts: create without properties: 400"
 
