@@ -54,7 +54,17 @@ char *hs_scrub_apply(const char *buf, gsize len, HsScrubRange *ranges,
 
 gboolean hs_scrub_check_writable(const char *path, GError **error) {
   g_autofree char *dir = g_path_get_dirname(path);
+  struct stat st;
 
+  if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                "cannot scrub %s: it is not a regular file with one name (a "
+                "symbolic or hard link would keep the secrets elsewhere); "
+                "nothing was imported; give the file itself, or import "
+                "without --scrub",
+                path);
+    return FALSE;
+  }
   if (access(dir, W_OK) != 0) {
     int e = errno;
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,

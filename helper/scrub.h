@@ -18,7 +18,8 @@ typedef struct {
 char *hs_scrub_apply(const char *buf, gsize len, HsScrubRange *ranges,
                      gsize n_ranges, gsize *ret_len, GError **error);
 
-/* Can `path` be replaced: its directory writable for a new file?  Checked
+/* Can `path` be replaced: a regular file, not a link, with one name, in a
+ * directory writable for a new file?  Checked
  * before anything is stored, so that a scrub that cannot work fails first.
  * FALSE with HS_ERR_USAGE saying what to do. */
 gboolean hs_scrub_check_writable(const char *path, GError **error);
