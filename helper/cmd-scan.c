@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -107,6 +108,7 @@ static int visit(const char *path, const struct stat *st, int type,
 }
 
 static gboolean scan_path(const char *path, GError **error) {
+  g_autofree char *top = NULL;
   struct stat st;
 
   /* A path named on the command line is followed if it is a link. */
@@ -122,7 +124,11 @@ static gboolean scan_path(const char *path, GError **error) {
     scan_file(path);
     return TRUE;
   }
-  if (nftw(path, visit, 32, FTW_PHYS | FTW_ACTIONRETVAL) != 0) {
+  /* nftw() with FTW_PHYS would not enter a named link to a directory:
+   * walk where it leads (and report those paths); the links inside are
+   * still not followed. */
+  if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) top = realpath(path, NULL);
+  if (nftw(top ? top : path, visit, 32, FTW_PHYS | FTW_ACTIONRETVAL) != 0) {
     int e = errno;
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
                 "scan: cannot walk %s (%s)", path, g_strerror(e));
@@ -163,7 +169,8 @@ static gboolean scan_staged(GError **error) {
     return FALSE;
   }
   if (!g_spawn_check_wait_status(wait_status, NULL)) {
-    g_strchomp(err);
+    char *nl = strchr(err, '\n');
+    if (nl != NULL) *nl = '\0'; /* git's first line says it */
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
                 "scan --staged: 'git diff --cached' failed (%s); run it "
                 "inside a git work tree",

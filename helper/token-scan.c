@@ -166,6 +166,9 @@ guint hs_token_scan_diff(const char *buf, gsize len, HsDiffScanFn fn,
     } else if (g_str_has_prefix(line, "+++ ")) {
       g_free(path);
       path = g_str_has_prefix(line, "+++ b/") ? g_strdup(line + 6) : NULL;
+      /* git ends the header with a tab when the name has a blank */
+      if (path != NULL && g_str_has_suffix(path, "\t"))
+        path[strlen(path) - 1] = '\0';
     } else if (g_str_has_prefix(line, "@@ ")) {
       if (!parse_hunk(line, &new_line, &remaining)) remaining = 0;
     } else if (g_str_has_prefix(line, "diff ")) {

@@ -106,9 +106,9 @@ START_TEST(test_diff) {
       "\n"
       "diff --git a/img.png b/img.png\n"
       "Binary files a/img.png and b/img.png differ\n"
-      "diff --git a/c.yml b/c.yml\n"
-      "--- a/c.yml\n"
-      "+++ b/c.yml\n"
+      "diff --git a/c d.yml b/c d.yml\n"
+      "--- a/c d.yml\t\n"
+      "+++ b/c d.yml\t\n"
       "@@ -3 +3 @@\n"
       "+k: " PAK;
   GString *out = g_string_new(NULL);
@@ -116,7 +116,7 @@ START_TEST(test_diff) {
 
   ck_assert_str_eq(out->str, "app/.env:2:private-app:" PAT
                              ";app/.env:3:private-app:" PAT_EU
-                             ";c.yml:3:personal-access-key:" PAK ";");
+                             ";c d.yml:3:personal-access-key:" PAK ";");
   ck_assert_int_eq(n, 3);
   g_string_free(out, TRUE);
 }
