@@ -80,6 +80,30 @@ static const char *classify(const char *s, gsize len, const char *key) {
   return "credential";
 }
 
+/* Could `buf` hold a hit at all?  A superset test, cheap enough to run on
+ * every file: each alternative of the pattern needs one of these literals,
+ * or (a refresh token) "<a-z><a-z><digit>-<4 hex>-" around some '-'.  Most
+ * files have none, and the regex, which has no literal prefix to skip
+ * ahead on, never runs on them. */
+static gboolean maybe_has_token(const char *buf, gsize len) {
+  static const char *const literals[] = {"pat-", "CiR", "HUBSPOT_",
+                                         "PRIVATE_APP_ACCESS_TOKEN",
+                                         "personalAccessKey"};
+  const char *p = buf, *end = buf + len;
+
+  for (gsize i = 0; i < G_N_ELEMENTS(literals); i++)
+    if (memmem(buf, len, literals[i], strlen(literals[i])) != NULL) return TRUE;
+  while ((p = memchr(p, '-', (gsize)(end - p))) != NULL) {
+    if (p - buf >= 3 && end - p > 5 && g_ascii_islower(p[-3]) &&
+        g_ascii_islower(p[-2]) && g_ascii_isdigit(p[-1]) &&
+        g_ascii_isxdigit(p[1]) && g_ascii_isxdigit(p[2]) &&
+        g_ascii_isxdigit(p[3]) && g_ascii_isxdigit(p[4]) && p[5] == '-')
+      return TRUE;
+    p++;
+  }
+  return FALSE;
+}
+
 guint hs_token_scan(const char *buf, gsize len, guint first_line, HsScanFn fn,
                     void *user_data) {
   GRegex *regex = scan_regex();
@@ -87,7 +111,7 @@ guint hs_token_scan(const char *buf, gsize len, guint first_line, HsScanFn fn,
   gsize counted = 0;
   guint line = first_line, hits = 0;
 
-  if (len == 0) return 0;
+  if (len == 0 || !maybe_has_token(buf, len)) return 0;
   g_regex_match_full(regex, buf, (gssize)len, 0, 0, &match, NULL);
   while (g_match_info_matches(match)) {
     HsScanHit hit = {0};
