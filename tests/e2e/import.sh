@@ -240,4 +240,15 @@ fi
 is "$(profiles | tr ' ' '\n' | grep -cx ro)" 0 "an unscrubbable file: nothing stored"
 cmp -s "$W/ro/.env" "$W/ro.orig" && ok "an unscrubbable file is untouched" || not_ok "an unscrubbable file is untouched"
 
+# a key set twice: the last value is imported (as a shell would use it); the
+# earlier one, never used, goes too, with a note
+DUP="$W/dup.env"
+printf 'HUBSPOT_ACCESS_TOKEN=%s\nX=1\nHUBSPOT_ACCESS_TOKEN=%s\n' "$PAT_EU" "$PAT" >"$DUP"
+run "$HS_TOKEN" import "$DUP" --profile dup --scrub --no-verify
+is "$status" 0 "import a .env with a key set twice"
+exec_token dup
+is "$out" "$PAT" "a key set twice: the last value is the profile's"
+is "$(cat "$DUP")" "$(printf '%s\n' "# HUBSPOT_ACCESS_TOKEN (an earlier value, overridden below) removed by hs-token import" "X=1" "# HUBSPOT_ACCESS_TOKEN moved to the keyring: hs-exec dup -- …")" \
+  "a key set twice: both values scrubbed, the earlier with its own note"
+
 finish
