@@ -530,6 +530,8 @@ static char *scrubbed(const char *buf, gsize len, GPtrArray *items,
 
 static void warn_api_key(const Item *item) {
   const char *p = item->record->profile;
+
+  fflush(stdout); /* after the "Imported" line it is about */
   fprintf(stderr,
           "hs-token: WARNING: profile %s holds a legacy HubSpot API key "
           "(from %s).\n"

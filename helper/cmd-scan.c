@@ -85,7 +85,9 @@ static int visit(const char *path, const struct stat *st, int type,
                  struct FTW *ftw) {
   switch (type) {
     case FTW_F:
-      scan_file(path);
+      /* Sockets, FIFOs and devices hold no files' text; opening a FIFO
+       * could block. */
+      if (S_ISREG(st->st_mode)) scan_file(path);
       break;
     case FTW_D:
       if (strcmp(path + ftw->base, ".git") == 0) return FTW_SKIP_SUBTREE;

@@ -28,6 +28,8 @@ ln -s loop-a "$T/loop-b"
 ln -s .. "$T/src/up"
 ln -s ../.env "$T/config/env-link"
 ln -s /nonexistent "$T/dangling"
+mkfifo "$T/fifo"   # opening it would block: skipped, not read
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$T/sock"
 
 cd "$T" || exit 1
 run "$HS_TOKEN" scan
