@@ -744,6 +744,11 @@ gboolean hs_cmd_import(int argc, char **argv, GError **error) {
   }
   ok = TRUE;
 out:
+  /* Verification cached access tokens under the new names; a profile that
+   * was not stored (or an older one of that name) must not use them. */
+  if (!ok && api != NULL)
+    for (guint i = stored; i < items->len; i++)
+      hs_cache_drop(((Item *)g_ptr_array_index(items, i))->record->profile);
   if (clean) hs_secret_free_len(clean, clean_len + 1);
   hs_secret_free_len(buf, len + 1);
   return ok;

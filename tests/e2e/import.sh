@@ -135,6 +135,15 @@ fails_with 4 hs-token "HubSpot refuses the second credential"
 like "$err" "late-personal-access-key.*nothing was imported" "refusal: says which and that nothing was imported"
 is "$(profiles)" "app app-api-key app-oauth prod" "refusal: no profile stored"
 cmp -s "$FAIL" "$W/fail.orig" && ok "refusal: the file is untouched, byte for byte" || not_ok "refusal: the file is untouched"
+# the personal access key verifies (and caches an access token) before the
+# OAuth secret is refused
+printf 'HUBSPOT_PERSONAL_ACCESS_KEY=%s\nHUBSPOT_CLIENT_ID=cid-1\nHUBSPOT_CLIENT_SECRET=wrong\nHUBSPOT_REFRESH_TOKEN=rt-initial-1\n' "$PAK" >"$W/ghost.env"
+run "$HS_TOKEN" import "$W/ghost.env" --profile ghost
+fails_with 4 hs-token "refusal after another credential verified"
+like "$err" "profile ghost-oauth" "refusal: names the OAuth profile"
+if keyctl search @s user hs-exec:ghost >/dev/null 2>&1; then
+  not_ok "refusal: no access token is left cached for the profile not stored"
+else ok "refusal: no access token is left cached for the profile not stored"; fi
 
 # ---- the HubSpot CLI's config ----
 YML="$W/hubspot.config.yml"
