@@ -9,6 +9,8 @@
 
 #include "cli-util.h"
 #include "hs-error.h"
+#include "secure-mem.h"
+#include "token-cache.h"
 
 /* Parse a subcommand's options; exactly `nargs` positional arguments remain
  * (argv[1..]), or any number when nargs < 0. */
@@ -82,4 +84,41 @@ void hs_cli_add_member(JsonBuilder *b, const char *name, const char *value) {
     json_builder_add_string_value(b, value);
   else
     json_builder_add_null_value(b);
+}
+
+/* Ask HubSpot whether the new credential works; record what it says. */
+gboolean hs_cli_verify_new(HsApi *api, HsRecord *record, const char *command,
+                           const char *hub_source, GError **error) {
+  g_autoptr(HsGrant) grant = hs_auth_obtain(api, record, error);
+
+  if (grant == NULL) return FALSE;
+  if (record->hub_id != NULL && grant->hub_id != NULL &&
+      strcmp(record->hub_id, grant->hub_id) != 0) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_REFUSED,
+                "%s: the credential belongs to hub %s, not hub %s as %s "
+                "says; nothing was stored",
+                command, grant->hub_id, record->hub_id, hub_source);
+    return FALSE;
+  }
+  if (grant->hub_id != NULL) {
+    g_free(record->hub_id);
+    record->hub_id = g_steal_pointer(&grant->hub_id);
+  }
+  if (grant->hublet != NULL) {
+    g_free(record->hublet);
+    record->hublet = g_steal_pointer(&grant->hublet);
+  }
+  if (grant->scopes != NULL) {
+    g_strfreev(record->scopes);
+    record->scopes = g_steal_pointer(&grant->scopes);
+  }
+  if (grant->refresh_token != NULL && record->kind == HS_KIND_OAUTH) {
+    hs_secret_free(record->refresh_token);
+    record->refresh_token = g_steal_pointer(&grant->refresh_token);
+  }
+  record->verified = g_get_real_time() / G_USEC_PER_SEC;
+  if (grant->expires_at != 0)
+    (void)hs_cache_put(record->profile, grant->access_token, grant->expires_at,
+                       record->hub_id, record->verified);
+  return TRUE;
 }

@@ -5,6 +5,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "hubspot-auth.h"
 #include "store.h"
 
 /* Parse a subcommand's options; exactly `nargs` positional arguments remain
@@ -32,3 +33,11 @@ void hs_cli_add_member(JsonBuilder *b, const char *name, const char *value);
 
 /* Defined by hs-token.c: the one-line summary of command `name`. */
 const char *hs_token_command_summary(const char *name);
+
+/* Ask HubSpot whether a new credential works (hs_auth_obtain) and record
+ * what it says in `record`: hub id, hublet, scopes, a rotated refresh token,
+ * the verified time; caches the access token.  A hub id already in `record`
+ * that HubSpot contradicts is HS_ERR_REFUSED, the message prefixed with
+ * `command` and naming `hub_source` ("--hub-id", "the file"). */
+gboolean hs_cli_verify_new(HsApi *api, HsRecord *record, const char *command,
+                           const char *hub_source, GError **error);

@@ -46,42 +46,6 @@ static gboolean read_secrets(HsRecord *record, GError **error) {
   return TRUE;
 }
 
-/* Ask HubSpot whether the new credential works; record what it says. */
-static gboolean verify_new(HsApi *api, HsRecord *record, GError **error) {
-  g_autoptr(HsGrant) grant = hs_auth_obtain(api, record, error);
-
-  if (grant == NULL) return FALSE;
-  if (record->hub_id != NULL && grant->hub_id != NULL &&
-      strcmp(record->hub_id, grant->hub_id) != 0) {
-    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_REFUSED,
-                "add: the credential belongs to hub %s, not hub %s as "
-                "--hub-id says; nothing was stored",
-                grant->hub_id, record->hub_id);
-    return FALSE;
-  }
-  if (grant->hub_id != NULL) {
-    g_free(record->hub_id);
-    record->hub_id = g_steal_pointer(&grant->hub_id);
-  }
-  if (grant->hublet != NULL) {
-    g_free(record->hublet);
-    record->hublet = g_steal_pointer(&grant->hublet);
-  }
-  if (grant->scopes != NULL) {
-    g_strfreev(record->scopes);
-    record->scopes = g_steal_pointer(&grant->scopes);
-  }
-  if (grant->refresh_token != NULL && record->kind == HS_KIND_OAUTH) {
-    hs_secret_free(record->refresh_token);
-    record->refresh_token = g_steal_pointer(&grant->refresh_token);
-  }
-  record->verified = g_get_real_time() / G_USEC_PER_SEC;
-  if (grant->expires_at != 0)
-    (void)hs_cache_put(record->profile, grant->access_token, grant->expires_at,
-                       record->hub_id, record->verified);
-  return TRUE;
-}
-
 gboolean hs_cmd_add(int argc, char **argv, GError **error) {
   g_autofree char *kind_name = NULL, *client_id = NULL, *hub_id = NULL,
                   *store = NULL;
@@ -180,7 +144,8 @@ gboolean hs_cmd_add(int argc, char **argv, GError **error) {
   record->created = g_get_real_time() / G_USEC_PER_SEC;
   if (!read_secrets(record, error)) return FALSE;
   record->hublet = hs_kind_hublet_from_token(kind, record->token);
-  if (api != NULL && !verify_new(api, record, error)) return FALSE;
+  if (api != NULL && !hs_cli_verify_new(api, record, "add", "--hub-id", error))
+    return FALSE;
   if (!hs_stores_save(stores, record, store, &saved_in, error)) return FALSE;
   /* A token cached for a profile of this name before --force is not this
    * profile's: verify_new cached a fresh one, or there is none. */

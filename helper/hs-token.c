@@ -35,6 +35,11 @@ static const Command commands[] = {
      "Show the audit trail: who added, revealed, used, removed what."},
     {"doctor", hs_cmd_doctor, "",
      "Check the stores, the cache, the config and HubSpot; say each fix."},
+    {"import", hs_cmd_import, "FILE [--profile NAME]",
+     "Move tokens from a .env file or hubspot.config.yml into the stores; "
+     "--scrub removes them from the file."},
+    {"scan", hs_cmd_scan, "[PATH…] [--staged]",
+     "Find HubSpot tokens in plain text; exit 1 when any is found."},
 };
 
 static const Command *find_command(const char *name) {

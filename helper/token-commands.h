@@ -14,3 +14,5 @@ gboolean hs_cmd_remove(int argc, char **argv, GError **error);
 gboolean hs_cmd_check(int argc, char **argv, GError **error);
 gboolean hs_cmd_audit(int argc, char **argv, GError **error);
 gboolean hs_cmd_doctor(int argc, char **argv, GError **error);
+gboolean hs_cmd_import(int argc, char **argv, GError **error);
+gboolean hs_cmd_scan(int argc, char **argv, GError **error);

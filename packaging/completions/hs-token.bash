@@ -18,7 +18,7 @@ _hs_token()
     _init_completion -s || return
 
     if ((cword == 1)); then
-        COMPREPLY=($(compgen -W 'add list show remove --help --version' -- "$cur"))
+        COMPREPLY=($(compgen -W 'add list show remove import scan --help --version' -- "$cur"))
         return
     fi
 
@@ -28,6 +28,8 @@ _hs_token()
         list) opts='--json --help' ;;
         show) opts='--json --reveal --help'; takes_profile=1 ;;
         remove) opts='--revoke --help'; takes_profile=1 ;;
+        import) opts='--profile= --account= --scrub --dry-run --no-verify --force --format= --store= --help' ;;
+        scan) opts='--staged --help' ;;
         *) return ;;
     esac
 
@@ -40,7 +42,11 @@ _hs_token()
             COMPREPLY=($(compgen -W 'secret-service' -- "$cur"))
             return
             ;;
-        --client-id | --hub-id)
+        --client-id | --hub-id | --profile | --account)
+            return
+            ;;
+        --format)
+            COMPREPLY=($(compgen -W 'env yaml' -- "$cur"))
             return
             ;;
     esac
@@ -49,6 +55,12 @@ _hs_token()
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
         [[ ${COMPREPLY-} == *= ]] && compopt -o nospace
+        return
+    fi
+
+    # import FILE and scan PATH…: files.
+    if [[ $cmd == import || $cmd == scan ]]; then
+        _filedir
         return
     fi
 
