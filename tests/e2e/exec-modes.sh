@@ -225,8 +225,7 @@ run "$HS_EXEC" --proxy prod -- sh -c '
   curl -s -o /dev/null -w "%{http_code}\n" "$b/account-info/v3/details"
   curl -s -o /dev/null -w "%{http_code}\n" -H "Authorization: Bearer $HUBSPOT_ACCESS_TOKEN" -x "$b" http://example.com/
   curl -s -o /dev/null -w "%{http_code}\n" -H "Authorization: Bearer $HUBSPOT_ACCESS_TOKEN" -H "Host: example.com" "$b/account-info/v3/details"
-  printf "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\nAuthorization: Bearer %s\r\n\r\n" "$HUBSPOT_ACCESS_TOKEN" |
-    curl -s -o /dev/null -w "%{http_code}\n" --max-time 5 -X CONNECT -H "Authorization: Bearer $HUBSPOT_ACCESS_TOKEN" --request-target example.com:443 "$b"
+  curl -s -o /dev/null -w "%{http_code}\n" --max-time 5 -X CONNECT -H "Authorization: Bearer $HUBSPOT_ACCESS_TOKEN" --request-target example.com:443 "$b"
   curl -s -o /dev/null -w "%{http_code}\n" -H "Authorization: Bearer $HUBSPOT_ACCESS_TOKEN" "$b/account-info/v3/details"'
 is "$(printf '%s\n' "$out" | tr '\n' ' ')" "401 401 403 403 405 200 " "--proxy refuses a wrong or missing placeholder, another host, CONNECT; serves the right one"
 
