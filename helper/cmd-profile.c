@@ -312,7 +312,7 @@ gboolean hs_cmd_show(int argc, char **argv, GError **error) {
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
   g_autoptr(HsStores) stores = NULL;
   g_autoptr(HsRecord) record = NULL;
-  g_autofree char *created = NULL, *rotated = NULL;
+  g_autofree char *created = NULL, *rotated = NULL, *previous_until = NULL;
   const char *store = NULL;
   gint64 age;
 
@@ -323,12 +323,14 @@ gboolean hs_cmd_show(int argc, char **argv, GError **error) {
   if (stores == NULL) return FALSE;
   record = hs_stores_lookup(stores, argv[1], &store, error);
   if (record == NULL) return FALSE;
+  (void)hs_cli_expire_previous(stores, record, store, hs_cli_now());
+  previous_until = hs_cli_format_time(record->previous_until);
   if (reveal)
     hs_audit("show-reveal", record->profile, hs_kind_name(record->kind), "ok",
              NULL);
   created = hs_cli_format_time(record->created);
   rotated = hs_cli_format_time(record->rotated);
-  age = hs_record_age_days(record, g_get_real_time() / G_USEC_PER_SEC);
+  age = hs_record_age_days(record, hs_cli_now());
 
   if (json) {
     g_autoptr(JsonBuilder) b = json_builder_new();
@@ -343,6 +345,9 @@ gboolean hs_cmd_show(int argc, char **argv, GError **error) {
     json_builder_set_member_name(b, "age_days");
     json_builder_add_int_value(b, age);
     hs_cli_add_member(b, "rotation", hs_rotation_status(age));
+    hs_cli_add_member(b, "previous_until", previous_until);
+    json_builder_set_member_name(b, "generation");
+    json_builder_add_int_value(b, record->generation);
     json_builder_set_member_name(b, "scopes");
     if (record->scopes == NULL) {
       json_builder_add_null_value(b);
@@ -369,6 +374,11 @@ gboolean hs_cmd_show(int argc, char **argv, GError **error) {
         record->hublet ? record->hublet : "unknown", store,
         created ? created : "unknown", rotated ? rotated : "never", age,
         hs_rotation_status(age));
+    if (previous_until != NULL)
+      printf(
+          "previous: kept until %s ('hs-token rotate %s --commit' drops "
+          "it)\n",
+          previous_until, record->profile);
     if (record->client_id) printf("client id: %s\n", record->client_id);
     if (record->scopes) {
       g_autofree char *scopes = g_strjoinv(" ", record->scopes);
