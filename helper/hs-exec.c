@@ -13,6 +13,7 @@
 
 #include "access-token.h"
 #include "audit.h"
+#include "usage.h"
 #include "child-env.h"
 #include "hs-config.h"
 #include "hs-error.h"
@@ -217,6 +218,7 @@ int main(int argc, char **argv) {
   g_clear_pointer(&stores, hs_stores_free);
   g_clear_pointer(&api, hs_api_free);
   hs_audit("exec", profile, NULL, "ok", command[0]);
+  hs_usage_record(profile, command[0], g_get_real_time() / G_USEC_PER_SEC);
   code = hs_run_command(command, env, &error);
   hs_child_env_free(env);
   fprintf(stderr, "hs-exec: %s\n", error->message);
