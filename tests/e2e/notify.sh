@@ -59,11 +59,15 @@ like "$(cat "$LOG")" "summary=1 HubSpot token needs attention" "invalid: one not
 like "$(cat "$LOG")" "urgency=2" "invalid: critical urgency"
 like "$(cat "$LOG")" "body=stale: invalid \(" "invalid: names the profile and the reason"
 unlike "$(cat "$LOG")" "$STALE|$PAT" "the notification holds no token"
+audit_log="$XDG_STATE_HOME/hs-exec/audit.jsonl"
+is "$(grep -c '"event":"check","profile":"stale","kind":"private-app","outcome":"invalid"' "$audit_log")" 1 "audit: one check line for the invalid token, with its fields"
+is "$(grep -c '"event":"check","profile":"prod"' "$audit_log")" 0 "audit: no check line for a token that works"
 
 : >"$LOG"
 run env HS_EXEC_API_BASE=https://127.0.0.1:9 "$HS_TOKEN" check --notify prod
 is "$status" 2 "HubSpot unreachable: exit 2"
 like "$(cat "$LOG")" "body=prod: unreachable \(" "unreachable: notified"
+is "$(grep -c '"event":"check","profile":"prod","kind":"private-app","outcome":"unreachable"' "$audit_log")" 1 "audit: one check line for the unreachable one"
 
 : >"$LOG"
 run env HS_EXEC_FAKE_NOW="$(later 200)" "$HS_TOKEN" check
