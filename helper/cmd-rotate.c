@@ -113,6 +113,14 @@ static gboolean rotate_static(HsStores *stores, HsRecord *record,
   token = hs_secret_read_token(STDIN_FILENO, record->kind, prompt, error);
   if (token == NULL) return FALSE;
   hs_fault_point("read");
+  if (strcmp(token, record->token) == 0) {
+    hs_secret_free(token);
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                "rotate: that is profile %s's current token; rotate it in "
+                "HubSpot first and give the new one",
+                record->profile);
+    return FALSE;
+  }
   if (!verify_same_hub(api, record, token, &grant, error)) {
     hs_secret_free(token);
     return FALSE;
@@ -147,15 +155,16 @@ static gboolean rotate_static(HsStores *stores, HsRecord *record,
 static gboolean rotate_refresh(HsStores *stores, HsRecord **record, HsApi *api,
                                GError **error) {
   g_autoptr(HsAccess) access = NULL;
-  g_autofree char *old_refresh = hs_secret_dup((*record)->refresh_token);
   g_autofree char *expires = NULL;
+  char *old_refresh = hs_secret_dup((*record)->refresh_token);
   gboolean new_refresh;
 
   access = hs_access_refresh_now(stores, record, api, error);
-  if (access == NULL) return FALSE;
-  new_refresh = (*record)->refresh_token != NULL && old_refresh != NULL &&
+  new_refresh = access != NULL && (*record)->refresh_token != NULL &&
+                old_refresh != NULL &&
                 strcmp(old_refresh, (*record)->refresh_token) != 0;
-  explicit_bzero(old_refresh, old_refresh ? strlen(old_refresh) : 0);
+  hs_secret_free(old_refresh);
+  if (access == NULL) return FALSE;
   expires = hs_cli_format_time(access->expires_at);
   printf("Refreshed profile %s: a new access token, cached until %s%s.\n",
          (*record)->profile, expires ? expires : "unknown",
