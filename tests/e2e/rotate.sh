@@ -177,5 +177,20 @@ is "$bad" 0 "race: each of 20 hs-exec got the old or the new token"
 exec_token prod
 is "$out" "$next" "race: afterwards the new token is current"
 
+# …and an oauth refresh forced while 20 hs-exec want the token
+pids=""
+for i in $(seq 20); do
+  ("$HS_EXEC" app -- sh -c 'printf %s "$HUBSPOT_ACCESS_TOKEN"' >"$race/a$i.out" 2>"$race/a$i.err"; echo $? >"$race/a$i.rc") &
+  pids="$pids $!"
+done
+"$HS_TOKEN" rotate app >/dev/null 2>"$race/rotate-app.err"; rrc=$?
+wait $pids
+is "$rrc" 0 "oauth race: rotate succeeded"
+bad=0
+for i in $(seq 20); do
+  { [ "$(cat "$race/a$i.rc")" = 0 ] && [ -s "$race/a$i.out" ]; } || bad=$((bad + 1))
+done
+is "$bad" 0 "oauth race: each of 20 hs-exec got an access token"
+
 unlike "$(cat "$XDG_STATE_HOME/hs-exec/audit.jsonl")" "$OLD|$NEW|cs-secret-1|rt-1" "audit log holds no secret"
 finish
