@@ -100,16 +100,15 @@ static Line *parse_line(JsonParser *parser, const char *text) {
       !JSON_NODE_HOLDS_OBJECT(root))
     return NULL;
   obj = json_node_get_object(root);
-  if (!json_object_has_member(obj, "time") ||
-      !json_object_has_member(obj, "profile"))
-    return NULL;
+  /* The _with_default getters take a member of the wrong type quietly. */
   l = g_new0(Line, 1);
-  l->time = json_object_get_int_member(obj, "time");
-  l->profile = g_strdup(json_object_get_string_member(obj, "profile"));
-  if (json_object_has_member(obj, "command"))
-    l->command = g_strdup(json_object_get_string_member(obj, "command"));
+  l->time = json_object_get_int_member_with_default(obj, "time", 0);
+  l->profile = g_strdup(
+      json_object_get_string_member_with_default(obj, "profile", NULL));
+  l->command = g_strdup(
+      json_object_get_string_member_with_default(obj, "command", NULL));
   l->text = g_strdup(text);
-  if (l->profile == NULL) {
+  if (l->profile == NULL || l->time <= 0) {
     line_free(l);
     return NULL;
   }
