@@ -29,8 +29,8 @@ static const Command commands[] = {
     {"list", hs_cmd_list, "", "List profiles; never prints a secret."},
     {"show", hs_cmd_show, "PROFILE", "Show a profile's metadata."},
     {"rotate", hs_cmd_rotate, "PROFILE",
-     "Rotate a token: store a new static token, keeping the old one 7 days "
-     "(--commit, --rollback); or refresh an OAuth token now."},
+     "Store a new token, keeping the old one 7 days; or refresh an OAuth "
+     "token now."},
     {"remove", hs_cmd_remove, "PROFILE", "Delete a profile from every store."},
     {"check", hs_cmd_check, "[PROFILE…]",
      "Ask HubSpot whether each token works; exit 1 if a rotation is due, 2 "
