@@ -5,6 +5,7 @@
 
 #include "access-token.h"
 #include "audit.h"
+#include "fault.h"
 #include "hs-error.h"
 #include "hubspot-auth.h"
 #include "refresh-lock.h"
@@ -54,6 +55,7 @@ static HsAccess *refresh_locked(HsStores *stores, HsRecord **record, HsApi *api,
                                               : "unreachable",
            NULL);
   if (grant == NULL) return NULL;
+  hs_fault_point("refreshed");
   access = g_new0(HsAccess, 1);
   access->token = g_steal_pointer(&grant->access_token);
   access->expires_at = grant->expires_at;
@@ -61,6 +63,7 @@ static HsAccess *refresh_locked(HsStores *stores, HsRecord **record, HsApi *api,
   access->requests = grant->tries;
   (void)hs_cache_put((*record)->profile, access->token, access->expires_at,
                      access->hub_id, now_s());
+  hs_fault_point("cached");
 
   if ((*record)->kind == HS_KIND_OAUTH && grant->refresh_token != NULL &&
       strcmp(grant->refresh_token, (*record)->refresh_token) != 0) {
@@ -73,6 +76,7 @@ static HsAccess *refresh_locked(HsStores *stores, HsRecord **record, HsApi *api,
           "HubSpot issued a new refresh token for profile %s but it could not "
           "be saved (%s); the next refresh may fail",
           (*record)->profile, save_error->message);
+    hs_fault_point("saved");
   }
   if ((*record)->hub_id == NULL && grant->hub_id != NULL)
     (*record)->hub_id = g_strdup(grant->hub_id);
@@ -118,6 +122,27 @@ HsAccess *hs_access_obtain(HsStores *stores, HsRecord **record, HsApi *api,
   }
   g_propagate_error(error, g_steal_pointer(&local));
   return NULL;
+}
+
+HsAccess *hs_access_refresh_now(HsStores *stores, HsRecord **record, HsApi *api,
+                                GError **error) {
+  HsAccess *access;
+  int lock;
+
+  if (hs_kind_is_static((*record)->kind)) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                "profile %s holds a static token, which HubSpot cannot "
+                "refresh",
+                (*record)->profile);
+    return NULL;
+  }
+  /* The same lock as every hs-exec's refresh: they wait for this one and
+   * then take its result from the cache. */
+  lock = hs_refresh_lock((*record)->profile, HS_REFRESH_LOCK_TIMEOUT_MS, error);
+  if (lock < 0) return NULL;
+  access = refresh_locked(stores, record, api, error);
+  hs_refresh_unlock(lock);
+  return access;
 }
 
 HsAccess *hs_access_from_cache(const char *profile, gint64 min_ttl) {

@@ -33,6 +33,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(HsAccess, hs_access_free)
 HsAccess *hs_access_obtain(HsStores *stores, HsRecord **record, HsApi *api,
                            gint64 min_ttl, GError **error);
 
+/* Refresh now whatever the cache holds (`hs-token rotate` of an oauth or
+ * personal-access-key profile), under the same lock and with the same
+ * caching and saving of a new refresh token as hs_access_obtain; no offline
+ * fallback.  HS_ERR_USAGE for a static kind.  (transfer full) */
+HsAccess *hs_access_refresh_now(HsStores *stores, HsRecord **record, HsApi *api,
+                                GError **error);
+
 /* The cached access token of `profile` if it outlives `min_ttl` seconds,
  * else NULL; touches neither a store nor HubSpot.  (transfer full) */
 HsAccess *hs_access_from_cache(const char *profile, gint64 min_ttl);

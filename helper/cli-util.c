@@ -8,7 +8,10 @@
 #include <sys/auxv.h>
 
 #include "cli-util.h"
+#include "audit.h"
 #include "hs-error.h"
+#include "kind.h"
+#include "rotation.h"
 #include "secure-mem.h"
 #include "token-cache.h"
 
@@ -65,6 +68,23 @@ gint64 hs_cli_now(void) {
   if (fake != NULL && g_ascii_isdigit(*fake))
     return g_ascii_strtoll(fake, NULL, 10);
   return g_get_real_time() / G_USEC_PER_SEC;
+}
+
+gboolean hs_cli_expire_previous(HsStores *stores, HsRecord *record,
+                                const char *store, gint64 now) {
+  g_autoptr(GError) error = NULL;
+
+  if (!hs_rotation_expire(record, now)) return FALSE;
+  if (!hs_stores_save(stores, record, store, NULL, &error)) {
+    fprintf(stderr,
+            "hs-token: warning: the previous token of profile %s is past its "
+            "7 days but could not be dropped (%s); it is ignored\n",
+            record->profile, error->message);
+    return TRUE;
+  }
+  hs_audit("rotate-expire", record->profile, hs_kind_name(record->kind), "ok",
+           NULL);
+  return TRUE;
 }
 
 void hs_cli_print_json(JsonBuilder *b) {

@@ -25,6 +25,12 @@ gboolean hs_cli_valid_hub_id(const char *s);
 /* Unix seconds now, or HS_EXEC_FAKE_NOW for tests (never under AT_SECURE). */
 gint64 hs_cli_now(void);
 
+/* Drop `record`'s previous token if its 7 days are over at `now`, and save
+ * that (to `store`), audited as rotate-expire; TRUE when it was due.  A
+ * failed save is only a warning: readers ignore an expired previous. */
+gboolean hs_cli_expire_previous(HsStores *stores, HsRecord *record,
+                                const char *store, gint64 now);
+
 /* Pretty-print the builder's root on stdout. */
 void hs_cli_print_json(JsonBuilder *b);
 

@@ -89,7 +89,7 @@ gboolean hs_cmd_audit(int argc, char **argv, GError **error) {
     } else {
       const char *cmd =
           json_object_get_string_member_with_default(o, "command", NULL);
-      printf("%s  %-12s %-20s %-20s %s%s%s\n", time,
+      printf("%s  %-15s %-20s %-20s %s%s%s\n", time,
              json_object_get_string_member_with_default(o, "event", ""), who,
              json_object_get_string_member_with_default(o, "kind", "-"),
              json_object_get_string_member_with_default(o, "outcome", ""),

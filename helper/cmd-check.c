@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <syslog.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -15,6 +16,7 @@
 #include "hs-error.h"
 #include "hubspot-auth.h"
 #include "kind.h"
+#include "notify.h"
 #include "profile-name.h"
 #include "record.h"
 #include "store.h"
@@ -35,10 +37,40 @@ static void collect_record(const HsRecord *record, const char *store,
   explicit_bzero(json, len);
 }
 
+/* --notify: one desktop notification for all the profiles that need
+ * something, and a journal line for each.  No notification server (a
+ * headless host, a timer without a session bus) is said on stderr, and
+ * the check goes on: the journal has it. */
+static void notify(GPtrArray *problems, gboolean critical) {
+  g_autoptr(GError) why = NULL;
+  g_autoptr(GString) body = g_string_new(NULL);
+  g_autofree char *summary = NULL;
+
+  for (guint i = 0; i < problems->len; i++) {
+    const char *line = g_ptr_array_index(problems, i);
+    g_autofree char *journal = g_strdup_printf("hs-token check: %s", line);
+    hs_journal(critical ? LOG_WARNING : LOG_NOTICE, journal);
+    g_string_append_printf(body, "%s%s", i ? "\n" : "", line);
+  }
+  summary = g_strdup_printf("%u HubSpot token%s need%s attention",
+                            problems->len, problems->len == 1 ? "" : "s",
+                            problems->len == 1 ? "s" : "");
+  if (!hs_notify_desktop(summary, body->str, critical, &why))
+    fprintf(stderr,
+            "hs-token: note: no desktop notification was shown (%s); the "
+            "findings are in the journal\n",
+            why->message);
+}
+
 gboolean hs_cmd_check(int argc, char **argv, GError **error) {
-  gboolean json = FALSE;
+  gboolean json = FALSE, notify_desktop = FALSE;
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(g_free);
   GOptionEntry entries[] = {
       {"json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL},
+      {"notify", 0, 0, G_OPTION_ARG_NONE, &notify_desktop,
+       "Also send a desktop notification and a journal entry when something "
+       "is due, overdue, invalid or unreachable",
+       NULL},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
   g_autoptr(HsConfig) config = NULL;
   g_autoptr(HsStores) stores = NULL;
@@ -85,6 +117,15 @@ gboolean hs_cmd_check(int argc, char **argv, GError **error) {
       hs_audit("check", r->profile, hs_kind_name(r->kind), result, NULL);
     }
     if (why != NULL)
+      g_ptr_array_add(problems, g_strdup_printf("%s: %s (%s)", r->profile,
+                                                result, why->message));
+    else if (strcmp(rotation, "ok") != 0)
+      g_ptr_array_add(
+          problems,
+          g_strdup_printf("%s: rotation %s (%" G_GINT64_FORMAT
+                          " days old); rotate it with 'hs-token rotate %s'",
+                          r->profile, rotation, age, r->profile));
+    if (why != NULL)
       worst = 2;
     else if (strcmp(rotation, "ok") != 0 && worst < 1)
       worst = 1;
@@ -107,6 +148,7 @@ gboolean hs_cmd_check(int argc, char **argv, GError **error) {
   json_builder_end_array(b);
   if (json) hs_cli_print_json(b);
   fflush(stdout);
+  if (notify_desktop && problems->len > 0) notify(problems, worst == 2);
   /* check's own exit codes (DESIGN.md §2): 0 all good, 1 a rotation is
    * due, 2 a token is invalid or HubSpot unreachable. */
   if (worst != 0) {
@@ -114,8 +156,8 @@ gboolean hs_cmd_check(int argc, char **argv, GError **error) {
                 worst == 2 ? "check: a credential is invalid or could not be "
                              "checked; see above"
                            : "check: a rotation is due; rotate the token in "
-                             "HubSpot and store it with 'hs-token add "
-                             "PROFILE --force'");
+                             "HubSpot and store it with 'hs-token rotate "
+                             "PROFILE'");
     return FALSE;
   }
   return TRUE;

@@ -21,6 +21,7 @@
 #include "store.h"
 #include "token-cache.h"
 #include "token-commands.h"
+#include "usage.h"
 
 /* ---- add ---- */
 
@@ -164,6 +165,7 @@ gboolean hs_cmd_add(int argc, char **argv, GError **error) {
 typedef struct {
   char *profile, *kind, *hub_id, *hublet, *store;
   gint64 created, age_days, cached_until;
+  gint64 last_used; /* from the usage log, 0 if never */
 } Row;
 
 static void row_free(gpointer data) {
@@ -210,12 +212,20 @@ gboolean hs_cmd_list(int argc, char **argv, GError **error) {
   g_autoptr(HsStores) stores = NULL;
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func(row_free);
   g_autoptr(GPtrArray) warnings = NULL;
+  g_autoptr(GHashTable) usage = NULL;
 
   if (!hs_cli_parse("list", "", entries, 0, &argc, &argv, error)) return FALSE;
   stores = hs_cli_open_stores(error);
   if (stores == NULL) return FALSE;
   if (!hs_stores_list(stores, collect_row, rows, &warnings, error))
     return FALSE;
+  /* The usage log is read once for all rows. */
+  usage = hs_usage_load(hs_cli_now());
+  for (guint i = 0; i < rows->len; i++) {
+    Row *row = g_ptr_array_index(rows, i);
+    HsUsage *u = g_hash_table_lookup(usage, row->profile);
+    row->last_used = u ? u->last_time : 0;
+  }
   for (guint i = 0; i < warnings->len; i++)
     fprintf(stderr, "hs-token: warning: %s\n",
             (char *)g_ptr_array_index(warnings, i));
@@ -241,6 +251,10 @@ gboolean hs_cmd_list(int argc, char **argv, GError **error) {
         g_autofree char *until = hs_cli_format_time(row->cached_until);
         hs_cli_add_member(b, "cached_token_expires_at", until);
       }
+      {
+        g_autofree char *last = hs_cli_format_time(row->last_used);
+        hs_cli_add_member(b, "last_used", last);
+      }
       json_builder_end_object(b);
     }
     json_builder_end_array(b);
@@ -253,15 +267,18 @@ gboolean hs_cmd_list(int argc, char **argv, GError **error) {
         "private-app'.\n");
     return TRUE;
   }
-  printf("%-20s %-20s %-12s %-7s %-16s %5s  %-8s %s\n", "PROFILE", "KIND",
-         "HUB", "HUBLET", "STORE", "AGE", "ROTATION", "CACHED");
+  printf("%-20s %-20s %-12s %-7s %-16s %5s  %-8s %-20s %s\n", "PROFILE", "KIND",
+         "HUB", "HUBLET", "STORE", "AGE", "ROTATION", "LAST USE", "CACHED");
   for (guint i = 0; i < rows->len; i++) {
     Row *row = g_ptr_array_index(rows, i);
     g_autofree char *until = hs_cli_format_time(row->cached_until);
-    printf("%-20s %-20s %-12s %-7s %-16s %4" G_GINT64_FORMAT "d  %-8s %s\n",
+    g_autofree char *last = hs_cli_format_time(row->last_used);
+    printf("%-20s %-20s %-12s %-7s %-16s %4" G_GINT64_FORMAT
+           "d  %-8s %-20s %s\n",
            row->profile, row->kind, row->hub_id ? row->hub_id : "-",
            row->hublet ? row->hublet : "-", row->store, row->age_days,
-           hs_rotation_status(row->age_days), until ? until : "-");
+           hs_rotation_status(row->age_days), last ? last : "-",
+           until ? until : "-");
   }
   return TRUE;
 }
@@ -277,7 +294,10 @@ gboolean hs_cmd_show(int argc, char **argv, GError **error) {
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
   g_autoptr(HsStores) stores = NULL;
   g_autoptr(HsRecord) record = NULL;
-  g_autofree char *created = NULL, *rotated = NULL;
+  g_autofree char *created = NULL, *rotated = NULL, *previous_until = NULL;
+  g_autofree char *last_used = NULL;
+  g_autoptr(GHashTable) usage = NULL;
+  const HsUsage *use;
   const char *store = NULL;
   gint64 age;
 
@@ -288,12 +308,17 @@ gboolean hs_cmd_show(int argc, char **argv, GError **error) {
   if (stores == NULL) return FALSE;
   record = hs_stores_lookup(stores, argv[1], &store, error);
   if (record == NULL) return FALSE;
+  (void)hs_cli_expire_previous(stores, record, store, hs_cli_now());
+  previous_until = hs_cli_format_time(record->previous_until);
+  usage = hs_usage_load(hs_cli_now());
+  use = g_hash_table_lookup(usage, record->profile);
+  last_used = hs_cli_format_time(use ? use->last_time : 0);
   if (reveal)
     hs_audit("show-reveal", record->profile, hs_kind_name(record->kind), "ok",
              NULL);
   created = hs_cli_format_time(record->created);
   rotated = hs_cli_format_time(record->rotated);
-  age = hs_record_age_days(record, g_get_real_time() / G_USEC_PER_SEC);
+  age = hs_record_age_days(record, hs_cli_now());
 
   if (json) {
     g_autoptr(JsonBuilder) b = json_builder_new();
@@ -308,6 +333,14 @@ gboolean hs_cmd_show(int argc, char **argv, GError **error) {
     json_builder_set_member_name(b, "age_days");
     json_builder_add_int_value(b, age);
     hs_cli_add_member(b, "rotation", hs_rotation_status(age));
+    hs_cli_add_member(b, "previous_until", previous_until);
+    json_builder_set_member_name(b, "generation");
+    json_builder_add_int_value(b, record->generation);
+    json_builder_set_member_name(b, "uses_last_7_days");
+    json_builder_add_int_value(b, use ? use->uses_in_window : 0);
+    hs_cli_add_member(b, "last_used", last_used);
+    hs_cli_add_member(b, "last_command",
+                      use && use->last_time ? use->last_command : NULL);
     json_builder_set_member_name(b, "scopes");
     if (record->scopes == NULL) {
       json_builder_add_null_value(b);
@@ -334,6 +367,17 @@ gboolean hs_cmd_show(int argc, char **argv, GError **error) {
         record->hublet ? record->hublet : "unknown", store,
         created ? created : "unknown", rotated ? rotated : "never", age,
         hs_rotation_status(age));
+    if (last_used != NULL)
+      printf("usage:    used %u time%s in the last 7 days, last on %s by %s\n",
+             use->uses_in_window, use->uses_in_window == 1 ? "" : "s",
+             last_used, use->last_command ? use->last_command : "?");
+    else
+      printf("usage:    never used through hs-exec\n");
+    if (previous_until != NULL)
+      printf(
+          "previous: kept until %s ('hs-token rotate %s --commit' drops "
+          "it)\n",
+          previous_until, record->profile);
     if (record->client_id) printf("client id: %s\n", record->client_id);
     if (record->scopes) {
       g_autofree char *scopes = g_strjoinv(" ", record->scopes);

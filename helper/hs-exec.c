@@ -18,6 +18,7 @@
 
 #include "access-token.h"
 #include "audit.h"
+#include "usage.h"
 #include "child-env.h"
 #include "hs-config.h"
 #include "hs-error.h"
@@ -326,6 +327,12 @@ static gboolean install_fd(int from, int to, GError **error) {
   return TRUE;
 }
 
+/* An exec is audited and counted in the usage log, whatever the mode. */
+static void note_exec(const char *profile, const char *command) {
+  hs_audit("exec", profile, NULL, "ok", command);
+  hs_usage_record(profile, command, g_get_real_time() / G_USEC_PER_SEC);
+}
+
 int main(int argc, char **argv) {
   g_auto(Options) opts = {.min_ttl = 300, .fd = -1};
   g_autoptr(GError) error = NULL;
@@ -380,7 +387,7 @@ int main(int argc, char **argv) {
     return fail(g_steal_pointer(&error));
   }
   if (can_pass_through(&opts, profile)) {
-    hs_audit("exec", profile, NULL, "ok", command[0]);
+    note_exec(profile, command[0]);
     hs_supervise_restore_sigpipe();
     code = hs_run_command(command, environ, &error);
     fprintf(stderr, "hs-exec: %s\n", error->message);
@@ -480,7 +487,7 @@ int main(int argc, char **argv) {
     };
     env = hs_child_env_build((const char *const *)environ, &child);
   }
-  hs_audit("exec", profile, NULL, "ok", command[0]);
+  note_exec(profile, command[0]);
 
   if (!stay_parent) {
     /* The child gets its copy through execve (or the pipe); ours goes

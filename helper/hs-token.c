@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli-util.h"
+#include "fault.h"
 #include "hs-error.h"
 #include "secure-mem.h"
 #include "token-commands.h"
@@ -27,6 +28,9 @@ static const Command commands[] = {
      "Store a profile's token, read from standard input or a hidden prompt."},
     {"list", hs_cmd_list, "", "List profiles; never prints a secret."},
     {"show", hs_cmd_show, "PROFILE", "Show a profile's metadata."},
+    {"rotate", hs_cmd_rotate, "PROFILE",
+     "Store a new token, keeping the old one 7 days; or refresh an OAuth "
+     "token now."},
     {"remove", hs_cmd_remove, "PROFILE", "Delete a profile from every store."},
     {"check", hs_cmd_check, "[PROFILE…]",
      "Ask HubSpot whether each token works; exit 1 if a rotation is due, 2 "
@@ -65,6 +69,21 @@ static void usage(FILE *out) {
           "unreachable; 6 configuration error.\n");
 }
 
+#ifdef HS_TEST_HOOKS
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/auxv.h>
+
+/* The test variant (hs-token-faults) dies at the step named by
+ * HS_EXEC_TEST_KILL_AT, as a SIGKILL would take it. */
+static void kill_at(const char *step) {
+  const char *want =
+      getauxval(AT_SECURE) ? NULL : getenv("HS_EXEC_TEST_KILL_AT");
+
+  if (want != NULL && strcmp(want, step) == 0) raise(SIGKILL);
+}
+#endif
+
 int main(int argc, char **argv) {
   g_autoptr(GError) error = NULL;
   const Command *command;
@@ -72,6 +91,9 @@ int main(int argc, char **argv) {
 
   hs_secure_process();
   g_set_prgname("hs-token");
+#ifdef HS_TEST_HOOKS
+  hs_fault_install(kill_at);
+#endif
   if (argc < 2) {
     usage(stderr);
     fprintf(stderr, "hs-token: no command given; see 'hs-token --help'\n");

@@ -29,6 +29,7 @@ void hs_record_free(HsRecord *record) {
   hs_secret_free(record->token);
   hs_secret_free(record->client_secret);
   hs_secret_free(record->refresh_token);
+  hs_secret_free(record->previous_token);
   g_free(record);
 }
 
@@ -72,6 +73,17 @@ char *hs_record_to_json(const HsRecord *record, gsize *ret_len) {
   add_string(b, "token", record->token);
   add_string(b, "client_secret", record->client_secret);
   add_string(b, "refresh_token", record->refresh_token);
+  if (record->previous_token != NULL) {
+    add_string(b, "previous_token", record->previous_token);
+    json_builder_set_member_name(b, "previous_until");
+    json_builder_add_int_value(b, record->previous_until);
+    json_builder_set_member_name(b, "previous_since");
+    json_builder_add_int_value(b, record->previous_since);
+  }
+  if (record->generation != 0) {
+    json_builder_set_member_name(b, "generation");
+    json_builder_add_int_value(b, record->generation);
+  }
   json_builder_end_object(b);
 
   root = json_builder_get_root(b);
@@ -146,7 +158,8 @@ HsRecord *hs_record_from_json(const char *json, gssize len, GError **error) {
        get_string(obj, "client_id", &record->client_id, FALSE, error) &&
        get_string(obj, "token", &record->token, FALSE, error) &&
        get_string(obj, "client_secret", &record->client_secret, FALSE, error) &&
-       get_string(obj, "refresh_token", &record->refresh_token, FALSE, error);
+       get_string(obj, "refresh_token", &record->refresh_token, FALSE, error) &&
+       get_string(obj, "previous_token", &record->previous_token, FALSE, error);
   if (ok && !hs_kind_from_name(kind, &record->kind, NULL)) {
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_UNAVAILABLE,
                 "the stored record has an unknown kind '%s'; upgrade hs-exec",
@@ -168,6 +181,9 @@ HsRecord *hs_record_from_json(const char *json, gssize len, GError **error) {
   record->created = get_int(obj, "created");
   record->rotated = get_int(obj, "rotated");
   record->verified = get_int(obj, "verified");
+  record->previous_until = get_int(obj, "previous_until");
+  record->previous_since = get_int(obj, "previous_since");
+  record->generation = get_int(obj, "generation");
   record->scopes = hs_json_strv(obj, "scopes");
   hs_json_wipe(root);
   if (!ok) return NULL;

@@ -28,6 +28,14 @@ typedef struct {
   char *token;         /* SECRET: the token or key; NULL for oauth */
   char *client_secret; /* SECRET: oauth only */
   char *refresh_token; /* SECRET: oauth only */
+  /* Rotation of a static token (rotation.h): the token it replaced, kept
+   * working until `previous_until`, and when that one was issued. */
+  char *previous_token;  /* SECRET, or NULL */
+  gint64 previous_until; /* unix seconds; 0 when there is no previous */
+  gint64 previous_since; /* its created/rotated time, restored on rollback */
+  /* Bumped by every change that rotate makes, so a reader can tell which
+   * of two records is the newer one (crash safety, see cmd-rotate.c). */
+  gint64 generation;
 } HsRecord;
 
 HsRecord *hs_record_new(const char *profile, HsKind kind);

@@ -10,6 +10,7 @@
 gboolean hs_cmd_add(int argc, char **argv, GError **error);
 gboolean hs_cmd_list(int argc, char **argv, GError **error);
 gboolean hs_cmd_show(int argc, char **argv, GError **error);
+gboolean hs_cmd_rotate(int argc, char **argv, GError **error);
 gboolean hs_cmd_remove(int argc, char **argv, GError **error);
 gboolean hs_cmd_check(int argc, char **argv, GError **error);
 gboolean hs_cmd_audit(int argc, char **argv, GError **error);

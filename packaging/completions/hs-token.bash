@@ -18,7 +18,7 @@ _hs_token()
     _init_completion -s || return
 
     if ((cword == 1)); then
-        COMPREPLY=($(compgen -W 'add list show remove import scan --help --version' -- "$cur"))
+        COMPREPLY=($(compgen -W 'add list show rotate remove import scan --help --version' -- "$cur"))
         return
     fi
 
@@ -27,6 +27,7 @@ _hs_token()
         add) opts='--kind= --client-id= --hub-id= --no-verify --force --store= --help' ;;
         list) opts='--json --help' ;;
         show) opts='--json --reveal --help'; takes_profile=1 ;;
+        rotate) opts='--commit --rollback --help'; takes_profile=1 ;;
         remove) opts='--revoke --help'; takes_profile=1 ;;
         import) opts='--profile= --account= --scrub --dry-run --no-verify --force --format= --store= --help' ;;
         scan) opts='--staged --help' ;;
@@ -64,8 +65,8 @@ _hs_token()
         return
     fi
 
-    # The one positional argument: a profile (an existing one for show and
-    # remove; add takes a new name, which cannot be completed).
+    # The one positional argument: a profile (an existing one for show,
+    # rotate and remove; add takes a new name, which cannot be completed).
     local i npos=0
     for ((i = 2; i < cword; i++)); do
         case ${words[i]} in

@@ -235,6 +235,7 @@ is "$status" 0 "remove --revoke an oauth profile"
 like "$out" "Revoked the refresh token" "remove --revoke: says it revoked"
 is "$(ctl GET counters | python3 -c 'import json,sys; print(json.load(sys.stdin)["by_path"].get("/oauth/2026-03/token/revoke", 0))')" 1 "remove --revoke reached the revoke endpoint"
 is "$(cache_id app)" "" "remove drops the cached access token"
+is "$("${SECRET_TOOL:-secret-tool}" search --all profile app 2>&1 | grep -c '^label')" 0 "remove --revoke: no keyring item left"
 run "$HS_EXEC" app -- true
 fails_with 2 hs-exec "hs-exec after remove, though a token had been cached"
 run "$HS_TOKEN" remove prod --revoke
