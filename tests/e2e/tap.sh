@@ -45,7 +45,11 @@ fails_with() {
   local want=$1 prog=$2 desc=$3
   is "$status" "$want" "$desc: exit $want"
   like "$err" "^$prog: " "$desc: says '$prog: …'"
-  is "$(printf '%s\n' "$err" | wc -l)" 1 "$desc: one line on stderr"
+  local lines
+  lines=$(printf '%s\n' "$err" | wc -l)
+  is "$lines" 1 "$desc: one line on stderr"
+  # Say what the other lines were, so a failure in CI can be read.
+  [ "$lines" = 1 ] || printf '%s\n' "$err" | sed 's/^/#   stderr: /'
 }
 
 finish() {
