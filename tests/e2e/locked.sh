@@ -16,7 +16,9 @@ locked() {
     "${GNOME_KEYRING_DAEMON:-gnome-keyring-daemon}" --components=secrets --daemonize >/dev/null
     exec "$@"' locked "$@" 2>"$E2E_SCRATCH/locked.err" || st=$?
   # Filtered after the fact: a filter process running on would race run().
-  grep -v "fd limit\|Activat\|display\|^$" "$E2E_SCRATCH/locked.err" >&2
+  # The bus's and the prompter's chatter is not the program's.
+  grep -Ev '^(dbus-daemon\[|\(gcr-prompter|gnome-keyring-daemon|\*\* )|fd limit|Activat|display|^$' \
+    "$E2E_SCRATCH/locked.err" >&2
   return $st
 }
 run locked "$HS_EXEC" prod -- true
