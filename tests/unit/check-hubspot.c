@@ -227,6 +227,27 @@ START_TEST(test_parse_huge_numbers) {
 }
 END_TEST
 
+/* Header lines as libcurl hands them over, and introspection's answer. */
+START_TEST(test_header_and_introspect) {
+  const char line[] = "Retry-After:  7\r\nX";
+  GError *error = NULL;
+  gboolean active = TRUE;
+  char *v = hs_http_header_value(line, sizeof line - 2, "retry-after:");
+
+  ck_assert_str_eq(v, "7");
+  g_free(v);
+  ck_assert_ptr_null(hs_http_header_value(line, 6, "retry-after:"));
+  ck_assert_ptr_null(hs_http_header_value("Date: x", 7, "retry-after:"));
+  ck_assert(hs_auth_parse_introspect("{\"active\":true}", 15, &active, NULL));
+  ck_assert(active);
+  ck_assert(
+      hs_auth_parse_introspect("{\"active\":\"yes\"}", 16, &active, NULL));
+  ck_assert(!active);
+  ck_assert(!hs_auth_parse_introspect("[true]", 6, &active, &error));
+  hs_assert_error(error, HS_ERR_NETWORK);
+}
+END_TEST
+
 START_TEST(test_account_info_and_hublet) {
   const char *body =
       "{\"portalId\":12345678,\"accountType\":\"STANDARD\",\"uiDomain\":"
@@ -270,6 +291,7 @@ int main(void) {
   tcase_add_test(tc, test_parse_oauth);
   tcase_add_test(tc, test_parse_pak);
   tcase_add_test(tc, test_parse_huge_numbers);
+  tcase_add_test(tc, test_header_and_introspect);
   tcase_add_test(tc, test_account_info_and_hublet);
   suite_add_tcase(s, tc);
   return hs_run_suite(s);
