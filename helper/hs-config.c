@@ -155,12 +155,26 @@ gboolean hs_config_parse_order(const char *order, const char *origin,
   return TRUE;
 }
 
+/* A key file from `text` (NUL-terminated); HS_ERR_CONFIG naming `path`. */
+static GKeyFile *parse_text(const char *text, const char *path,
+                            GError **error) {
+  g_autoptr(GKeyFile) kf = g_key_file_new();
+  g_autoptr(GError) local = NULL;
+
+  if (!g_key_file_load_from_data(kf, text, (gsize)-1, G_KEY_FILE_NONE,
+                                 &local)) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG, "%s: %s", path,
+                local->message);
+    return NULL;
+  }
+  return g_steal_pointer(&kf);
+}
+
 /* Read `path` if it exists.  *ret_vetted tells whether the file is owned by
  * root or the user and not group- or world-writable. */
 static GKeyFile *read_file(const char *path, gboolean *ret_vetted,
                            char **ret_text, GError **error) {
-  g_autoptr(GKeyFile) kf = g_key_file_new();
-  g_autoptr(GError) local = NULL;
+  g_autoptr(GKeyFile) kf = NULL;
   g_autofree char *data = NULL;
   struct stat st;
   GString *buf;
@@ -198,12 +212,8 @@ static GKeyFile *read_file(const char *path, gboolean *ret_vetted,
   }
   close(fd);
   data = g_string_free(buf, FALSE);
-  if (!g_key_file_load_from_data(kf, data, (gsize)-1, G_KEY_FILE_NONE,
-                                 &local)) {
-    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG, "%s: %s", path,
-                local->message);
-    return NULL;
-  }
+  kf = parse_text(data, path, error);
+  if (kf == NULL) return NULL;
   *ret_text = g_steal_pointer(&data);
   return g_steal_pointer(&kf);
 }
@@ -249,15 +259,51 @@ static gboolean read_hubspot_group(GKeyFile *kf, const char *path,
   return FALSE;
 }
 
-HsConfig *hs_config_load_files(const char *const *paths, GError **error) {
-  g_autoptr(HsConfig) config = g_new0(HsConfig, 1);
+/* Apply one file's settings (`kf`, its text, read from `path`). */
+static gboolean apply_file(HsConfig *config, GKeyFile *kf, const char *text,
+                           const char *path, gboolean vetted, GError **error) {
+  g_autofree char *order = NULL, *where = NULL;
+
+  g_ptr_array_add(config->files_read, g_strdup(path));
+  if (!read_hubspot_group(kf, path, config, error)) return FALSE;
+  order = g_key_file_get_string(kf, "stores", "order", NULL);
+  if (order != NULL) {
+    /* A later file's order replaces an earlier one's. */
+    g_ptr_array_set_size(config->stores, 0);
+    /* GKeyFile does not tell lines: find the key's line for messages. */
+    int line = key_line(text, "stores", "order");
+    where = line > 0 ? g_strdup_printf("%s:%d", path, line) : g_strdup(path);
+    if (!hs_config_parse_order(order, where, vetted, config->stores, error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+static HsConfig *config_new(void) {
+  HsConfig *config = g_new0(HsConfig, 1);
 
   config->stores = hs_store_specs_new();
   config->files_read = g_ptr_array_new_with_free_func(g_free);
+  return config;
+}
+
+/* With no order= anywhere, the default store. */
+static void add_default_store(HsConfig *config) {
+  if (config->stores->len == 0) {
+    HsStoreSpec *spec = g_new0(HsStoreSpec, 1);
+    spec->name = g_strdup(DEFAULT_STORE);
+    spec->origin = g_strdup("built-in default");
+    g_ptr_array_add(config->stores, spec);
+  }
+}
+
+HsConfig *hs_config_load_files(const char *const *paths, GError **error) {
+  g_autoptr(HsConfig) config = config_new();
+
   for (const char *const *path = paths; *path != NULL; path++) {
     g_autoptr(GKeyFile) kf = NULL;
     g_autoptr(GError) local = NULL;
-    g_autofree char *order = NULL, *text = NULL, *where = NULL;
+    g_autofree char *text = NULL;
     gboolean vetted = FALSE;
 
     kf = read_file(*path, &vetted, &text, &local);
@@ -266,26 +312,21 @@ HsConfig *hs_config_load_files(const char *const *paths, GError **error) {
       return NULL;
     }
     if (kf == NULL) continue;
-    g_ptr_array_add(config->files_read, g_strdup(*path));
-    if (!read_hubspot_group(kf, *path, config, error)) return NULL;
-    order = g_key_file_get_string(kf, "stores", "order", NULL);
-    if (order != NULL) {
-      /* A later file's order replaces an earlier one's. */
-      g_ptr_array_set_size(config->stores, 0);
-      /* GKeyFile does not tell lines: find the key's line for messages. */
-      int line = key_line(text, "stores", "order");
-      where =
-          line > 0 ? g_strdup_printf("%s:%d", *path, line) : g_strdup(*path);
-      if (!hs_config_parse_order(order, where, vetted, config->stores, error))
-        return NULL;
-    }
+    if (!apply_file(config, kf, text, *path, vetted, error)) return NULL;
   }
-  if (config->stores->len == 0) {
-    HsStoreSpec *spec = g_new0(HsStoreSpec, 1);
-    spec->name = g_strdup(DEFAULT_STORE);
-    spec->origin = g_strdup("built-in default");
-    g_ptr_array_add(config->stores, spec);
-  }
+  add_default_store(config);
+  return g_steal_pointer(&config);
+}
+
+HsConfig *hs_config_load_data(const char *data, gsize len, const char *origin,
+                              gboolean vetted, GError **error) {
+  g_autoptr(HsConfig) config = config_new();
+  g_autofree char *text = g_strndup(data, len);
+  g_autoptr(GKeyFile) kf = parse_text(text, origin, error);
+
+  if (kf == NULL) return NULL;
+  if (!apply_file(config, kf, text, origin, vetted, error)) return NULL;
+  add_default_store(config);
   return g_steal_pointer(&config);
 }
 

@@ -32,6 +32,13 @@ HsConfig *hs_config_load(GError **error);
 /* The same from an explicit list of files (missing ones are skipped). */
 HsConfig *hs_config_load_files(const char *const *paths, GError **error);
 
+/* The same from one file's contents already in memory (`len` bytes; read
+ * up to a NUL), named `origin` in messages; `vetted` as if the file were
+ * owned by root or the user and not group- or world-writable.  For the
+ * fuzzer and tests.  (transfer full) NULL with HS_ERR_CONFIG. */
+HsConfig *hs_config_load_data(const char *data, gsize len, const char *origin,
+                              gboolean vetted, GError **error);
+
 /* Parse an order= value ("secret-service [UNAVAIL=return] keyctl") into
  * `specs` (HsStoreSpec*).  Absolute paths are accepted only when
  * `allow_paths` (the file is owned by root or the user and not group- or

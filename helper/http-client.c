@@ -84,6 +84,7 @@ struct HsHttpClient {
   CURL *curl; /* reused, so that retries and follow-up calls keep the
                  connection */
   char *ca_file;
+  long timeout_ms; /* the whole request; HS_HTTP_TOTAL_TIMEOUT_S unless set */
 };
 
 typedef struct {
@@ -97,7 +98,12 @@ HsHttpClient *hs_http_client_new(const char *ca_file) {
   HsHttpClient *client = g_new0(HsHttpClient, 1);
 
   client->ca_file = g_strdup(ca_file);
+  client->timeout_ms = HS_HTTP_TOTAL_TIMEOUT_S * 1000L;
   return client;
+}
+
+void hs_http_client_set_timeout_ms(HsHttpClient *client, long timeout_ms) {
+  if (timeout_ms > 0) client->timeout_ms = timeout_ms;
 }
 
 void hs_http_client_free(HsHttpClient *client) {
@@ -137,14 +143,21 @@ static size_t on_body(char *data, size_t size, size_t n, void *user_data) {
   return len;
 }
 
-/* Keep the value of header `name` (lower case, with the colon) in *slot. */
-static void take_header(const char *data, size_t len, const char *name,
-                        char **slot) {
+char *hs_http_header_value(const char *line, gsize len, const char *name) {
   size_t n = strlen(name);
 
-  if (len > n && strncasecmp(data, name, n) == 0) {
+  if (len <= n || strncasecmp(line, name, n) != 0) return NULL;
+  return g_strstrip(g_strndup(line + n, len - n));
+}
+
+/* Keep the value of header `name` (with the colon) in *slot. */
+static void take_header(const char *data, size_t len, const char *name,
+                        char **slot) {
+  char *value = hs_http_header_value(data, len, name);
+
+  if (value != NULL) {
     g_free(*slot);
-    *slot = g_strstrip(g_strndup(data + n, len - n));
+    *slot = value;
   }
 }
 
@@ -191,7 +204,7 @@ HsHttpResponse *hs_http_send(HsHttpClient *client, const HsHttpRequest *request,
     lib.easy_setopt(curl, CURLOPT_CAINFO, client->ca_file);
   lib.easy_setopt(curl, CURLOPT_CONNECTTIMEOUT,
                   (long)HS_HTTP_CONNECT_TIMEOUT_S);
-  lib.easy_setopt(curl, CURLOPT_TIMEOUT, (long)HS_HTTP_TOTAL_TIMEOUT_S);
+  lib.easy_setopt(curl, CURLOPT_TIMEOUT_MS, client->timeout_ms);
   lib.easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   lib.easy_setopt(curl, CURLOPT_USERAGENT, "hs-exec/" PACKAGE_VERSION);
   lib.easy_setopt(curl, CURLOPT_ERRORBUFFER, curl_error);

@@ -33,6 +33,9 @@ typedef struct HsHttpClient HsHttpClient;
  * (transfer full) */
 HsHttpClient *hs_http_client_new(const char *ca_file);
 void hs_http_client_free(HsHttpClient *client);
+
+/* Shorten (or lengthen) the whole-request timeout; <= 0 keeps it. */
+void hs_http_client_set_timeout_ms(HsHttpClient *client, long timeout_ms);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HsHttpClient, hs_http_client_free)
 
 /* Send `request` once.  A response of any status is success; no response
@@ -67,6 +70,11 @@ typedef struct {
  * threads at once: each call has its own connection. */
 gboolean hs_http_stream(const char *ca_file, const HsHttpStream *stream,
                         GError **error);
+
+/* The value of header line `line` (`len` bytes, not NUL-terminated, as
+ * libcurl hands it over) when it is header `name` (with the colon, any
+ * case), blanks and CRLF stripped; else NULL.  (transfer full) */
+char *hs_http_header_value(const char *line, gsize len, const char *name);
 
 /* Unix seconds of an HTTP date ("Wed, 21 Oct 2015 07:28:00 GMT"), or -1. */
 gint64 hs_http_parse_date(const char *date);

@@ -181,7 +181,9 @@ gint64 hs_retry_delay_ms(int attempt, long http_status, gint64 retry_after_s,
       strcmp(policy_name, "DAILY") == 0)
     return -1;
   if (retry_after_s >= 0) {
-    delay = retry_after_s * 1000;
+    /* Capped before the multiplication: Retry-After is HubSpot's (or a
+     * proxy's) number, and a huge one must not overflow. */
+    delay = MIN(retry_after_s, HS_API_MAX_RETRY_DELAY_MS / 1000) * 1000;
   } else {
     delay = base_ms << (attempt - 1);
     delay += (gint64)(jitter * (double)delay);
@@ -194,6 +196,9 @@ HsApi *hs_api_new(HsOAuthApi family, GError **error) {
   const char *base = secure ? NULL : getenv("HS_EXEC_API_BASE");
   const char *ca = secure ? NULL : getenv("HS_EXEC_CA_FILE");
   const char *retry = secure ? NULL : getenv("HS_EXEC_RETRY_BASE_MS");
+  /* Test-only, like the two above: the fault tests' "hang past the
+   * timeout" must not take 15 s a try. */
+  const char *timeout = secure ? NULL : getenv("HS_EXEC_HTTP_TIMEOUT_MS");
   HsApi *api = g_new0(HsApi, 1);
 
   api->base =
@@ -205,6 +210,9 @@ HsApi *hs_api_new(HsOAuthApi family, GError **error) {
   api->family = family;
   api->ca_file = g_strdup(ca && *ca ? ca : NULL);
   api->http = hs_http_client_new(api->ca_file);
+  if (timeout != NULL)
+    hs_http_client_set_timeout_ms(api->http,
+                                  (long)g_ascii_strtoll(timeout, NULL, 10));
   api->retry_base_ms = retry ? g_ascii_strtoll(retry, NULL, 10) : 1000;
   if (api->retry_base_ms < 0) api->retry_base_ms = 0;
   return api;

@@ -69,8 +69,10 @@ gint64 hs_retry_delay_ms(int attempt, long http_status, gint64 retry_after_s,
 typedef struct HsApi HsApi;
 
 /* The API client: base URL from HS_EXEC_API_BASE and CA file from
- * HS_EXEC_CA_FILE unless the program runs with AT_SECURE, else HubSpot's.
- * (transfer full) NULL with HS_ERR_CONFIG for a bad base URL. */
+ * HS_EXEC_CA_FILE (and, for tests, the backoff base HS_EXEC_RETRY_BASE_MS
+ * and the whole-request timeout HS_EXEC_HTTP_TIMEOUT_MS) unless the program
+ * runs with AT_SECURE, else HubSpot's. (transfer full) NULL with HS_ERR_CONFIG
+ * for a bad base URL. */
 HsApi *hs_api_new(HsOAuthApi family, GError **error);
 void hs_api_free(HsApi *api);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HsApi, hs_api_free)

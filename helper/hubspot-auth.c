@@ -82,7 +82,10 @@ HsGrant *hs_auth_parse_oauth(const char *body, gsize len, gint64 now,
     missing(error, "access_token");
     return NULL;
   }
-  if (!hs_json_int(doc.obj, "expires_in", &expires_in) || expires_in <= 0) {
+  /* Longer than ten years is not a lifetime HubSpot gives, and must not
+   * overflow `now + expires_in`. */
+  if (!hs_json_int(doc.obj, "expires_in", &expires_in) || expires_in <= 0 ||
+      expires_in > 10 * 366 * 86400) {
     missing(error, "expires_in");
     return NULL;
   }
@@ -320,6 +323,19 @@ HsGrant *hs_auth_obtain(HsApi *api, const HsRecord *record, GError **error) {
   }
 }
 
+gboolean hs_auth_parse_introspect(const char *body, gsize len,
+                                  gboolean *ret_active, GError **error) {
+  g_auto(Doc) doc = {0};
+  JsonNode *active;
+
+  if (!doc_load(&doc, body, len, error)) return FALSE;
+  active = json_object_get_member(doc.obj, "active");
+  *ret_active = active != NULL && JSON_NODE_HOLDS_VALUE(active) &&
+                json_node_get_value_type(active) == G_TYPE_BOOLEAN &&
+                json_node_get_boolean(active);
+  return TRUE;
+}
+
 /* Introspect the refresh token: {"active": true} or not. */
 static gboolean introspect_oauth(HsApi *api, const HsRecord *record,
                                  GError **error) {
@@ -335,12 +351,11 @@ static gboolean introspect_oauth(HsApi *api, const HsRecord *record,
                           NULL};
   hs_autosecret body = form(fields);
   g_autoptr(HsHttpResponse) r = NULL;
-  g_auto(Doc) doc = {0};
   g_autofree char *fix = g_strdup_printf(
       "authorise the app again and store the new refresh token with "
       "'hs-token add %s --kind oauth --client-id %s --force'",
       record->profile, record->client_id);
-  JsonNode *active;
+  gboolean active = FALSE;
   int tries = 0;
 
   r = hs_api_call(api, HS_EP_OAUTH_INTROSPECT, NULL, "POST", NULL,
@@ -351,11 +366,9 @@ static gboolean introspect_oauth(HsApi *api, const HsRecord *record,
     set_http_error(error, r, record->profile, fix, tries);
     return FALSE;
   }
-  if (!doc_load(&doc, r->body, r->body_len, error)) return FALSE;
-  active = json_object_get_member(doc.obj, "active");
-  if (active == NULL || !JSON_NODE_HOLDS_VALUE(active) ||
-      json_node_get_value_type(active) != G_TYPE_BOOLEAN ||
-      !json_node_get_boolean(active)) {
+  if (!hs_auth_parse_introspect(r->body, r->body_len, &active, error))
+    return FALSE;
+  if (!active) {
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_REFUSED,
                 "HubSpot says the refresh token of profile %s is no longer "
                 "active; %s",

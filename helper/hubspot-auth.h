@@ -31,6 +31,12 @@ HsGrant *hs_auth_parse_pak(const char *body, gsize len, GError **error);
 HsGrant *hs_auth_parse_account_info(const char *body, gsize len,
                                     GError **error);
 
+/* Token introspection's body: *ret_active is TRUE only for
+ * {"active": true}.  FALSE with HS_ERR_NETWORK on a body that is not a JSON
+ * object. */
+gboolean hs_auth_parse_introspect(const char *body, gsize len,
+                                  gboolean *ret_active, GError **error);
+
 /* The hublet ("na1", "eu1") from account info's dataHostingLocation, else
  * from its uiDomain (app.hubspot.com → na1, app-eu1.hubspot.com → eu1), or
  * NULL (transfer full). */

@@ -40,9 +40,13 @@ gboolean hs_json_int(JsonObject *obj, const char *name, gint64 *ret) {
   t = json_node_get_value_type(n);
   if (t == G_TYPE_INT64)
     *ret = json_node_get_int(n);
-  else if (t == G_TYPE_DOUBLE)
-    *ret = (gint64)json_node_get_double(n);
-  else if (t == G_TYPE_STRING && g_ascii_isdigit(*json_node_get_string(n)))
+  else if (t == G_TYPE_DOUBLE) {
+    /* Converting a double outside gint64's range is undefined (found by
+     * tests/fuzz): such a number is as unreadable as a string. */
+    double d = json_node_get_double(n);
+    if (!(d > -9.2e18 && d < 9.2e18)) return FALSE;
+    *ret = (gint64)d;
+  } else if (t == G_TYPE_STRING && g_ascii_isdigit(*json_node_get_string(n)))
     *ret = g_ascii_strtoll(json_node_get_string(n), NULL, 10);
   else
     return FALSE;

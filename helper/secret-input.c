@@ -17,7 +17,7 @@ char *hs_secret_read_fd(int fd, gsize *ret_len, GError **error) {
   /* One byte more than allowed, to tell "exactly the limit" from "over". */
   gsize cap = HS_SECRET_INPUT_MAX + 1, len = 0;
   char *buf = g_malloc(cap + 1);
-  const char *bad_utf8;
+  char *checked;
 
   while (len < cap) {
     ssize_t n = read(fd, buf + len, cap - len);
@@ -33,40 +33,41 @@ char *hs_secret_read_fd(int fd, gsize *ret_len, GError **error) {
     if (n == 0) break;
     len += (gsize)n;
   }
-  buf[len] = '\0';
+  checked = hs_secret_check_input(buf, len, error);
+  hs_secret_free_len(buf, cap + 1);
+  if (checked != NULL && ret_len != NULL) *ret_len = len;
+  return checked;
+}
+
+char *hs_secret_check_input(const char *data, gsize len, GError **error) {
+  const char *bad_utf8;
+  char *exact;
+
   if (len > HS_SECRET_INPUT_MAX) {
-    hs_secret_free_len(buf, cap + 1);
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
                 "the input on standard input is larger than %d KiB; give "
                 "only the secret",
                 HS_SECRET_INPUT_MAX / 1024);
     return NULL;
   }
-  if (memchr(buf, '\0', len) != NULL) {
-    hs_secret_free_len(buf, cap + 1);
+  if (memchr(data, '\0', len) != NULL) {
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
                 "the input on standard input contains a NUL byte; give the "
                 "secret as plain text");
     return NULL;
   }
-  if (!g_utf8_validate(buf, (gssize)len, &bad_utf8)) {
-    gsize at = (gsize)(bad_utf8 - buf);
-    hs_secret_free_len(buf, cap + 1);
+  if (!g_utf8_validate(data, (gssize)len, &bad_utf8)) {
+    gsize at = (gsize)(bad_utf8 - data);
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
                 "the input on standard input is not valid UTF-8 (at byte "
                 "%" G_GSIZE_FORMAT "); give the secret as plain text",
                 at + 1);
     return NULL;
   }
-  /* Shrink to size without leaving an unwiped copy behind. */
-  {
-    char *exact = g_malloc(len + 1);
-    memcpy(exact, buf, len + 1);
-    hs_secret_free_len(buf, cap + 1);
-    buf = exact;
-  }
-  if (ret_len != NULL) *ret_len = len;
-  return buf;
+  exact = g_malloc(len + 1);
+  memcpy(exact, data, len);
+  exact[len] = '\0';
+  return exact;
 }
 
 static gboolean is_blank(char c) { return c == ' ' || c == '\t'; }

@@ -16,6 +16,11 @@
  * length in *ret_len, or NULL with HS_ERR_USAGE.  No error quotes input. */
 char *hs_secret_read_fd(int fd, gsize *ret_len, GError **error);
 
+/* The checks of hs_secret_read_fd on `len` bytes already in memory: returns
+ * a NUL-terminated copy (transfer full: hs_secret_free) or NULL with
+ * HS_ERR_USAGE.  The caller still wipes `data`. */
+char *hs_secret_check_input(const char *data, gsize len, GError **error);
+
 /* Turn raw input into one token of `kind`: one line (LF or CRLF ending),
  * surrounding blanks removed, not empty, of the kind's shape.  Returns the
  * token (transfer full: hs_secret_free) or NULL with HS_ERR_USAGE. */

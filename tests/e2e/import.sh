@@ -26,6 +26,7 @@ cat >"$STANDIN_SEED" <<JSON
 JSON
 standin_start
 W="$E2E_SCRATCH/work"
+planted "$W" # the .env and YAML files to import hold tokens on purpose
 mkdir -p "$W"
 exec_token() { run "$HS_EXEC" "$1" -- sh -c 'printf %s "$HUBSPOT_ACCESS_TOKEN"'; }
 profiles() {

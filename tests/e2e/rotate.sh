@@ -158,6 +158,7 @@ fi
 
 # ---- rotate racing 20 hs-exec ----
 race="$E2E_SCRATCH/race"; mkdir -p "$race"
+planted "$race" # each racer prints the token it got, to check it
 cur=$("$HS_EXEC" prod -- sh -c 'printf %s "$HUBSPOT_ACCESS_TOKEN"')
 next=$OLD; [ "$cur" = "$OLD" ] && next=$NEW
 pids=""

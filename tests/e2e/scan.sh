@@ -11,6 +11,8 @@ PAK=CiRuYTEtYjdmMS1jMmQzLTlhOGUtNGM2Yi04ZDVmMWUyYTNiNGMQ
 RT=na1-c2a9-4f1e-9b3c-0d8e-7a6b5c4d3e2f
 T="$E2E_SCRATCH/tree"
 OUTSIDE="$E2E_SCRATCH/outside"
+# The tree, the repository and the outside directory hold tokens on purpose.
+planted "$T" "$OUTSIDE" "$E2E_SCRATCH/repo"
 mkdir -p "$T/src/deep/er" "$T/.git" "$T/config" "$OUTSIDE"
 printf 'HUBSPOT_ACCESS_TOKEN=%s\n' "$PAT" >"$T/.env"
 printf 'const a = 1;\n\n// old: %s\n' "$PAT_EU" >"$T/src/deep/er/app.js"

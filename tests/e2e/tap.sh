@@ -5,7 +5,8 @@
 #   is  GOT WANT DESC      equal
 #   like GOT PATTERN DESC  GOT matches the extended regex PATTERN
 #   unlike GOT PATTERN DESC
-#   finish                 print the plan, exit 1 if anything failed
+#   finish                 check that no secret was left anywhere (below),
+#                          print the plan, exit 1 if anything failed
 
 tap_n=0
 tap_failed=0
@@ -52,7 +53,40 @@ fails_with() {
   [ "$lines" = 1 ] || printf '%s\n' "$err" | sed 's/^/#   stderr: /'
 }
 
+# The secrets this test may have used: tests/e2e/secrets.list and every
+# token the stand-in issued (its DIR/issued-tokens, which is also appended
+# to $E2E_ISSUED_LOG for tests/e2e/secrets-nowhere.sh's search of the logs).
+secret_patterns() {
+  grep -v '^#' "$E2E_DIR/secrets.list" | grep .
+  cat "$E2E_SCRATCH"/standin*/issued-tokens 2>/dev/null
+}
+
+# Files and directories the test itself filled with secrets on purpose (a
+# .env to import, a tree to scan, a child's captured output): the search
+# leaves them out.  Everything the programs wrote is still searched.
+tap_planted=()
+planted() { tap_planted+=("$@"); }
+
+# Secrets nowhere: no file under the throw-away HOME, XDG directories,
+# runtime dir or TMPDIR (the audit log included) holds any of them.  Left
+# out: the stand-in's own directory, the seed files and what planted() named.
+no_secret_left() {
+  local patterns="$E2E_SCRATCH/.secret-patterns" hits
+  secret_patterns >"$patterns"
+  if [ -n "${E2E_ISSUED_LOG:-}" ]; then
+    cat "$E2E_SCRATCH"/standin*/issued-tokens >>"$E2E_ISSUED_LOG" 2>/dev/null
+  fi
+  local prune=(-path "$E2E_SCRATCH/standin*" -o -name 'seed*.json')
+  for p in "${tap_planted[@]}"; do prune+=(-o -path "$p"); done
+  hits=$(find "$E2E_SCRATCH" \( "${prune[@]}" \) -prune \
+    -o -type f ! -path "$patterns" -print0 2>/dev/null |
+    xargs -0 -r grep -lFf "$patterns" 2>/dev/null)
+  rm -f "$patterns"
+  is "$hits" "" "no secret the test used is in any file under HOME, XDG dirs, runtime dir, TMPDIR or the audit log"
+}
+
 finish() {
+  no_secret_left
   echo "1..$tap_n"
   [ "$tap_failed" -eq 0 ]
 }

@@ -15,7 +15,9 @@ Usage:
   Makes a throw-away self-signed certificate DIR/cert.pem (+ DIR/key.pem)
   for 127.0.0.1 and localhost: clients use `--cacert DIR/cert.pem`.  Listens
   on 127.0.0.1 only, on a port the kernel chooses; when ready writes DIR/port
-  and DIR/pid and prints "ready https://127.0.0.1:PORT".  Stops on SIGTERM or
+  and DIR/pid and prints "ready https://127.0.0.1:PORT".  Every access token
+  and rotated refresh token it hands out is appended to DIR/issued-tokens,
+  one a line, for the tests' "no secret anywhere" search.  Stops on SIGTERM or
   SIGINT, or by itself after --max-lifetime (default 3600 s), removing
   DIR/port and DIR/pid.  Logs one line per API request on stderr:
   "METHOD PATH STATUS" (tokens in paths shown as {token}; never a secret).
@@ -108,8 +110,9 @@ def ui_domain(hublet):
 class State:
     """Everything the server knows, guarded by self.lock."""
 
-    def __init__(self, expires_in, rotate):
+    def __init__(self, expires_in, rotate, issued_log=None):
         self.lock = threading.Lock()
+        self.issued_log = issued_log  # every secret handed out, one a line
         self.expires_in = expires_in
         self.rotate = rotate
         self.private_apps = {}      # token -> {hub_id, hublet, scopes}
@@ -205,7 +208,15 @@ class State:
             expires_in = self.expires_in
             info = dict(grant, kind=kind, expires_at=time.time() + expires_in, **extra)
             self.access_tokens[token] = info
+            self.note_issued(token)
         return token, expires_in, info
+
+    def note_issued(self, token):
+        """Append a secret we handed out to DIR/issued-tokens (lock held), so
+        that the tests can search everything else for it."""
+        if self.issued_log:
+            with open(self.issued_log, "a", encoding="ascii") as f:
+                f.write(token + "\n")
 
     def lookup_access(self, token):
         with self.lock:
@@ -222,6 +233,7 @@ class State:
                 del self.refresh_tokens[refresh_token]
                 refresh_token = f"{grant['hublet']}-{uuid.uuid4()}"
                 self.refresh_tokens[refresh_token] = grant
+                self.note_issued(refresh_token)
             return refresh_token, dict(grant)
 
 
@@ -738,7 +750,8 @@ def main():
         ap.error("--expires-in must be >= 0")
 
     os.makedirs(args.state_dir, exist_ok=True)
-    state = State(args.expires_in, args.rotate_refresh_tokens)
+    state = State(args.expires_in, args.rotate_refresh_tokens,
+                  os.path.join(args.state_dir, "issued-tokens"))
     if args.seed:
         try:
             with open(args.seed) as f:

@@ -333,6 +333,8 @@ is "$code:$(j 'd["hubId"], d["userId"], d["scopeGroups"], d["enabledFeatures"], 
 if between "$(j 'd["expiresAtMillis"]')" $((now_ms + 1795000)) $((now_ms + 1805000)); then ok "PAK exchange: expiresAtMillis = now + 30 min"
 else not_ok "PAK exchange: expiresAtMillis = now + 30 min" "got $(j 'd["expiresAtMillis"]') now_ms=$now_ms"; fi
 like "$APK" '^CO[A-Za-z0-9_-]{190,250}$' "PAK exchange: a new ~200-character access token"
+if grep -qxF -- "$APK" "$dir/issued-tokens" 2>/dev/null; then ok "issued-tokens: lists the access token just issued"
+else not_ok "issued-tokens: lists the access token just issued"; fi
 bearer "$APK"
 is "$code:$(j 'd["portalId"]')" 200:777 "PAK access token: account-info gives its hub"
 pak "$PAK" "?portalId=777"
@@ -506,7 +508,7 @@ is "$leaks" 0 "log: none of the ${#issued[@]} issued access tokens or any seeded
 kill -TERM "$spid"
 st=0; wait "$spid" || st=$?
 is "$st" 0 "SIGTERM: exits 0"
-is "$(ls "$dir")" "$(printf 'cert.pem\nkey.pem')" "SIGTERM: DIR/port and DIR/pid removed"
+is "$(ls "$dir")" "$(printf 'cert.pem\nissued-tokens\nkey.pem')" "SIGTERM: DIR/port and DIR/pid removed"
 
 start "$work/int"
 kill -INT "$spid"; st=0; wait "$spid" || st=$?

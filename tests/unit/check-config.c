@@ -154,6 +154,33 @@ START_TEST(test_files_refused) {
 }
 END_TEST
 
+/* The in-memory entry point (for tests/fuzz) reads as a file would. */
+START_TEST(test_load_data) {
+  const char good[] =
+      "[stores]\norder=/opt/x.so [UNAVAIL=return] keyctl\n"
+      "[hubspot]\noauth-api=v1\n";
+  const char bad[] = "[hubspot]\noauth-api=v9\n";
+  GError *error = NULL;
+  HsConfig *config;
+
+  config = hs_config_load_data(good, strlen(good), "mem.conf", TRUE, &error);
+  ck_assert_ptr_nonnull(config);
+  ck_assert_uint_eq(config->stores->len, 2);
+  ck_assert_str_eq(spec_at(config->stores, 0)->name, "/opt/x.so");
+  ck_assert_str_eq(spec_at(config->stores, 0)->origin, "mem.conf:2");
+  ck_assert(config->oauth_api_v1);
+  hs_config_free(config);
+  /* not vetted: no plugin by absolute path */
+  ck_assert_ptr_null(
+      hs_config_load_data(good, strlen(good), "mem.conf", FALSE, &error));
+  hs_assert_error(error, HS_ERR_CONFIG);
+  ck_assert_ptr_null(
+      hs_config_load_data(bad, strlen(bad), "mem.conf", TRUE, &error));
+  ck_assert_ptr_nonnull(strstr(error->message, "mem.conf"));
+  hs_assert_error(error, HS_ERR_CONFIG);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("config");
   TCase *tc = tcase_create("order");
@@ -162,6 +189,7 @@ int main(void) {
   tcase_add_loop_test(tc, test_bad_orders, 0, G_N_ELEMENTS(bad_orders));
   tcase_add_test(tc, test_files_default_and_override);
   tcase_add_test(tc, test_files_refused);
+  tcase_add_test(tc, test_load_data);
   suite_add_tcase(s, tc);
   return hs_run_suite(s);
 }

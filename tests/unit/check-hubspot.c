@@ -146,6 +146,9 @@ START_TEST(test_retry_delay) {
   ck_assert_int_eq(hs_retry_delay_ms(1, 429, 2, NULL, 1000, 0.9), 2000);
   ck_assert_int_eq(hs_retry_delay_ms(1, 429, 3600, NULL, 1000, 0.0),
                    HS_API_MAX_RETRY_DELAY_MS);
+  /* a Retry-After too large to multiply (found by tests/fuzz) */
+  ck_assert_int_eq(hs_retry_delay_ms(1, 503, G_MAXINT64, NULL, 1000, 0.0),
+                   HS_API_MAX_RETRY_DELAY_MS);
   /* never a DAILY 429, never another 4xx, never a success */
   ck_assert_int_eq(hs_retry_delay_ms(1, 429, 5, "DAILY", 1000, 0.0), -1);
   ck_assert_int_eq(hs_retry_delay_ms(1, 400, -1, NULL, 1000, 0.0), -1);
@@ -207,6 +210,44 @@ START_TEST(test_parse_pak) {
 }
 END_TEST
 
+/* Numbers no gint64 holds are refused, not converted (found by
+ * tests/fuzz/fuzz-hubspot-json: undefined behaviour before). */
+START_TEST(test_parse_huge_numbers) {
+  const char *pak = "{\"oauthAccessToken\":\"AT\",\"expiresAtMillis\":1e40}";
+  const char *oauth =
+      "{\"access_token\":\"AT\",\"expires_in\":"
+      "9223372036854775807}";
+  GError *error = NULL;
+
+  ck_assert_ptr_null(hs_auth_parse_pak(pak, strlen(pak), &error));
+  hs_assert_error(error, HS_ERR_NETWORK);
+  ck_assert_ptr_null(
+      hs_auth_parse_oauth(oauth, strlen(oauth), 1700000000, &error));
+  hs_assert_error(error, HS_ERR_NETWORK);
+}
+END_TEST
+
+/* Header lines as libcurl hands them over, and introspection's answer. */
+START_TEST(test_header_and_introspect) {
+  const char line[] = "Retry-After:  7\r\nX";
+  GError *error = NULL;
+  gboolean active = TRUE;
+  char *v = hs_http_header_value(line, sizeof line - 2, "retry-after:");
+
+  ck_assert_str_eq(v, "7");
+  g_free(v);
+  ck_assert_ptr_null(hs_http_header_value(line, 6, "retry-after:"));
+  ck_assert_ptr_null(hs_http_header_value("Date: x", 7, "retry-after:"));
+  ck_assert(hs_auth_parse_introspect("{\"active\":true}", 15, &active, NULL));
+  ck_assert(active);
+  ck_assert(
+      hs_auth_parse_introspect("{\"active\":\"yes\"}", 16, &active, NULL));
+  ck_assert(!active);
+  ck_assert(!hs_auth_parse_introspect("[true]", 6, &active, &error));
+  hs_assert_error(error, HS_ERR_NETWORK);
+}
+END_TEST
+
 START_TEST(test_account_info_and_hublet) {
   const char *body =
       "{\"portalId\":12345678,\"accountType\":\"STANDARD\",\"uiDomain\":"
@@ -249,6 +290,8 @@ int main(void) {
   tcase_add_test(tc, test_retry_delay);
   tcase_add_test(tc, test_parse_oauth);
   tcase_add_test(tc, test_parse_pak);
+  tcase_add_test(tc, test_parse_huge_numbers);
+  tcase_add_test(tc, test_header_and_introspect);
   tcase_add_test(tc, test_account_info_and_hublet);
   suite_add_tcase(s, tc);
   return hs_run_suite(s);

@@ -216,6 +216,27 @@ START_TEST(test_pairs) {
 }
 END_TEST
 
+/* The in-memory checks hs_secret_read_fd applies (tests/fuzz uses them). */
+START_TEST(test_check_input) {
+  GError *error = NULL;
+  char *copy = hs_secret_check_input("tok\n", 4, &error);
+
+  ck_assert_str_eq(copy, "tok\n");
+  hs_secret_free(copy);
+  ck_assert_ptr_null(hs_secret_check_input("a\0b", 3, &error));
+  hs_assert_error(error, HS_ERR_USAGE);
+  ck_assert_ptr_null(hs_secret_check_input("\xff", 1, &error));
+  hs_assert_error(error, HS_ERR_USAGE);
+  {
+    g_autofree char *big = g_malloc0(HS_SECRET_INPUT_MAX + 1);
+    memset(big, 'a', HS_SECRET_INPUT_MAX + 1);
+    ck_assert_ptr_null(
+        hs_secret_check_input(big, HS_SECRET_INPUT_MAX + 1, &error));
+    hs_assert_error(error, HS_ERR_USAGE);
+  }
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("secret-input");
   TCase *tc = tcase_create("read");
@@ -227,6 +248,7 @@ int main(void) {
   tcase_add_test(tc, test_hublet);
   tcase_add_test(tc, test_kind_names);
   tcase_add_loop_test(tc, test_pairs, 0, G_N_ELEMENTS(pairs));
+  tcase_add_test(tc, test_check_input);
   suite_add_tcase(s, tc);
   return hs_run_suite(s);
 }
