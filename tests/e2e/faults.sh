@@ -268,8 +268,6 @@ for _ in $(seq 100); do [ "$(token_requests)" -ge 1 ] && break; sleep 0.1; done
 is "$(token_requests)" 1 "SIGKILL during refresh: the refresh is under way"
 cmdline=$(tr '\0' ' ' </proc/$victim/cmdline)
 unlike "$cmdline" "$CSECRET|$RT|$PAT|$PAK" "/proc/PID/cmdline of a refreshing hs-exec holds no secret"
-# [issue 7: --proxy] add here: in --proxy mode neither hs-exec's nor the
-# child's /proc/PID/environ holds the real token.
 kill -9 "$victim"
 wait "$victim" 2>/dev/null
 ctl POST clear-faults >/dev/null
@@ -277,6 +275,22 @@ run "$HS_EXEC" oauth -- true
 check "hs-exec after one was killed during a refresh" 0 hs-exec
 table "refresh (oauth)" "SIGKILL of another hs-exec mid-refresh" "$status"
 is "$(reveal oauth | grep -c "$RT")" 1 "after SIGKILL: the stored refresh token is unchanged"
+# In --proxy mode neither COMMAND's environment nor hs-exec's own (read
+# from COMMAND as /proc/$PPID/environ; hs-exec stays COMMAND's parent)
+# holds the real token, the refresh token or the client secret.
+run "$HS_EXEC" --proxy oauth -- sh -c '
+  tr "\0" "\n" </proc/self/environ >"$1/proxy-child.env"
+  tr "\0" "\n" </proc/$PPID/environ >"$1/proxy-parent.env" 2>/dev/null
+  test -s "$1/proxy-child.env"' sh "$E2E_SCRATCH"
+is "$status" 0 "--proxy: COMMAND ran and saw its environment"
+grep -v '^#' "$E2E_DIR/secrets.list" | grep . >"$E2E_SCRATCH/proxy-secrets"
+cat "$STANDIN_DIR/issued-tokens" >>"$E2E_SCRATCH/proxy-secrets"
+is "$(grep -cFf "$E2E_SCRATCH/proxy-secrets" "$E2E_SCRATCH/proxy-child.env")" 0 \
+  "--proxy: COMMAND's environment holds no real token or secret"
+is "$(cat "$E2E_SCRATCH/proxy-parent.env" 2>/dev/null | grep -cFf "$E2E_SCRATCH/proxy-secrets")" 0 \
+  "--proxy: hs-exec's own environment holds no real token or secret"
+like "$(grep -c . "$STANDIN_DIR/issued-tokens")" '^[1-9]' "--proxy check: the stand-in has issued tokens to look for"
+rm -f "$E2E_SCRATCH/proxy-secrets"
 # PR_GET_DUMPABLE is 0 while hs-exec holds a secret.  Seen from outside:
 # the kernel makes /proc/PID/environ of a non-dumpable process root's.  That
 # tells only for a victim that is not root, so as root the victim runs as
