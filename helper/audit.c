@@ -95,8 +95,9 @@ void hs_audit(const char *event, const char *profile, const char *kind,
   }
   if (why != NULL && !warned) {
     g_autofree char *path = hs_audit_path();
-    fprintf(stderr, "hs-exec: warning: cannot write the audit log %s: %s\n",
-            path, why);
+    /* Both mains set the program name, so the warning says who wrote. */
+    fprintf(stderr, "%s: warning: cannot write the audit log %s: %s\n",
+            g_get_prgname() ? g_get_prgname() : "hs-exec", path, why);
     warned = TRUE;
   }
 #ifdef HAVE_LIBSYSTEMD

@@ -355,6 +355,7 @@ int main(int argc, char **argv) {
   gboolean stay_parent;
 
   hs_secure_process();
+  g_set_prgname("hs-exec");
   hs_supervise_save_sigpipe();
   own_argc = split_at_dashes(argc, argv, &command);
   if (!parse_options(&own_argc, &argv, &opts, &error))

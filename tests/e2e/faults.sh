@@ -242,6 +242,11 @@ table "hs-exec (static)" "audit log disk full" "$status"
 like "$err" "^hs-exec: warning: cannot write the audit log" "audit disk full: one warning line"
 is "$(printf '%s\n' "$err" | grep -c .)" 1 "audit disk full: nothing else on stderr"
 is "$(stat -c %s "$audit_log")" "$size" "audit disk full: the log is not half-written"
+run bash -c 'trap "" XFSZ; (ulimit -f 0; exec "$@" 2>&1 >/dev/null) | cat >&2
+  exit "${PIPESTATUS[0]}"' full "$HS_TOKEN" show static --reveal
+check "hs-token show --reveal with the audit log's disk full" 0 hs-token
+table "hs-token show --reveal" "audit log disk full" "$status"
+like "$err" "^hs-token: warning: cannot write the audit log" "audit disk full: hs-token's warning names hs-token"
 
 # $XDG_RUNTIME_DIR missing, or our directory in it not 0700: a refresh
 # cannot take its lock (exit 6, configuration).
