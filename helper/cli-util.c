@@ -142,3 +142,30 @@ gboolean hs_cli_verify_new(HsApi *api, HsRecord *record, const char *command,
                        record->hub_id, record->verified);
   return TRUE;
 }
+
+gboolean hs_cli_may_write_profile(HsStores *stores, const char *profile,
+                                  gboolean force, const char *cmd,
+                                  const char *hint, char **ret_unavailable,
+                                  GError **error) {
+  g_autoptr(GError) lookup_error = NULL;
+  g_autoptr(HsRecord) existing =
+      hs_stores_lookup(stores, profile, NULL, &lookup_error);
+
+  if (ret_unavailable != NULL) *ret_unavailable = NULL;
+  if (existing != NULL) {
+    if (force) return TRUE;
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                "%s: profile %s already exists; %s", cmd, profile, hint);
+    return FALSE;
+  }
+  if (lookup_error->code == HS_ERR_UNAVAILABLE) {
+    if (ret_unavailable != NULL)
+      *ret_unavailable = g_strdup(lookup_error->message);
+    return TRUE;
+  }
+  if (lookup_error->code != HS_ERR_NOT_FOUND) {
+    g_propagate_error(error, g_steal_pointer(&lookup_error));
+    return FALSE;
+  }
+  return TRUE;
+}

@@ -47,3 +47,13 @@ const char *hs_token_command_summary(const char *name);
  * `command` and naming `hub_source` ("--hub-id", "the file"). */
 gboolean hs_cli_verify_new(HsApi *api, HsRecord *record, const char *command,
                            const char *hub_source, GError **error);
+
+/* Before writing `profile`: FALSE with HS_ERR_USAGE ("CMD: profile P already
+ * exists; HINT") when it exists and !force, or with a store's error other
+ * than "not found" / "unavailable".  An unavailable store is not fatal (a
+ * headless host may list a Secret Service it never has): its message is
+ * returned in *ret_unavailable (transfer full; NULL when none). */
+gboolean hs_cli_may_write_profile(HsStores *stores, const char *profile,
+                                  gboolean force, const char *cmd,
+                                  const char *hint, char **ret_unavailable,
+                                  GError **error);

@@ -659,23 +659,12 @@ gboolean hs_cmd_import(int argc, char **argv, GError **error) {
   if (stores == NULL) goto out;
   for (guint i = 0; i < items->len; i++) {
     Item *item = g_ptr_array_index(items, i);
-    g_autoptr(GError) lookup_error = NULL;
-    g_autoptr(HsRecord) existing =
-        hs_stores_lookup(stores, item->record->profile, NULL, &lookup_error);
-
-    if (existing != NULL && !force) {
-      g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
-                  "import: profile %s already exists; nothing was imported; "
-                  "use --force to replace it, or --profile/--account to "
-                  "import under another name",
-                  item->record->profile);
+    if (!hs_cli_may_write_profile(
+            stores, item->record->profile, force, "import",
+            "nothing was imported; use --force to replace it, or "
+            "--profile/--account to import under another name",
+            NULL, error))
       goto out;
-    }
-    if (existing == NULL && lookup_error->code != HS_ERR_NOT_FOUND &&
-        lookup_error->code != HS_ERR_UNAVAILABLE) {
-      g_propagate_error(error, g_steal_pointer(&lookup_error));
-      goto out;
-    }
   }
   if (!hs_stores_can_save(stores, store, error)) goto out;
 

@@ -69,9 +69,8 @@ gboolean hs_cmd_add(int argc, char **argv, GError **error) {
   g_autoptr(HsConfig) config = NULL;
   g_autoptr(HsStores) stores = NULL;
   g_autoptr(HsApi) api = NULL;
-  g_autoptr(HsRecord) existing = NULL;
   g_autoptr(HsRecord) record = NULL;
-  g_autoptr(GError) lookup_error = NULL;
+  g_autofree char *hint = NULL, *unavailable = NULL;
   const char *profile, *saved_in = NULL;
   HsKind kind;
 
@@ -115,25 +114,18 @@ gboolean hs_cmd_add(int argc, char **argv, GError **error) {
   stores = hs_stores_open(config, error);
   if (stores == NULL) return FALSE;
   /* Refuse before asking for the secret, so nobody types it for nothing. */
-  existing = hs_stores_lookup(stores, profile, NULL, &lookup_error);
-  if (existing != NULL && !force) {
-    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
-                "add: profile %s already exists; use --force to replace it, "
-                "or 'hs-token rotate %s' to rotate its token",
-                profile, profile);
+  hint = g_strdup_printf(
+      "use --force to replace it, or 'hs-token rotate %s' to rotate its "
+      "token",
+      profile);
+  if (!hs_cli_may_write_profile(stores, profile, force, "add", hint,
+                                &unavailable, error))
     return FALSE;
-  }
-  if (existing == NULL && lookup_error->code != HS_ERR_NOT_FOUND &&
-      lookup_error->code != HS_ERR_UNAVAILABLE) {
-    g_propagate_error(error, g_steal_pointer(&lookup_error));
-    return FALSE;
-  }
   if (!hs_stores_can_save(stores, store, error)) return FALSE;
-  if (existing == NULL && lookup_error->code == HS_ERR_UNAVAILABLE)
+  if (unavailable != NULL)
     /* A headless host may list a store it never has (the Secret Service):
      * go on to the available ones, but say what could not be checked. */
-    fprintf(stderr, "hs-token: warning: %s\n", lookup_error->message);
-  g_clear_pointer(&existing, hs_record_free);
+    fprintf(stderr, "hs-token: warning: %s\n", unavailable);
   if (!no_verify) {
     api = hs_api_new(hs_config_oauth_api(config), error);
     if (api == NULL) return FALSE;
