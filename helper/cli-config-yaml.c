@@ -291,7 +291,9 @@ HsCliConfig *hs_cli_yaml_parse(const char *buf, gsize len, GError **error) {
                 "could not start the YAML parser (out of memory)");
     return NULL;
   }
-  yaml_parser_set_input_string(&r.parser, (const unsigned char *)buf, len);
+  /* libyaml asserts a non-NULL input, also for an empty one. */
+  yaml_parser_set_input_string(&r.parser,
+                               (const unsigned char *)(buf ? buf : ""), len);
   yaml_parser_set_encoding(&r.parser, YAML_UTF8_ENCODING);
   if (parse_root(&r, &root, error)) config = read_config(&r, root, error);
   node_free(root);

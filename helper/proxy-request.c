@@ -140,6 +140,7 @@ HsProxyParse hs_proxy_parse_request(const char *buf, gsize len,
   req = g_new0(HsProxyRequest, 1);
   req->headers = g_ptr_array_new_with_free_func(header_free);
   req->content_length = -1;
+  if (len == 0) return HS_PROXY_PARSE_INCOMPLETE; /* buf may be NULL */
   for (;;) {
     const char *line = buf + pos;
     const char *lf = memchr(line, '\n', limit - pos);

@@ -24,7 +24,8 @@ char *hs_scrub_apply(const char *buf, gsize len, HsScrubRange *ranges,
   gsize out_len = len, at = 0, n = 0;
   char *out;
 
-  qsort(ranges, n_ranges, sizeof *ranges, compare_ranges);
+  /* qsort and memcpy take no NULL, even for 0 elements (an empty file). */
+  if (n_ranges > 1) qsort(ranges, n_ranges, sizeof *ranges, compare_ranges);
   for (gsize i = 0; i < n_ranges; i++) {
     if (ranges[i].start > ranges[i].end || ranges[i].end > len ||
         (i > 0 && ranges[i].start < ranges[i - 1].end)) {
@@ -45,7 +46,7 @@ char *hs_scrub_apply(const char *buf, gsize len, HsScrubRange *ranges,
     n += r;
     at = ranges[i].end;
   }
-  memcpy(out + n, buf + at, len - at);
+  if (len > at) memcpy(out + n, buf + at, len - at);
   n += len - at;
   out[n] = '\0';
   *ret_len = n;

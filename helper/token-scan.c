@@ -34,8 +34,12 @@ static GRegex *scan_regex(void) {
 
   if (g_once_init_enter(&regex)) {
     g_autoptr(GError) error = NULL;
-    GRegex *r = g_regex_new(pattern, G_REGEX_OPTIMIZE | G_REGEX_MULTILINE,
-                            G_REGEX_MATCH_NOTEMPTY, &error);
+    /* RAW: bytes, not UTF-8.  Files need not be UTF-8, and GLib 2.74 runs
+     * the JIT on them without checking (a Latin-1 byte next to a token
+     * crashed it); every token shape is ASCII anyway. */
+    GRegex *r =
+        g_regex_new(pattern, G_REGEX_OPTIMIZE | G_REGEX_MULTILINE | G_REGEX_RAW,
+                    G_REGEX_MATCH_NOTEMPTY, &error);
     g_assert_no_error(error);
     g_once_init_leave(&regex, r);
   }

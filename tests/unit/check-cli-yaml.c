@@ -243,6 +243,24 @@ START_TEST(test_scrub_overlap_refused) {
 }
 END_TEST
 
+/* An empty buffer may be NULL: libyaml asserted on it, and qsort and memcpy
+ * were given NULL for no ranges (found by tests/fuzz/fuzz-cli-yaml and
+ * fuzz-dotenv). */
+START_TEST(test_empty_null) {
+  GError *error = NULL;
+  gsize len = 1;
+  char *out;
+
+  ck_assert_ptr_null(hs_cli_yaml_parse(NULL, 0, &error));
+  hs_assert_error(error, HS_ERR_USAGE);
+  out = hs_scrub_apply(NULL, 0, NULL, 0, &len, &error);
+  ck_assert_ptr_nonnull(out);
+  ck_assert_str_eq(out, "");
+  ck_assert_uint_eq(len, 0);
+  g_free(out);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("cli-yaml");
   TCase *tc = tcase_create("parse");
@@ -253,6 +271,7 @@ int main(void) {
   tcase_add_test(tc, test_depth_bound);
   tcase_add_test(tc, test_scrub_round_trip);
   tcase_add_test(tc, test_scrub_overlap_refused);
+  tcase_add_test(tc, test_empty_null);
   suite_add_tcase(s, tc);
   return hs_run_suite(s);
 }

@@ -80,6 +80,9 @@ START_TEST(test_incomplete) {
   int st;
 
   ck_assert_int_eq(parse("", &req, &st), HS_PROXY_PARSE_INCOMPLETE);
+  /* nothing yet, and no buffer (found by tests/fuzz/fuzz-proxy-request) */
+  ck_assert_int_eq(hs_proxy_parse_request(NULL, 0, &req, &st),
+                   HS_PROXY_PARSE_INCOMPLETE);
   ck_assert_int_eq(parse("GET / HTTP/1.1\r\nHost: x\r\n", &req, &st),
                    HS_PROXY_PARSE_INCOMPLETE);
   ck_assert_int_eq(parse("GET / HTTP/1.1\r", &req, &st),

@@ -122,6 +122,26 @@ START_TEST(test_diff) {
 }
 END_TEST
 
+/* Files need not be UTF-8: a Latin-1 byte near a credential crashed GLib's
+ * JIT, which runs unchecked on UTF-8 patterns (found by
+ * tests/fuzz/fuzz-token-scan).  Tokens are ASCII and are still found. */
+START_TEST(test_not_utf8) {
+  static const char latin1[] =
+      "caf\xe9=1\nHUBSPOT_ACCESS_TOKEN=" PAT "\n# r\xe9sum\xe9 " PAK "\x93\n";
+  /* minimised from the fuzzer's input: segfaulted before */
+  static const char crash[] = "\x93QB TRACSYCiR55/nd raVVVU.=o-omn\n";
+  GString *out = g_string_new(NULL);
+  Ctx c = {out, latin1};
+
+  ck_assert_int_eq(hs_token_scan(latin1, strlen(latin1), 1, collect_ctx, &c),
+                   2);
+  ck_assert_str_eq(out->str,
+                   "2:private-app:" PAT ";3:personal-access-key:" PAK ";");
+  ck_assert_int_eq(hs_token_scan(crash, strlen(crash), 1, NULL, NULL), 0);
+  g_string_free(out, TRUE);
+}
+END_TEST
+
 START_TEST(test_mask) {
   g_autofree char *m = hs_token_mask(PAT, strlen(PAT));
   g_autofree char *shorter = hs_token_mask("abc", 3);
@@ -138,6 +158,7 @@ int main(void) {
   tcase_add_loop_test(tc, test_table, 0, G_N_ELEMENTS(table));
   tcase_add_test(tc, test_length_bound);
   tcase_add_test(tc, test_diff);
+  tcase_add_test(tc, test_not_utf8);
   tcase_add_test(tc, test_mask);
   suite_add_tcase(s, tc);
   return hs_run_suite(s);

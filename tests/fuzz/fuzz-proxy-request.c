@@ -1,0 +1,81 @@
+/* fuzz-proxy-request.c — the request head a client of hs-exec --proxy
+ * sends (request line, header fields, Content-Length / chunked framing),
+ * read as the proxy reads it: any bytes, perhaps only part of a head. */
+#include "config.h"
+
+#include <string.h>
+
+#include "fuzz-common.h"
+#include "proxy-request.h"
+
+static HsProxyParse parse(const char *buf, gsize len, HsProxyRequest **req,
+                          int *status) {
+  HsProxyParse r = hs_proxy_parse_request(buf, len, req, status);
+
+  switch (r) {
+    case HS_PROXY_PARSE_OK:
+      FUZZ_ASSERT(*req != NULL);
+      break;
+    case HS_PROXY_PARSE_INCOMPLETE:
+      FUZZ_ASSERT(*req == NULL && len < HS_PROXY_MAX_HEAD);
+      break;
+    case HS_PROXY_PARSE_ERROR:
+      FUZZ_ASSERT(*req == NULL);
+      FUZZ_ASSERT(*status == 400 || *status == 431 || *status == 501 ||
+                  *status == 505);
+      break;
+    default:
+      FUZZ_ASSERT(!"a result not in HsProxyParse");
+  }
+  return r;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  /* A copy of exactly `size` bytes, so that ASan sees any overread. */
+  char *buf = g_memdup2(data, size);
+  g_autoptr(HsProxyRequest) req = NULL;
+  int status = -1;
+
+  if (parse(buf, size, &req, &status) == HS_PROXY_PARSE_OK) {
+    gsize head = req->head_len;
+
+    FUZZ_ASSERT(head >= 4 && head <= size && head <= HS_PROXY_MAX_HEAD);
+    FUZZ_ASSERT(memcmp(buf + head - 4, "\r\n\r\n", 4) == 0);
+    FUZZ_ASSERT(req->method != NULL && req->method[0] != '\0' &&
+                strlen(req->method) <= HS_PROXY_MAX_METHOD);
+    FUZZ_ASSERT(req->target != NULL && req->target[0] != '\0');
+    FUZZ_ASSERT(req->minor == 0 || req->minor == 1);
+    FUZZ_ASSERT(req->headers->len <= HS_PROXY_MAX_HEADERS);
+    FUZZ_ASSERT(req->content_length >= -1);
+    FUZZ_ASSERT(!(req->chunked && req->content_length >= 0));
+    for (guint i = 0; i < req->headers->len; i++) {
+      const HsProxyHeader *h = g_ptr_array_index(req->headers, i);
+      FUZZ_ASSERT(h->name[0] != '\0' && h->value != NULL);
+      FUZZ_ASSERT(hs_proxy_request_header(req, h->name) != NULL);
+    }
+    /* The proxy reads a head as it arrives: every shorter prefix of it is
+     * a head still coming, and what follows it (a body) changes nothing. */
+    for (gsize cut = head - 1; cut > 0; cut = cut > 8 ? cut / 2 : cut - 1) {
+      g_autoptr(HsProxyRequest) part = NULL;
+      int s = -1;
+      char *prefix = g_memdup2(buf, cut);
+
+      FUZZ_ASSERT(parse(prefix, cut, &part, &s) == HS_PROXY_PARSE_INCOMPLETE);
+      g_free(prefix);
+    }
+    {
+      g_autoptr(HsProxyRequest) only = NULL;
+      int s = -1;
+      char *copy = g_memdup2(buf, head);
+
+      FUZZ_ASSERT(parse(copy, head, &only, &s) == HS_PROXY_PARSE_OK);
+      FUZZ_ASSERT(only->head_len == head &&
+                  only->headers->len == req->headers->len &&
+                  only->content_length == req->content_length &&
+                  only->chunked == req->chunked);
+      g_free(copy);
+    }
+  }
+  g_free(buf);
+  return 0;
+}
