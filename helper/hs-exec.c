@@ -428,8 +428,19 @@ int main(int argc, char **argv) {
     fprintf(stderr, "hs-exec: note: %s\n", access->note);
   hub_id = access->hub_id ? access->hub_id : record ? record->hub_id : NULL;
 
-  if (opts.format != NULL && !hubspot_cli_vars(record, hub_id, extra, &error))
-    return fail(g_steal_pointer(&error));
+  if (opts.format != NULL) {
+    /* --format skips the cache's fast path, so the record was read; say
+     * so plainly should that ever change. */
+    if (record == NULL) {
+      g_set_error(&error, HS_ERROR_DOMAIN, HS_ERR_UNAVAILABLE,
+                  "--format hubspot-cli: profile %s could not be read from "
+                  "the stores; run 'hs-token doctor'",
+                  profile);
+      return fail(g_steal_pointer(&error));
+    }
+    if (!hubspot_cli_vars(record, hub_id, extra, &error))
+      return fail(g_steal_pointer(&error));
+  }
   if (opts.mask) {
     g_ptr_array_add(secrets, hs_secret_dup(access->token));
     if (record != NULL) {
