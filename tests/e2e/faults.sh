@@ -213,6 +213,14 @@ run env DBUS_SESSION_BUS_ADDRESS="$bus_addr" "$HS_TOKEN" list
 check "hs-token list with the D-Bus session gone" 3 hs-token
 table "hs-token list" "D-Bus session vanished" "$status"
 is "$(reveal static | grep -c -- "$PAT")" 1 "D-Bus session gone: the stored token is untouched"
+# Its keyring daemon outlives the bus: stop it, found by the bus it was
+# started for, so that no daemon is left behind.
+for pid in $(pgrep -f gnome-keyring-daemon); do
+  if tr '\0' '\n' </proc/"$pid"/environ 2>/dev/null |
+    grep -qxF "DBUS_SESSION_BUS_ADDRESS=$bus_addr"; then
+    kill "$pid" 2>/dev/null
+  fi
+done
 
 # keyctl unavailable (the kernel keyring blocked, as in Docker's default
 # seccomp profile): the cache is skipped, hs-exec still works through a
