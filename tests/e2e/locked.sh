@@ -10,17 +10,7 @@ run --in "$TOKEN" "$HS_TOKEN" add prod --kind private-app --no-verify
 is "$status" 0 "added while the keyring is unlocked"
 
 # A second, private session whose daemon opens the same keyring file locked.
-locked() {
-  local st=0
-  "${DBUS_RUN_SESSION:-dbus-run-session}" -- sh -c '
-    "${GNOME_KEYRING_DAEMON:-gnome-keyring-daemon}" --components=secrets --daemonize >/dev/null
-    exec "$@"' locked "$@" 2>"$E2E_SCRATCH/locked.err" || st=$?
-  # Filtered after the fact: a filter process running on would race run().
-  # The bus's and the prompter's chatter is not the program's.
-  grep -Ev '^(dbus-daemon\[|\(gcr-prompter|gnome-keyring-daemon|\*\* )|fd limit|Activat|display|^$' \
-    "$E2E_SCRATCH/locked.err" >&2
-  return $st
-}
+. "$E2E_DIR/locked-session.sh"
 run locked "$HS_EXEC" prod -- true
 fails_with 3 hs-exec "hs-exec on a locked keyring"
 like "$err" "locked" "hs-exec on a locked keyring: says it is locked"
