@@ -336,9 +336,9 @@ gboolean hs_auth_parse_introspect(const char *body, gsize len,
   return TRUE;
 }
 
-/* Introspect the refresh token: {"active": true} or not. */
-static gboolean introspect_oauth(HsApi *api, const HsRecord *record,
-                                 GError **error) {
+/* The form introspect and revoke both send: the app's credentials and the
+ * refresh token.  (transfer full, SECRET) */
+static char *refresh_token_form(const HsRecord *record) {
   const char *fields[] = {"client_id",
                           record->client_id,
                           "client_secret",
@@ -349,7 +349,13 @@ static gboolean introspect_oauth(HsApi *api, const HsRecord *record,
                           "refresh_token",
                           NULL,
                           NULL};
-  hs_autosecret body = form(fields);
+  return form(fields);
+}
+
+/* Introspect the refresh token: {"active": true} or not. */
+static gboolean introspect_oauth(HsApi *api, const HsRecord *record,
+                                 GError **error) {
+  hs_autosecret body = refresh_token_form(record);
   g_autoptr(HsHttpResponse) r = NULL;
   g_autofree char *fix = g_strdup_printf(
       "authorise the app again and store the new refresh token with "
@@ -392,17 +398,7 @@ gboolean hs_auth_revoke(HsApi *api, const HsRecord *record, GError **error) {
   int tries = 0;
 
   {
-    const char *fields[] = {"client_id",
-                            record->client_id,
-                            "client_secret",
-                            record->client_secret,
-                            "token",
-                            record->refresh_token,
-                            "token_type_hint",
-                            "refresh_token",
-                            NULL,
-                            NULL};
-    hs_autosecret body = form(fields);
+    hs_autosecret body = refresh_token_form(record);
     r = hs_api_call(api, HS_EP_OAUTH_REVOKE, NULL, "POST", NULL,
                     "application/x-www-form-urlencoded", body, strlen(body),
                     &tries, error);
