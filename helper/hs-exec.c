@@ -16,19 +16,19 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "access-token.h"
-#include "audit.h"
-#include "usage.h"
-#include "child-env.h"
-#include "hs-config.h"
-#include "hs-error.h"
-#include "profile-name.h"
-#include "proxy.h"
-#include "run-command.h"
-#include "secure-mem.h"
-#include "store.h"
-#include "supervise.h"
-#include "token-fifo.h"
+#include "hubspot/access.h"
+#include "core/audit.h"
+#include "core/usage.h"
+#include "exec/child-env.h"
+#include "core/config.h"
+#include "core/error.h"
+#include "core/profile-name.h"
+#include "exec/proxy.h"
+#include "exec/run.h"
+#include "core/secure.h"
+#include "core/stores.h"
+#include "exec/supervise.h"
+#include "exec/fifo.h"
 
 extern char **environ;
 
@@ -280,14 +280,14 @@ static char *proxy_token(gpointer user_data, const char *stale,
     if (fresh != NULL) {
       if (fresh->note != NULL)
         fprintf(stderr, "hs-exec: note: %s\n", fresh->note);
-      hs_secret_lock(fresh->token, strlen(fresh->token));
+      hs_secure_lock(fresh->token, strlen(fresh->token));
       g_clear_pointer(&t->access, hs_access_free);
       t->access = fresh;
     }
   }
   if (t->access != NULL &&
       (t->access->expires_at == 0 || t->access->expires_at > now))
-    token = hs_secret_dup(t->access->token);
+    token = hs_secure_dup(t->access->token);
   else if (error != NULL && *error == NULL)
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_NETWORK,
                 "no valid access token for the profile");
@@ -342,10 +342,10 @@ int main(int argc, char **argv) {
   g_autoptr(HsApi) api = NULL;
   g_autoptr(HsAccess) access = NULL;
   g_autoptr(GPtrArray) extra =
-      g_ptr_array_new_with_free_func((GDestroyNotify)hs_secret_free);
+      g_ptr_array_new_with_free_func((GDestroyNotify)hs_secure_free);
   g_autoptr(GPtrArray) secrets =
-      g_ptr_array_new_with_free_func((GDestroyNotify)hs_secret_free);
-  g_autoptr(HsTokenFifo) fifo = NULL;
+      g_ptr_array_new_with_free_func((GDestroyNotify)hs_secure_free);
+  g_autoptr(HsFifo) fifo = NULL;
   HsProxy *proxy = NULL;
   ProxyTokens tokens = {0};
   hs_autosecret placeholder = NULL;
@@ -376,7 +376,8 @@ int main(int argc, char **argv) {
   if (!hs_profile_name_validate(profile, &error))
     return fail(g_steal_pointer(&error));
   for (char **n = opts.env_names; n && *n; n++)
-    if (!hs_env_name_validate(*n, &error)) return fail(g_steal_pointer(&error));
+    if (!hs_child_env_name_validate(*n, &error))
+      return fail(g_steal_pointer(&error));
 
   outer = getenv("HS_EXEC_PROFILE");
   if (outer != NULL && *outer != '\0' && strcmp(outer, profile) != 0 &&
@@ -417,13 +418,13 @@ int main(int argc, char **argv) {
     if (!check_scopes(record, opts.scopes, &error))
       return fail(g_steal_pointer(&error));
     if (!hs_kind_is_static(record->kind) || opts.proxy) {
-      api = hs_api_new(hs_config_oauth_api(config), &error);
+      api = hs_api_new_for_config(config, &error);
       if (api == NULL) return fail(g_steal_pointer(&error));
     }
     access = hs_access_obtain(stores, &record, api, opts.min_ttl, &error);
     if (access == NULL) return fail(g_steal_pointer(&error));
   }
-  hs_secret_lock(access->token, strlen(access->token));
+  hs_secure_lock(access->token, strlen(access->token));
   if (access->note != NULL)
     fprintf(stderr, "hs-exec: note: %s\n", access->note);
   hub_id = access->hub_id ? access->hub_id : record ? record->hub_id : NULL;
@@ -442,16 +443,16 @@ int main(int argc, char **argv) {
       return fail(g_steal_pointer(&error));
   }
   if (opts.mask) {
-    g_ptr_array_add(secrets, hs_secret_dup(access->token));
+    g_ptr_array_add(secrets, hs_secure_dup(access->token));
     if (record != NULL) {
-      if (record->token) g_ptr_array_add(secrets, hs_secret_dup(record->token));
+      if (record->token) g_ptr_array_add(secrets, hs_secure_dup(record->token));
       if (record->client_secret)
-        g_ptr_array_add(secrets, hs_secret_dup(record->client_secret));
+        g_ptr_array_add(secrets, hs_secure_dup(record->client_secret));
       if (record->refresh_token)
-        g_ptr_array_add(secrets, hs_secret_dup(record->refresh_token));
+        g_ptr_array_add(secrets, hs_secure_dup(record->refresh_token));
     }
     for (guint i = 0; i < secrets->len; i++)
-      hs_secret_lock(secrets->pdata[i], strlen(secrets->pdata[i]));
+      hs_secure_lock(secrets->pdata[i], strlen(secrets->pdata[i]));
     g_ptr_array_add(secrets, NULL);
   }
   if (opts.fd != -1) {
@@ -460,10 +461,10 @@ int main(int argc, char **argv) {
     g_ptr_array_add(extra,
                     g_strdup_printf("HUBSPOT_ACCESS_TOKEN_FD=%d", opts.fd));
   } else if (opts.file) {
-    fifo = hs_token_fifo_new(hs_secret_dup(access->token), &error);
+    fifo = hs_fifo_new(hs_secure_dup(access->token), &error);
     if (fifo == NULL) return fail(g_steal_pointer(&error));
-    g_ptr_array_add(extra, g_strconcat(HS_TOKEN_FILE_VAR, "=",
-                                       hs_token_fifo_path(fifo), NULL));
+    g_ptr_array_add(
+        extra, g_strconcat(HS_TOKEN_FILE_VAR, "=", hs_fifo_path(fifo), NULL));
   } else if (opts.proxy) {
     placeholder = hs_proxy_new_placeholder();
     g_mutex_init(&tokens.lock);
@@ -540,7 +541,7 @@ int main(int argc, char **argv) {
   }
   hs_child_env_free(env);
   if (token_fd >= 0) close(token_fd);
-  g_clear_pointer(&fifo, hs_token_fifo_free);
+  g_clear_pointer(&fifo, hs_fifo_free);
   if (proxy != NULL) {
     hs_proxy_stop(proxy);
     g_clear_pointer(&tokens.access, hs_access_free);

@@ -7,17 +7,17 @@
 
 #include <string.h>
 
-#include "cli-config-yaml.h"
+#include "migrate/cli-config.h"
 #include "fuzz-common.h"
-#include "hs-error.h"
-#include "scrub.h"
-#include "secure-mem.h"
+#include "core/error.h"
+#include "migrate/scrub.h"
+#include "core/secure.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   /* A copy of exactly `size` bytes, so that ASan sees any overread. */
   char *buf = g_memdup2(data, size);
   g_autoptr(GError) error = NULL;
-  g_autoptr(HsCliConfig) config = hs_cli_yaml_parse(buf, size, &error);
+  g_autoptr(HsCliConfig) config = hs_cli_config_parse(buf, size, &error);
   g_autoptr(HsCliConfig) again = NULL;
   g_autoptr(GArray) ranges = NULL;
   char *clean;
@@ -52,11 +52,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   /* An anchor in a scrubbed scalar leaves its aliases dangling: the CLI
    * never writes either, so only files without them must survive. */
   if (memchr(buf, '&', size) == NULL) {
-    again = hs_cli_yaml_parse(clean, clean_len, &error);
+    again = hs_cli_config_parse(clean, clean_len, &error);
     FUZZ_ASSERT(again != NULL);
     FUZZ_ASSERT(again->accounts->len == config->accounts->len);
   }
-  hs_secret_free_len(clean, clean_len + 1);
+  hs_secure_free_len(clean, clean_len + 1);
   g_free(buf);
   return 0;
 }

@@ -4,8 +4,8 @@
 #include "config.h"
 
 #include "fuzz-common.h"
-#include "hs-config.h"
-#include "hs-error.h"
+#include "core/config.h"
+#include "core/error.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   g_autoptr(GError) error = NULL;

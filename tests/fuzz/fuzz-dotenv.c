@@ -6,11 +6,11 @@
 
 #include <string.h>
 
-#include "dotenv.h"
+#include "migrate/dotenv.h"
 #include "fuzz-common.h"
-#include "hs-error.h"
-#include "scrub.h"
-#include "secure-mem.h"
+#include "core/error.h"
+#include "migrate/scrub.h"
+#include "core/secure.h"
 
 static gboolean valid_key(const char *key) {
   if (!g_ascii_isalpha(key[0]) && key[0] != '_') return FALSE;
@@ -58,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   FUZZ_ASSERT(clean != NULL);
   again = hs_dotenv_parse(clean, clean_len, &error);
   FUZZ_ASSERT(again != NULL && again->n_entries == 0);
-  hs_secret_free_len(clean, clean_len + 1);
+  hs_secure_free_len(clean, clean_len + 1);
   g_free(buf);
   return 0;
 }

@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "fuzz-common.h"
-#include "http-client.h"
-#include "hubspot-api.h"
+#include "hubspot/http.h"
+#include "hubspot/api.h"
 
 #define NOW ((gint64)1800000000)
 
@@ -18,14 +18,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       hs_http_header_value(line, size, "retry-after:");
   g_autofree char *date = hs_http_header_value(line, size, "date:");
   g_autofree char *whole = g_strndup(line, size);
-  gint64 seconds = hs_retry_after_parse(retry_after, NOW);
+  gint64 seconds = hs_api_retry_after_parse(retry_after, NOW);
 
   FUZZ_ASSERT(seconds >= -1);
   (void)hs_http_parse_date(date);
   /* The raw bytes as a value too, as the unit tests give it. */
-  FUZZ_ASSERT(hs_retry_after_parse(whole, NOW) >= -1);
+  FUZZ_ASSERT(hs_api_retry_after_parse(whole, NOW) >= -1);
   for (int attempt = 1; attempt <= HS_API_MAX_TRIES; attempt++) {
-    gint64 delay = hs_retry_delay_ms(attempt, 429, seconds, NULL, 1000, 0.5);
+    gint64 delay =
+        hs_api_retry_delay_ms(attempt, 429, seconds, NULL, 1000, 0.5);
     FUZZ_ASSERT(delay <= HS_API_MAX_RETRY_DELAY_MS);
   }
   g_free(line);

@@ -4,16 +4,16 @@
 #include "config.h"
 
 #include "fuzz-common.h"
-#include "hs-error.h"
-#include "hubspot-api.h"
-#include "hubspot-auth.h"
+#include "core/error.h"
+#include "hubspot/api.h"
+#include "hubspot/auth.h"
 
 static void check_grant(HsGrant *grant, GError *error) {
   if (grant == NULL) {
     FUZZ_CHECK_ERROR(error);
     FUZZ_ASSERT(error->code == HS_ERR_NETWORK);
   }
-  hs_grant_free(grant);
+  hs_auth_grant_free(grant);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

@@ -6,11 +6,11 @@
 #include <string.h>
 
 #include "fuzz-common.h"
-#include "proxy-request.h"
+#include "exec/proxy-request.h"
 
 static HsProxyParse parse(const char *buf, gsize len, HsProxyRequest **req,
                           int *status) {
-  HsProxyParse r = hs_proxy_parse_request(buf, len, req, status);
+  HsProxyParse r = hs_proxy_request_parse(buf, len, req, status);
 
   switch (r) {
     case HS_PROXY_PARSE_OK:

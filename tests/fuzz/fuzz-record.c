@@ -4,9 +4,9 @@
 #include "config.h"
 
 #include "fuzz-common.h"
-#include "hs-error.h"
-#include "record.h"
-#include "secure-mem.h"
+#include "core/error.h"
+#include "core/record.h"
+#include "core/secure.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   g_autoptr(GError) error = NULL;
@@ -31,6 +31,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   FUZZ_ASSERT(g_strcmp0(again->profile, record->profile) == 0);
   FUZZ_ASSERT(g_strcmp0(again->token, record->token) == 0);
   FUZZ_ASSERT(g_strcmp0(again->refresh_token, record->refresh_token) == 0);
-  hs_secret_free_len(json, len);
+  hs_secure_free_len(json, len);
   return 0;
 }

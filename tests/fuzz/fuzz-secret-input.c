@@ -6,9 +6,9 @@
 #include <string.h>
 
 #include "fuzz-common.h"
-#include "hs-error.h"
-#include "secret-input.h"
-#include "secure-mem.h"
+#include "core/error.h"
+#include "core/secret-input.h"
+#include "core/secure.h"
 
 static const HsKind kinds[] = {HS_KIND_PRIVATE_APP, HS_KIND_SERVICE_KEY,
                                HS_KIND_OAUTH, HS_KIND_PERSONAL_ACCESS_KEY,
@@ -47,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     } else {
       FUZZ_ASSERT(token[0] != '\0' && strchr(token, '\n') == NULL);
     }
-    hs_secret_free(token);
+    hs_secure_free(token);
   }
   {
     g_autoptr(GError) local = NULL;
@@ -62,6 +62,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     hs_secret_strv_free(values);
   }
-  hs_secret_free(input);
+  hs_secure_free(input);
   return 0;
 }

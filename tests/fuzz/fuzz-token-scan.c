@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "fuzz-common.h"
-#include "token-scan.h"
+#include "migrate/scan.h"
 
 typedef struct {
   gsize len, next_start;
@@ -30,7 +30,7 @@ static void on_diff_hit(const char *path, const HsScanHit *hit,
 
   FUZZ_ASSERT(path != NULL && text != NULL && hit->kind != NULL);
   FUZZ_ASSERT(hit->start + hit->len <= strlen(text));
-  mask = hs_token_mask(text + hit->start, hit->len);
+  mask = hs_scan_mask(text + hit->start, hit->len);
   FUZZ_ASSERT(mask != NULL);
   (*(guint *)user_data)++;
 }
@@ -41,10 +41,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   Scan s = {size, 0, 7, 7};
   guint diff_hits = 0;
 
-  FUZZ_ASSERT(hs_token_scan(buf, size, 7, on_hit, &s) ==
-              hs_token_scan(buf, size, 7, NULL, NULL));
-  FUZZ_ASSERT(hs_token_scan_diff(buf, size, on_diff_hit, &diff_hits) ==
-              diff_hits);
+  FUZZ_ASSERT(hs_scan_text(buf, size, 7, on_hit, &s) ==
+              hs_scan_text(buf, size, 7, NULL, NULL));
+  FUZZ_ASSERT(hs_scan_diff(buf, size, on_diff_hit, &diff_hits) == diff_hits);
   g_free(buf);
   return 0;
 }

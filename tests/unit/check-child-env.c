@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "check-common.h"
-#include "child-env.h"
-#include "hs-error.h"
+#include "exec/child-env.h"
+#include "core/error.h"
 
 static const char *const parent[] = {
     "PATH=/usr/bin",          "HUBSPOT_ACCESS_TOKEN=stale",
@@ -94,13 +94,13 @@ END_TEST
 START_TEST(test_env_name_validation) {
   GError *error = NULL;
 
-  ck_assert(hs_env_name_validate("HUBSPOT_ACCESS_TOKEN", &error));
-  ck_assert(hs_env_name_validate("_x1", &error));
-  ck_assert(!hs_env_name_validate("1X", &error));
+  ck_assert(hs_child_env_name_validate("HUBSPOT_ACCESS_TOKEN", &error));
+  ck_assert(hs_child_env_name_validate("_x1", &error));
+  ck_assert(!hs_child_env_name_validate("1X", &error));
   hs_assert_error(error, HS_ERR_USAGE);
-  ck_assert(!hs_env_name_validate("A=B", &error));
+  ck_assert(!hs_child_env_name_validate("A=B", &error));
   hs_assert_error(error, HS_ERR_USAGE);
-  ck_assert(!hs_env_name_validate("", &error));
+  ck_assert(!hs_child_env_name_validate("", &error));
   hs_assert_error(error, HS_ERR_USAGE);
 }
 END_TEST

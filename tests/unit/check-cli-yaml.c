@@ -5,10 +5,10 @@
 #include <string.h>
 
 #include "check-common.h"
-#include "cli-config-yaml.h"
-#include "hs-error.h"
-#include "scrub.h"
-#include "secure-mem.h"
+#include "migrate/cli-config.h"
+#include "core/error.h"
+#include "migrate/scrub.h"
+#include "core/secure.h"
 
 #define PAK1 "CiRuYTEtYjdmMS1jMmQzLTlhOGUtNGM2Yi04ZDVmMWUyYTNiNGMQ"
 #define PAK2 "CiRldTEtMDAwMC0xMTExLTIyMjItMzMzMzQ0NDQ1NTU1NjY2NhAB"
@@ -90,7 +90,7 @@ static const struct {
 START_TEST(test_accounts) {
   g_autoptr(GError) error = NULL;
   g_autoptr(HsCliConfig) c =
-      hs_cli_yaml_parse(config_yml, strlen(config_yml), &error);
+      hs_cli_config_parse(config_yml, strlen(config_yml), &error);
   HsCliAccount *a;
 
   ck_assert_msg(c != NULL, "%s", error ? error->message : "");
@@ -112,7 +112,7 @@ END_TEST
  * even after multi-byte characters. */
 START_TEST(test_ranges) {
   g_autoptr(HsCliConfig) c =
-      hs_cli_yaml_parse(config_yml, strlen(config_yml), NULL);
+      hs_cli_config_parse(config_yml, strlen(config_yml), NULL);
   const HsYamlRange *r;
 
   r = range_of(account(c, 0), "personalAccessKey");
@@ -159,7 +159,7 @@ static const struct {
 START_TEST(test_docs) {
   GError *error = NULL;
   HsCliConfig *c =
-      hs_cli_yaml_parse(docs[_i].input, strlen(docs[_i].input), &error);
+      hs_cli_config_parse(docs[_i].input, strlen(docs[_i].input), &error);
 
   if (docs[_i].n == G_MAXUINT) {
     ck_assert_msg(c == NULL, "case %d accepted", _i);
@@ -180,7 +180,7 @@ START_TEST(test_depth_bound) {
   GError *error = NULL;
 
   for (int i = 0; i < 10000; i++) g_string_append_c(s, '[');
-  ck_assert_ptr_null(hs_cli_yaml_parse(s->str, s->len, &error));
+  ck_assert_ptr_null(hs_cli_config_parse(s->str, s->len, &error));
   hs_assert_error(error, HS_ERR_USAGE);
   g_string_free(s, TRUE);
 }
@@ -190,7 +190,7 @@ END_TEST
  * still a config with the same accounts and no secrets. */
 START_TEST(test_scrub_round_trip) {
   g_autoptr(HsCliConfig) c =
-      hs_cli_yaml_parse(config_yml, strlen(config_yml), NULL);
+      hs_cli_config_parse(config_yml, strlen(config_yml), NULL);
   g_autoptr(GArray) ranges = g_array_new(FALSE, FALSE, sizeof(HsScrubRange));
   g_autoptr(HsCliConfig) after = NULL;
   g_autoptr(GError) error = NULL;
@@ -221,14 +221,14 @@ START_TEST(test_scrub_round_trip) {
   ck_assert_str_eq(out, want->str);
   ck_assert_ptr_null(strstr(out, "cs-secret-1"));
   ck_assert_ptr_null(strstr(out, "CKx-cached-access"));
-  after = hs_cli_yaml_parse(out, len, &error);
+  after = hs_cli_config_parse(out, len, &error);
   ck_assert_ptr_nonnull(after);
   ck_assert_int_eq(after->accounts->len, 7);
   ck_assert_ptr_null(account(after, 0)->personal_access_key);
   ck_assert_ptr_null(account(after, 2)->client_secret);
   ck_assert_str_eq(account(after, 2)->client_id, "cid-1");
   ck_assert_str_eq(account(after, 3)->client_secret, "cs-2");
-  hs_secret_free_len(out, len + 1);
+  hs_secure_free_len(out, len + 1);
   g_string_free(want, TRUE);
 }
 END_TEST
@@ -251,7 +251,7 @@ START_TEST(test_empty_null) {
   gsize len = 1;
   char *out;
 
-  ck_assert_ptr_null(hs_cli_yaml_parse(NULL, 0, &error));
+  ck_assert_ptr_null(hs_cli_config_parse(NULL, 0, &error));
   hs_assert_error(error, HS_ERR_USAGE);
   out = hs_scrub_apply(NULL, 0, NULL, 0, &len, &error);
   ck_assert_ptr_nonnull(out);

@@ -7,15 +7,15 @@
 #include <unistd.h>
 
 #include "check-common.h"
-#include "hs-config.h"
-#include "hs-error.h"
+#include "core/config.h"
+#include "core/error.h"
 
 static HsStoreSpec *spec_at(GPtrArray *specs, guint i) {
   return g_ptr_array_index(specs, i);
 }
 
 START_TEST(test_order_with_actions) {
-  GPtrArray *specs = hs_store_specs_new();
+  GPtrArray *specs = hs_config_store_specs_new();
   GError *error = NULL;
 
   ck_assert(hs_config_parse_order(
@@ -51,7 +51,7 @@ static const struct {
 };
 
 START_TEST(test_bad_orders) {
-  GPtrArray *specs = hs_store_specs_new();
+  GPtrArray *specs = hs_config_store_specs_new();
   GError *error = NULL;
 
   ck_assert_msg(

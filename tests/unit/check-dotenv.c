@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "check-common.h"
-#include "dotenv.h"
-#include "hs-error.h"
+#include "migrate/dotenv.h"
+#include "core/error.h"
 
 static const struct {
   const char *input;

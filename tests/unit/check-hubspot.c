@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include "check-common.h"
-#include "hs-error.h"
-#include "hubspot-api.h"
-#include "hubspot-auth.h"
+#include "core/error.h"
+#include "hubspot/api.h"
+#include "hubspot/auth.h"
 
 static const struct {
   const char *url;
@@ -119,41 +119,41 @@ END_TEST
 START_TEST(test_retry_after) {
   gint64 now = 1445412480; /* Wed, 21 Oct 2015 07:28:00 GMT */
 
-  ck_assert_int_eq(hs_retry_after_parse("7", now), 7);
-  ck_assert_int_eq(hs_retry_after_parse("  0 ", now), 0);
-  ck_assert_int_eq(hs_retry_after_parse("Wed, 21 Oct 2015 07:28:30 GMT", now),
-                   30);
-  ck_assert_int_eq(hs_retry_after_parse("Wed, 21 Oct 2015 07:00:00 GMT", now),
-                   0);
-  ck_assert_int_eq(hs_retry_after_parse(NULL, now), -1);
-  ck_assert_int_eq(hs_retry_after_parse("", now), -1);
-  ck_assert_int_eq(hs_retry_after_parse("-5", now), -1);
-  ck_assert_int_eq(hs_retry_after_parse("5s", now), -1);
-  ck_assert_int_eq(hs_retry_after_parse("soon", now), -1);
+  ck_assert_int_eq(hs_api_retry_after_parse("7", now), 7);
+  ck_assert_int_eq(hs_api_retry_after_parse("  0 ", now), 0);
+  ck_assert_int_eq(
+      hs_api_retry_after_parse("Wed, 21 Oct 2015 07:28:30 GMT", now), 30);
+  ck_assert_int_eq(
+      hs_api_retry_after_parse("Wed, 21 Oct 2015 07:00:00 GMT", now), 0);
+  ck_assert_int_eq(hs_api_retry_after_parse(NULL, now), -1);
+  ck_assert_int_eq(hs_api_retry_after_parse("", now), -1);
+  ck_assert_int_eq(hs_api_retry_after_parse("-5", now), -1);
+  ck_assert_int_eq(hs_api_retry_after_parse("5s", now), -1);
+  ck_assert_int_eq(hs_api_retry_after_parse("soon", now), -1);
 }
 END_TEST
 
 START_TEST(test_retry_delay) {
   /* 5xx, 429 and no answer are retried, with backoff */
-  ck_assert_int_eq(hs_retry_delay_ms(1, 500, -1, NULL, 1000, 0.0), 1000);
-  ck_assert_int_eq(hs_retry_delay_ms(2, 503, -1, NULL, 1000, 0.0), 2000);
-  ck_assert_int_eq(hs_retry_delay_ms(1, 0, -1, NULL, 1000, 0.5), 1500);
+  ck_assert_int_eq(hs_api_retry_delay_ms(1, 500, -1, NULL, 1000, 0.0), 1000);
+  ck_assert_int_eq(hs_api_retry_delay_ms(2, 503, -1, NULL, 1000, 0.0), 2000);
+  ck_assert_int_eq(hs_api_retry_delay_ms(1, 0, -1, NULL, 1000, 0.5), 1500);
   ck_assert_int_eq(
-      hs_retry_delay_ms(1, 429, -1, "TEN_SECONDLY_ROLLING", 100, 0.0), 100);
+      hs_api_retry_delay_ms(1, 429, -1, "TEN_SECONDLY_ROLLING", 100, 0.0), 100);
   /* up to three tries in all */
-  ck_assert_int_eq(hs_retry_delay_ms(3, 500, -1, NULL, 1000, 0.0), -1);
+  ck_assert_int_eq(hs_api_retry_delay_ms(3, 500, -1, NULL, 1000, 0.0), -1);
   /* Retry-After is honoured, and capped */
-  ck_assert_int_eq(hs_retry_delay_ms(1, 429, 2, NULL, 1000, 0.9), 2000);
-  ck_assert_int_eq(hs_retry_delay_ms(1, 429, 3600, NULL, 1000, 0.0),
+  ck_assert_int_eq(hs_api_retry_delay_ms(1, 429, 2, NULL, 1000, 0.9), 2000);
+  ck_assert_int_eq(hs_api_retry_delay_ms(1, 429, 3600, NULL, 1000, 0.0),
                    HS_API_MAX_RETRY_DELAY_MS);
   /* a Retry-After too large to multiply (found by tests/fuzz) */
-  ck_assert_int_eq(hs_retry_delay_ms(1, 503, G_MAXINT64, NULL, 1000, 0.0),
+  ck_assert_int_eq(hs_api_retry_delay_ms(1, 503, G_MAXINT64, NULL, 1000, 0.0),
                    HS_API_MAX_RETRY_DELAY_MS);
   /* never a DAILY 429, never another 4xx, never a success */
-  ck_assert_int_eq(hs_retry_delay_ms(1, 429, 5, "DAILY", 1000, 0.0), -1);
-  ck_assert_int_eq(hs_retry_delay_ms(1, 400, -1, NULL, 1000, 0.0), -1);
-  ck_assert_int_eq(hs_retry_delay_ms(1, 401, -1, NULL, 1000, 0.0), -1);
-  ck_assert_int_eq(hs_retry_delay_ms(1, 200, -1, NULL, 1000, 0.0), -1);
+  ck_assert_int_eq(hs_api_retry_delay_ms(1, 429, 5, "DAILY", 1000, 0.0), -1);
+  ck_assert_int_eq(hs_api_retry_delay_ms(1, 400, -1, NULL, 1000, 0.0), -1);
+  ck_assert_int_eq(hs_api_retry_delay_ms(1, 401, -1, NULL, 1000, 0.0), -1);
+  ck_assert_int_eq(hs_api_retry_delay_ms(1, 200, -1, NULL, 1000, 0.0), -1);
 }
 END_TEST
 
@@ -171,7 +171,7 @@ START_TEST(test_parse_oauth) {
   ck_assert_int_eq(g->expires_at, 2800);
   ck_assert_str_eq(g->hub_id, "42");
   ck_assert_uint_eq(g_strv_length(g->scopes), 2);
-  hs_grant_free(g);
+  hs_auth_grant_free(g);
 
   /* no hub_id nor scopes (before 2025-08): unknown, not an error */
   body = "{\"access_token\":\"AT\",\"expires_in\":\"60\"}";
@@ -180,7 +180,7 @@ START_TEST(test_parse_oauth) {
   ck_assert_int_eq(g->expires_at, 1060);
   ck_assert_ptr_null(g->hub_id);
   ck_assert_ptr_null(g->scopes);
-  hs_grant_free(g);
+  hs_auth_grant_free(g);
 
   body = "{\"access_token\":\"AT\"}";
   ck_assert_ptr_null(hs_auth_parse_oauth(body, strlen(body), 1000, &error));
@@ -203,7 +203,7 @@ START_TEST(test_parse_pak) {
   ck_assert_int_eq(g->expires_at, 1700000123);
   ck_assert_str_eq(g->hub_id, "777");
   ck_assert_ptr_null(g->refresh_token);
-  hs_grant_free(g);
+  hs_auth_grant_free(g);
   body = "{\"oauthAccessToken\":\"AT\"}";
   ck_assert_ptr_null(hs_auth_parse_pak(body, strlen(body), &error));
   hs_assert_error(error, HS_ERR_NETWORK);
@@ -258,7 +258,7 @@ START_TEST(test_account_info_and_hublet) {
 
   ck_assert_str_eq(g->hub_id, "12345678");
   ck_assert_str_eq(g->hublet, "eu1");
-  hs_grant_free(g);
+  hs_auth_grant_free(g);
   body = "{\"accountType\":\"STANDARD\"}";
   ck_assert_ptr_null(hs_auth_parse_account_info(body, strlen(body), &error));
   hs_assert_error(error, HS_ERR_NETWORK);

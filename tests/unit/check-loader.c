@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 #include "check-common.h"
-#include "hs-error.h"
-#include "store-loader.h"
+#include "core/error.h"
+#include "core/plugin.h"
 
 static char *plugin_dir;
 

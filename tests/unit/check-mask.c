@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "check-common.h"
-#include "mask-filter.h"
+#include "exec/mask.h"
 
 /* Feed `chunks` one by one, flush, return what came out (transfer full). */
 static char *filter(const char *const *secrets, const char *const *chunks) {

@@ -2,8 +2,8 @@
 #include "config.h"
 
 #include "check-common.h"
-#include "hs-error.h"
-#include "profile-name.h"
+#include "core/error.h"
+#include "core/profile-name.h"
 
 static const struct {
   const char *name;

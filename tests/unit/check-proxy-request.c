@@ -4,10 +4,10 @@
 #include <string.h>
 
 #include "check-common.h"
-#include "proxy-request.h"
+#include "exec/proxy-request.h"
 
 static HsProxyParse parse(const char *text, HsProxyRequest **req, int *st) {
-  return hs_proxy_parse_request(text, strlen(text), req, st);
+  return hs_proxy_request_parse(text, strlen(text), req, st);
 }
 
 /* The status a head is refused with (0 when accepted or incomplete). */
@@ -81,7 +81,7 @@ START_TEST(test_incomplete) {
 
   ck_assert_int_eq(parse("", &req, &st), HS_PROXY_PARSE_INCOMPLETE);
   /* nothing yet, and no buffer (found by tests/fuzz/fuzz-proxy-request) */
-  ck_assert_int_eq(hs_proxy_parse_request(NULL, 0, &req, &st),
+  ck_assert_int_eq(hs_proxy_request_parse(NULL, 0, &req, &st),
                    HS_PROXY_PARSE_INCOMPLETE);
   ck_assert_int_eq(parse("GET / HTTP/1.1\r\nHost: x\r\n", &req, &st),
                    HS_PROXY_PARSE_INCOMPLETE);
@@ -107,7 +107,7 @@ START_TEST(test_malformed) {
     const char nul[] = "GET / HTTP/1.1\r\nA: b\0c\r\n\r\n";
     HsProxyRequest *req = NULL;
     int st;
-    ck_assert_int_eq(hs_proxy_parse_request(nul, sizeof nul - 1, &req, &st),
+    ck_assert_int_eq(hs_proxy_request_parse(nul, sizeof nul - 1, &req, &st),
                      HS_PROXY_PARSE_ERROR);
     ck_assert_int_eq(st, 400);
   }

@@ -4,9 +4,10 @@
 #include <string.h>
 
 #include "check-common.h"
-#include "hs-error.h"
-#include "record.h"
-#include "secure-mem.h"
+#include "core/error.h"
+#include "core/record.h"
+#include "core/rotation.h"
+#include "core/secure.h"
 
 #define PAT "pat-na1-11111111-2222-3333-4444-555555555555"
 
@@ -33,7 +34,7 @@ START_TEST(test_round_trip) {
   ck_assert_int_eq(out->created, 1700000000);
   ck_assert_int_eq(out->rotated, 1710000000);
   ck_assert_str_eq(out->token, PAT);
-  hs_secret_free(json);
+  hs_secure_free(json);
   hs_record_free(in);
   hs_record_free(out);
 }
@@ -60,7 +61,7 @@ START_TEST(test_oauth_round_trip) {
   ck_assert_int_eq(out->verified, 1700000001);
   ck_assert(hs_record_has_scope(out, "crm.objects.contacts.read"));
   ck_assert(!hs_record_has_scope(out, "crm.objects.deals.write"));
-  hs_secret_free(json);
+  hs_secure_free(json);
   hs_record_free(in);
   hs_record_free(out);
 }
@@ -78,7 +79,7 @@ START_TEST(test_optional_fields_absent) {
   ck_assert_ptr_nonnull(out);
   ck_assert_ptr_null(out->hub_id);
   ck_assert_int_eq(out->rotated, 0);
-  hs_secret_free(json);
+  hs_secure_free(json);
   hs_record_free(in);
   hs_record_free(out);
 }

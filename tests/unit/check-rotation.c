@@ -5,10 +5,10 @@
 #include <string.h>
 
 #include "check-common.h"
-#include "hs-error.h"
-#include "record.h"
-#include "rotation.h"
-#include "secure-mem.h"
+#include "core/error.h"
+#include "core/record.h"
+#include "core/rotation.h"
+#include "core/secure.h"
 
 #define OLD "pat-na1-11111111-2222-3333-4444-555555555555"
 #define NEW "pat-na1-66666666-7777-8888-9999-000000000000"
@@ -124,7 +124,7 @@ START_TEST(test_document_round_trip) {
   ck_assert(hs_rotation_begin(r, g_strdup(NEW), NOW, &error));
   json = hs_record_to_json(r, &len);
   back = hs_record_from_json(json, (gssize)len, &error);
-  hs_secret_free(json);
+  hs_secure_free(json);
   ck_assert_msg(back != NULL, "%s", error ? error->message : "");
   ck_assert_str_eq(back->token, NEW);
   ck_assert_str_eq(back->previous_token, OLD);

@@ -5,9 +5,9 @@
 #include <unistd.h>
 
 #include "check-common.h"
-#include "hs-error.h"
-#include "secret-input.h"
-#include "secure-mem.h"
+#include "core/error.h"
+#include "core/secret-input.h"
+#include "core/secure.h"
 
 #define PAT "pat-na1-11111111-2222-3333-4444-555555555555"
 
@@ -80,7 +80,7 @@ START_TEST(test_table) {
     ck_assert_msg(token == NULL, "case %d accepted", _i);
     hs_assert_error(error, HS_ERR_USAGE);
   }
-  hs_secret_free(token);
+  hs_secure_free(token);
 }
 END_TEST
 
@@ -146,7 +146,7 @@ START_TEST(test_exactly_at_bound_is_read) {
   close(fds[0]);
   ck_assert_ptr_nonnull(raw);
   ck_assert_uint_eq(got_len, len);
-  hs_secret_free(raw);
+  hs_secure_free(raw);
   g_free(data);
 }
 END_TEST
@@ -222,7 +222,7 @@ START_TEST(test_check_input) {
   char *copy = hs_secret_check_input("tok\n", 4, &error);
 
   ck_assert_str_eq(copy, "tok\n");
-  hs_secret_free(copy);
+  hs_secure_free(copy);
   ck_assert_ptr_null(hs_secret_check_input("a\0b", 3, &error));
   hs_assert_error(error, HS_ERR_USAGE);
   ck_assert_ptr_null(hs_secret_check_input("\xff", 1, &error));

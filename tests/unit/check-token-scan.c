@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "check-common.h"
-#include "token-scan.h"
+#include "migrate/scan.h"
 
 #define PAT "pat-na1-0e3c9a71-5d2b-4f8e-9c41-7a6b2d1e8f03"
 #define PAT_EU "pat-eu1-b7f1c2d3-9a8e-4c6b-8d5f-1e2a3b4c5d6e"
@@ -56,8 +56,8 @@ static void collect_ctx(const HsScanHit *hit, void *user_data) {
 START_TEST(test_table) {
   GString *out = g_string_new(NULL);
   Ctx c = {out, table[_i].input};
-  guint n = hs_token_scan(table[_i].input, strlen(table[_i].input), 1,
-                          collect_ctx, &c);
+  guint n = hs_scan_text(table[_i].input, strlen(table[_i].input), 1,
+                         collect_ctx, &c);
 
   ck_assert_msg(strcmp(out->str, table[_i].want) == 0, "case %d: got %s", _i,
                 out->str);
@@ -70,8 +70,8 @@ END_TEST
 
 /* The buffer need not end in NUL: a token cut by the length is not seen. */
 START_TEST(test_length_bound) {
-  ck_assert_int_eq(hs_token_scan(PAT, 20, 1, NULL, NULL), 0);
-  ck_assert_int_eq(hs_token_scan(PAT "\n", strlen(PAT), 1, NULL, NULL), 1);
+  ck_assert_int_eq(hs_scan_text(PAT, 20, 1, NULL, NULL), 0);
+  ck_assert_int_eq(hs_scan_text(PAT "\n", strlen(PAT), 1, NULL, NULL), 1);
 }
 END_TEST
 
@@ -112,7 +112,7 @@ START_TEST(test_diff) {
       "@@ -3 +3 @@\n"
       "+k: " PAK;
   GString *out = g_string_new(NULL);
-  guint n = hs_token_scan_diff(diff, strlen(diff), collect_diff, out);
+  guint n = hs_scan_diff(diff, strlen(diff), collect_diff, out);
 
   ck_assert_str_eq(out->str, "app/.env:2:private-app:" PAT
                              ";app/.env:3:private-app:" PAT_EU
@@ -133,18 +133,17 @@ START_TEST(test_not_utf8) {
   GString *out = g_string_new(NULL);
   Ctx c = {out, latin1};
 
-  ck_assert_int_eq(hs_token_scan(latin1, strlen(latin1), 1, collect_ctx, &c),
-                   2);
+  ck_assert_int_eq(hs_scan_text(latin1, strlen(latin1), 1, collect_ctx, &c), 2);
   ck_assert_str_eq(out->str,
                    "2:private-app:" PAT ";3:personal-access-key:" PAK ";");
-  ck_assert_int_eq(hs_token_scan(crash, strlen(crash), 1, NULL, NULL), 0);
+  ck_assert_int_eq(hs_scan_text(crash, strlen(crash), 1, NULL, NULL), 0);
   g_string_free(out, TRUE);
 }
 END_TEST
 
 START_TEST(test_mask) {
-  g_autofree char *m = hs_token_mask(PAT, strlen(PAT));
-  g_autofree char *shorter = hs_token_mask("abc", 3);
+  g_autofree char *m = hs_scan_mask(PAT, strlen(PAT));
+  g_autofree char *shorter = hs_scan_mask("abc", 3);
 
   ck_assert_str_eq(m, "pat-na1-…");
   ck_assert_str_eq(shorter, "abc…");

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "check-common.h"
-#include "usage.h"
+#include "core/usage.h"
 
 #define NOW 1760000000
 

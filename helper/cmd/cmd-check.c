@@ -1,0 +1,168 @@
+/* hs-token check: ask HubSpot whether each token still works, and
+ * whether its rotation is due. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <syslog.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-glib/json-glib.h>
+
+#include "core/audit.h"
+#include "cmd/new-profile.h"
+#include "cmd/options.h"
+#include "cmd/output.h"
+#include "core/config.h"
+#include "core/error.h"
+#include "hubspot/auth.h"
+#include "core/kind.h"
+#include "cmd/notify.h"
+#include "core/profile-name.h"
+#include "core/record.h"
+#include "core/rotation.h"
+#include "core/stores.h"
+#include "cmd/commands.h"
+
+/* ---- check ---- */
+
+static void collect_record(const HsRecord *record, const char *store,
+                           void *user_data) {
+  GPtrArray *records = user_data;
+  g_autofree char *json = NULL;
+  gsize len = 0;
+
+  (void)store;
+  /* A copy through the document keeps ownership simple. */
+  json = hs_record_to_json(record, &len);
+  g_ptr_array_add(records, hs_record_from_json(json, (gssize)len, NULL));
+  explicit_bzero(json, len);
+}
+
+/* --notify: one desktop notification for all the profiles that need
+ * something, and a journal line for each.  No notification server (a
+ * headless host, a timer without a session bus) is said on stderr, and
+ * the check goes on: the journal has it. */
+static void notify(GPtrArray *problems, gboolean critical) {
+  g_autoptr(GError) why = NULL;
+  g_autoptr(GString) body = g_string_new(NULL);
+  g_autofree char *summary = NULL;
+
+  for (guint i = 0; i < problems->len; i++) {
+    const char *line = g_ptr_array_index(problems, i);
+    g_autofree char *journal = g_strdup_printf("hs-token check: %s", line);
+    hs_audit_journal(critical ? LOG_WARNING : LOG_NOTICE, journal);
+    g_string_append_printf(body, "%s%s", i ? "\n" : "", line);
+  }
+  summary = g_strdup_printf("%u HubSpot token%s need%s attention",
+                            problems->len, problems->len == 1 ? "" : "s",
+                            problems->len == 1 ? "s" : "");
+  if (!hs_notify_desktop(summary, body->str, critical, &why))
+    fprintf(stderr,
+            "hs-token: note: no desktop notification was shown (%s); the "
+            "findings are in the journal\n",
+            why->message);
+}
+
+gboolean hs_cmd_check(int argc, char **argv, GError **error) {
+  gboolean json = FALSE, notify_desktop = FALSE;
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(g_free);
+  GOptionEntry entries[] = {
+      {"json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL},
+      {"notify", 0, 0, G_OPTION_ARG_NONE, &notify_desktop,
+       "Also send a desktop notification and a journal entry when something "
+       "is due, overdue, invalid or unreachable",
+       NULL},
+      {NULL, 0, 0, 0, NULL, NULL, NULL}};
+  g_autoptr(HsConfig) config = NULL;
+  g_autoptr(HsStores) stores = NULL;
+  g_autoptr(HsApi) api = NULL;
+  g_autoptr(GPtrArray) records =
+      g_ptr_array_new_with_free_func((GDestroyNotify)hs_record_free);
+  g_autoptr(JsonBuilder) b = json_builder_new();
+  gint64 now = hs_options_now();
+  int worst = 0;
+
+  if (!hs_options_parse("check", "[PROFILE…]", entries, -1, &argc, &argv,
+                        error))
+    return FALSE;
+  config = hs_config_load(error);
+  if (config == NULL) return FALSE;
+  stores = hs_stores_open(config, error);
+  if (stores == NULL) return FALSE;
+  api = hs_api_new_for_config(config, error);
+  if (api == NULL) return FALSE;
+  if (argc > 1) {
+    for (int i = 1; i < argc; i++) {
+      HsRecord *r;
+      if (!hs_profile_name_validate(argv[i], error)) return FALSE;
+      r = hs_stores_lookup(stores, argv[i], NULL, error);
+      if (r == NULL) return FALSE;
+      g_ptr_array_add(records, r);
+    }
+  } else if (!hs_stores_list(stores, collect_record, records, NULL, error)) {
+    return FALSE;
+  }
+  json_builder_begin_array(b);
+  for (guint i = 0; i < records->len; i++) {
+    HsRecord *r = g_ptr_array_index(records, i);
+    g_autoptr(GError) why = NULL;
+    gint64 age;
+    const char *rotation, *result;
+
+    if (r == NULL) continue;
+    age = hs_record_age_days(r, now);
+    rotation = hs_rotation_status(age);
+    if (hs_auth_check(api, r, &why)) {
+      result = "ok";
+    } else {
+      result = why->code == HS_ERR_REFUSED ? "invalid" : "unreachable";
+      hs_audit("check", r->profile, hs_kind_name(r->kind), result, NULL);
+    }
+    if (why != NULL)
+      g_ptr_array_add(problems, g_strdup_printf("%s: %s (%s)", r->profile,
+                                                result, why->message));
+    else if (strcmp(rotation, "ok") != 0)
+      g_ptr_array_add(
+          problems,
+          g_strdup_printf("%s: rotation %s (%" G_GINT64_FORMAT
+                          " days old); rotate it with 'hs-token rotate %s'",
+                          r->profile, rotation, age, r->profile));
+    if (why != NULL)
+      worst = 2;
+    else if (strcmp(rotation, "ok") != 0 && worst < 1)
+      worst = 1;
+    if (json) {
+      json_builder_begin_object(b);
+      hs_output_add_member(b, "profile", r->profile);
+      hs_output_add_member(b, "kind", hs_kind_name(r->kind));
+      hs_output_add_member(b, "result", result);
+      hs_output_add_member(b, "rotation", rotation);
+      json_builder_set_member_name(b, "age_days");
+      json_builder_add_int_value(b, age);
+      hs_output_add_member(b, "detail", why ? why->message : NULL);
+      json_builder_end_object(b);
+    } else {
+      printf("%-20s %-20s %-12s %-8s %4" G_GINT64_FORMAT "d%s%s\n", r->profile,
+             hs_kind_name(r->kind), result, rotation, age, why ? "  " : "",
+             why ? why->message : "");
+    }
+  }
+  json_builder_end_array(b);
+  if (json) hs_output_print_json(b);
+  fflush(stdout);
+  if (notify_desktop && problems->len > 0) notify(problems, worst == 2);
+  /* check's own exit codes (DESIGN.md §2): 0 all good, 1 a rotation is
+   * due, 2 a token is invalid or HubSpot unreachable. */
+  if (worst != 0) {
+    g_set_error(error, HS_ERROR_DOMAIN, worst,
+                worst == 2 ? "check: a credential is invalid or could not be "
+                             "checked; see above"
+                           : "check: a rotation is due; rotate the token in "
+                             "HubSpot and store it with 'hs-token rotate "
+                             "PROFILE'");
+    return FALSE;
+  }
+  return TRUE;
+}

@@ -1,0 +1,452 @@
+/* hs-token add, list, show and remove: a profile's life in the stores. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-glib/json-glib.h>
+
+#include "core/audit.h"
+#include "cmd/new-profile.h"
+#include "cmd/options.h"
+#include "cmd/output.h"
+#include "core/config.h"
+#include "core/error.h"
+#include "hubspot/auth.h"
+#include "core/kind.h"
+#include "core/profile-name.h"
+#include "core/record.h"
+#include "core/rotation.h"
+#include "core/secret-input.h"
+#include "core/secure.h"
+#include "core/stores.h"
+#include "hubspot/cache.h"
+#include "cmd/commands.h"
+#include "core/usage.h"
+
+/* ---- add ---- */
+
+/* Read the kind's secret(s) from stdin or hidden prompts into `record`. */
+static gboolean read_secrets(HsRecord *record, GError **error) {
+  static const char *const oauth_keys[] = {"client_secret", "refresh_token",
+                                           NULL};
+  g_autofree char *prompt = NULL;
+  char **values;
+
+  if (record->kind != HS_KIND_OAUTH) {
+    prompt = g_strdup_printf("HubSpot %s for %s (input hidden): ",
+                             hs_kind_name(record->kind), record->profile);
+    record->token =
+        hs_secret_read_token(STDIN_FILENO, record->kind, prompt, error);
+    return record->token != NULL;
+  }
+  values = hs_secret_read_pairs(STDIN_FILENO, oauth_keys, error);
+  if (values == NULL) return FALSE;
+  record->client_secret = g_steal_pointer(&values[0]);
+  record->refresh_token = g_steal_pointer(&values[1]);
+  g_free(values);
+  return TRUE;
+}
+
+gboolean hs_cmd_add(int argc, char **argv, GError **error) {
+  g_autofree char *kind_name = NULL, *client_id = NULL, *hub_id = NULL,
+                  *store = NULL;
+  gboolean no_verify = FALSE, force = FALSE;
+  GOptionEntry entries[] = {
+      {"kind", 0, 0, G_OPTION_ARG_STRING, &kind_name,
+       "private-app, service-key, oauth, personal-access-key or api-key",
+       "KIND"},
+      {"client-id", 0, 0, G_OPTION_ARG_STRING, &client_id,
+       "OAuth client id (oauth)", "ID"},
+      {"hub-id", 0, 0, G_OPTION_ARG_STRING, &hub_id, "HubSpot hub (portal) id",
+       "N"},
+      {"no-verify", 0, 0, G_OPTION_ARG_NONE, &no_verify,
+       "Store without asking HubSpot whether the token works", NULL},
+      {"force", 0, 0, G_OPTION_ARG_NONE, &force,
+       "Replace an existing profile of that name", NULL},
+      {"store", 0, 0, G_OPTION_ARG_STRING, &store,
+       "Save to this store (default: the first available)", "NAME"},
+      {NULL, 0, 0, 0, NULL, NULL, NULL}};
+  g_autoptr(HsConfig) config = NULL;
+  g_autoptr(HsStores) stores = NULL;
+  g_autoptr(HsApi) api = NULL;
+  g_autoptr(HsRecord) record = NULL;
+  g_autofree char *hint = NULL, *unavailable = NULL;
+  const char *profile, *saved_in = NULL;
+  HsKind kind;
+
+  if (!hs_options_parse("add", "PROFILE --kind KIND", entries, 1, &argc, &argv,
+                        error))
+    return FALSE;
+  profile = argv[1];
+  if (!hs_profile_name_validate(profile, error)) return FALSE;
+  if (kind_name == NULL) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                "add: --kind is required (private-app, service-key, oauth, "
+                "personal-access-key, api-key)");
+    return FALSE;
+  }
+  if (!hs_kind_from_name(kind_name, &kind, error)) return FALSE;
+  if (kind == HS_KIND_API_KEY) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                "add: HubSpot ended API keys on 2022-11-30; create a private "
+                "app (Settings > Integrations > Private Apps) and add its "
+                "token with --kind private-app");
+    return FALSE;
+  }
+  if ((client_id != NULL) != (kind == HS_KIND_OAUTH)) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                kind == HS_KIND_OAUTH
+                    ? "add: --kind oauth needs --client-id ID (the app's "
+                      "client id, from its Auth tab)"
+                    : "add: --client-id goes only with --kind oauth");
+    return FALSE;
+  }
+  if (hub_id != NULL && !hs_options_valid_hub_id(hub_id)) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                "add: --hub-id '%s' is not a hub id (digits only, as in the "
+                "URL app.hubspot.com/…/HUBID)",
+                hub_id);
+    return FALSE;
+  }
+
+  config = hs_config_load(error);
+  if (config == NULL) return FALSE;
+  stores = hs_stores_open(config, error);
+  if (stores == NULL) return FALSE;
+  /* Refuse before asking for the secret, so nobody types it for nothing. */
+  hint = g_strdup_printf(
+      "use --force to replace it, or 'hs-token rotate %s' to rotate its "
+      "token",
+      profile);
+  if (!hs_new_profile_may_write(stores, profile, force, "add", hint,
+                                &unavailable, error))
+    return FALSE;
+  if (!hs_stores_can_save(stores, store, error)) return FALSE;
+  if (unavailable != NULL)
+    /* A headless host may list a store it never has (the Secret Service):
+     * go on to the available ones, but say what could not be checked. */
+    fprintf(stderr, "hs-token: warning: %s\n", unavailable);
+  if (!no_verify) {
+    api = hs_api_new_for_config(config, error);
+    if (api == NULL) return FALSE;
+  }
+
+  record = hs_record_new(profile, kind);
+  record->hub_id = g_steal_pointer(&hub_id);
+  record->client_id = g_steal_pointer(&client_id);
+  record->created = g_get_real_time() / G_USEC_PER_SEC;
+  if (!read_secrets(record, error)) return FALSE;
+  record->hublet = hs_kind_hublet_from_token(kind, record->token);
+  if (api != NULL &&
+      !hs_new_profile_verify(api, record, "add", "--hub-id", error))
+    return FALSE;
+  if (!hs_stores_save(stores, record, store, &saved_in, error)) return FALSE;
+  /* A token cached for a profile of this name before --force is not this
+   * profile's: verify_new cached a fresh one, or there is none. */
+  if (api == NULL || hs_kind_is_static(kind)) hs_cache_drop(profile);
+  hs_audit("add", profile, hs_kind_name(kind), api ? "ok" : "ok-unverified",
+           NULL);
+  printf("Added profile %s (%s%s%s) to store %s; %s.\n", profile,
+         hs_kind_name(kind), record->hub_id ? ", hub " : "",
+         record->hub_id ? record->hub_id : "", saved_in,
+         api ? "HubSpot accepted it" : "not verified with HubSpot");
+  return TRUE;
+}
+
+/* ---- list ---- */
+
+typedef struct {
+  char *profile, *kind, *hub_id, *hublet, *store;
+  gint64 created, age_days, cached_until;
+  gint64 last_used; /* from the usage log, 0 if never */
+} Row;
+
+static void row_free(gpointer data) {
+  Row *row = data;
+  g_free(row->profile);
+  g_free(row->kind);
+  g_free(row->hub_id);
+  g_free(row->hublet);
+  g_free(row->store);
+  g_free(row);
+}
+
+static void collect_row(const HsRecord *record, const char *store,
+                        void *user_data) {
+  GPtrArray *rows = user_data;
+  Row *row = g_new0(Row, 1);
+  gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+
+  row->profile = g_strdup(record->profile);
+  row->kind = g_strdup(hs_kind_name(record->kind));
+  row->hub_id = g_strdup(record->hub_id);
+  row->hublet = g_strdup(record->hublet);
+  row->store = g_strdup(store);
+  row->created = record->created;
+  row->age_days = hs_record_age_days(record, hs_options_now());
+  if (!hs_kind_is_static(record->kind)) {
+    g_autoptr(HsCachedToken) cached = hs_cache_get(record->profile, now);
+    row->cached_until = cached ? cached->expires_at : 0;
+  }
+  g_ptr_array_add(rows, row);
+}
+
+static gint compare_rows(gconstpointer a, gconstpointer b) {
+  const Row *ra = *(Row *const *)a, *rb = *(Row *const *)b;
+  int c = strcmp(ra->profile, rb->profile);
+  return c != 0 ? c : strcmp(ra->store, rb->store);
+}
+
+gboolean hs_cmd_list(int argc, char **argv, GError **error) {
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+      {"json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL},
+      {NULL, 0, 0, 0, NULL, NULL, NULL}};
+  g_autoptr(HsStores) stores = NULL;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func(row_free);
+  g_autoptr(GPtrArray) warnings = NULL;
+  g_autoptr(GHashTable) usage = NULL;
+
+  if (!hs_options_parse("list", "", entries, 0, &argc, &argv, error))
+    return FALSE;
+  stores = hs_options_open_stores(error);
+  if (stores == NULL) return FALSE;
+  if (!hs_stores_list(stores, collect_row, rows, &warnings, error))
+    return FALSE;
+  /* The usage log is read once for all rows. */
+  usage = hs_usage_load(hs_options_now());
+  for (guint i = 0; i < rows->len; i++) {
+    Row *row = g_ptr_array_index(rows, i);
+    HsUsage *u = g_hash_table_lookup(usage, row->profile);
+    row->last_used = u ? u->last_time : 0;
+  }
+  for (guint i = 0; i < warnings->len; i++)
+    fprintf(stderr, "hs-token: warning: %s\n",
+            (char *)g_ptr_array_index(warnings, i));
+  g_ptr_array_sort(rows, compare_rows);
+
+  if (json) {
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    json_builder_begin_array(b);
+    for (guint i = 0; i < rows->len; i++) {
+      Row *row = g_ptr_array_index(rows, i);
+      g_autofree char *created = hs_output_format_time(row->created);
+      json_builder_begin_object(b);
+      hs_output_add_member(b, "profile", row->profile);
+      hs_output_add_member(b, "kind", row->kind);
+      hs_output_add_member(b, "hub_id", row->hub_id);
+      hs_output_add_member(b, "hublet", row->hublet);
+      hs_output_add_member(b, "store", row->store);
+      hs_output_add_member(b, "created", created);
+      json_builder_set_member_name(b, "age_days");
+      json_builder_add_int_value(b, row->age_days);
+      hs_output_add_member(b, "rotation", hs_rotation_status(row->age_days));
+      {
+        g_autofree char *until = hs_output_format_time(row->cached_until);
+        hs_output_add_member(b, "cached_token_expires_at", until);
+      }
+      {
+        g_autofree char *last = hs_output_format_time(row->last_used);
+        hs_output_add_member(b, "last_used", last);
+      }
+      json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+    hs_output_print_json(b);
+    return TRUE;
+  }
+  if (rows->len == 0) {
+    printf(
+        "No profiles yet; add one with 'hs-token add PROFILE --kind "
+        "private-app'.\n");
+    return TRUE;
+  }
+  printf("%-20s %-20s %-12s %-7s %-16s %5s  %-8s %-20s %s\n", "PROFILE", "KIND",
+         "HUB", "HUBLET", "STORE", "AGE", "ROTATION", "LAST USE", "CACHED");
+  for (guint i = 0; i < rows->len; i++) {
+    Row *row = g_ptr_array_index(rows, i);
+    g_autofree char *until = hs_output_format_time(row->cached_until);
+    g_autofree char *last = hs_output_format_time(row->last_used);
+    printf("%-20s %-20s %-12s %-7s %-16s %4" G_GINT64_FORMAT
+           "d  %-8s %-20s %s\n",
+           row->profile, row->kind, row->hub_id ? row->hub_id : "-",
+           row->hublet ? row->hublet : "-", row->store, row->age_days,
+           hs_rotation_status(row->age_days), last ? last : "-",
+           until ? until : "-");
+  }
+  return TRUE;
+}
+
+/* ---- show ---- */
+
+gboolean hs_cmd_show(int argc, char **argv, GError **error) {
+  gboolean json = FALSE, reveal = FALSE;
+  GOptionEntry entries[] = {
+      {"json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL},
+      {"reveal", 0, 0, G_OPTION_ARG_NONE, &reveal,
+       "Also print the secret itself", NULL},
+      {NULL, 0, 0, 0, NULL, NULL, NULL}};
+  g_autoptr(HsStores) stores = NULL;
+  g_autoptr(HsRecord) record = NULL;
+  g_autofree char *created = NULL, *rotated = NULL, *previous_until = NULL;
+  g_autofree char *last_used = NULL;
+  g_autoptr(GHashTable) usage = NULL;
+  const HsUsage *use;
+  const char *store = NULL;
+  gint64 age;
+
+  if (!hs_options_parse("show", "PROFILE", entries, 1, &argc, &argv, error))
+    return FALSE;
+  if (!hs_profile_name_validate(argv[1], error)) return FALSE;
+  stores = hs_options_open_stores(error);
+  if (stores == NULL) return FALSE;
+  record = hs_stores_lookup(stores, argv[1], &store, error);
+  if (record == NULL) return FALSE;
+  (void)hs_new_profile_expire_previous(stores, record, store, hs_options_now());
+  previous_until = hs_output_format_time(record->previous_until);
+  usage = hs_usage_load(hs_options_now());
+  use = g_hash_table_lookup(usage, record->profile);
+  last_used = hs_output_format_time(use ? use->last_time : 0);
+  if (reveal)
+    hs_audit("show-reveal", record->profile, hs_kind_name(record->kind), "ok",
+             NULL);
+  created = hs_output_format_time(record->created);
+  rotated = hs_output_format_time(record->rotated);
+  age = hs_record_age_days(record, hs_options_now());
+
+  if (json) {
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    json_builder_begin_object(b);
+    hs_output_add_member(b, "profile", record->profile);
+    hs_output_add_member(b, "kind", hs_kind_name(record->kind));
+    hs_output_add_member(b, "hub_id", record->hub_id);
+    hs_output_add_member(b, "hublet", record->hublet);
+    hs_output_add_member(b, "store", store);
+    hs_output_add_member(b, "created", created);
+    hs_output_add_member(b, "rotated", rotated);
+    json_builder_set_member_name(b, "age_days");
+    json_builder_add_int_value(b, age);
+    hs_output_add_member(b, "rotation", hs_rotation_status(age));
+    hs_output_add_member(b, "previous_until", previous_until);
+    json_builder_set_member_name(b, "generation");
+    json_builder_add_int_value(b, record->generation);
+    json_builder_set_member_name(b, "uses_last_7_days");
+    json_builder_add_int_value(b, use ? use->uses_in_window : 0);
+    hs_output_add_member(b, "last_used", last_used);
+    hs_output_add_member(b, "last_command",
+                         use && use->last_time ? use->last_command : NULL);
+    json_builder_set_member_name(b, "scopes");
+    if (record->scopes == NULL) {
+      json_builder_add_null_value(b);
+    } else {
+      json_builder_begin_array(b);
+      for (char **sc = record->scopes; *sc; sc++)
+        json_builder_add_string_value(b, *sc);
+      json_builder_end_array(b);
+    }
+    if (reveal && record->token)
+      hs_output_add_member(b, "token", record->token);
+    if (reveal && record->client_secret) {
+      hs_output_add_member(b, "client_secret", record->client_secret);
+      hs_output_add_member(b, "refresh_token", record->refresh_token);
+    }
+    json_builder_end_object(b);
+    hs_output_print_json(b);
+  } else {
+    printf(
+        "profile:  %s\nkind:     %s\nhub id:   %s\nhublet:   %s\n"
+        "store:    %s\ncreated:  %s\nrotated:  %s\nage:      %" G_GINT64_FORMAT
+        " days (%s)\n",
+        record->profile, hs_kind_name(record->kind),
+        record->hub_id ? record->hub_id : "unknown",
+        record->hublet ? record->hublet : "unknown", store,
+        created ? created : "unknown", rotated ? rotated : "never", age,
+        hs_rotation_status(age));
+    if (last_used != NULL)
+      printf("usage:    used %u time%s in the last 7 days, last on %s by %s\n",
+             use->uses_in_window, use->uses_in_window == 1 ? "" : "s",
+             last_used, use->last_command ? use->last_command : "?");
+    else
+      printf("usage:    never used through hs-exec\n");
+    if (previous_until != NULL)
+      printf(
+          "previous: kept until %s ('hs-token rotate %s --commit' drops "
+          "it)\n",
+          previous_until, record->profile);
+    if (record->client_id) printf("client id: %s\n", record->client_id);
+    if (record->scopes) {
+      g_autofree char *scopes = g_strjoinv(" ", record->scopes);
+      printf("scopes:   %s\n", scopes);
+    } else {
+      printf("scopes:   unknown\n");
+    }
+    if (reveal && record->token) printf("token:    %s\n", record->token);
+    if (reveal && record->client_secret)
+      printf("client secret: %s\nrefresh token: %s\n", record->client_secret,
+             record->refresh_token);
+  }
+  fflush(stdout);
+  return TRUE;
+}
+
+/* ---- remove ---- */
+
+gboolean hs_cmd_remove(int argc, char **argv, GError **error) {
+  gboolean revoke = FALSE;
+  GOptionEntry entries[] = {
+      {"revoke", 0, 0, G_OPTION_ARG_NONE, &revoke,
+       "First revoke an OAuth refresh token at HubSpot; for other kinds, "
+       "print how to deactivate the credential in HubSpot",
+       NULL},
+      {NULL, 0, 0, 0, NULL, NULL, NULL}};
+  g_autoptr(HsConfig) config = NULL;
+  g_autoptr(HsStores) stores = NULL;
+  g_autoptr(HsRecord) record = NULL;
+  g_autoptr(HsApi) api = NULL;
+
+  if (!hs_options_parse("remove", "PROFILE", entries, 1, &argc, &argv, error))
+    return FALSE;
+  if (!hs_profile_name_validate(argv[1], error)) return FALSE;
+  config = hs_config_load(error);
+  if (config == NULL) return FALSE;
+  stores = hs_stores_open(config, error);
+  if (stores == NULL) return FALSE;
+  if (revoke) {
+    record = hs_stores_lookup(stores, argv[1], NULL, error);
+    if (record == NULL) return FALSE;
+    if (record->kind == HS_KIND_OAUTH) {
+      /* Revoke first: if HubSpot cannot be reached, the profile stays, so
+       * the command can simply be run again. */
+      api = hs_api_new_for_config(config, error);
+      if (api == NULL || !hs_auth_revoke(api, record, error)) {
+        hs_audit("revoke", argv[1], "oauth", "failed", NULL);
+        g_prefix_error(error, "remove: nothing was removed: ");
+        return FALSE;
+      }
+      hs_audit("revoke", argv[1], "oauth", "ok", NULL);
+      printf("Revoked the refresh token of profile %s at HubSpot.\n", argv[1]);
+    }
+  }
+  hs_cache_drop(argv[1]);
+  if (!hs_stores_remove(stores, argv[1], error)) return FALSE;
+  hs_audit("remove", argv[1], record ? hs_kind_name(record->kind) : NULL, "ok",
+           NULL);
+  printf("Removed profile %s from every store.\n", argv[1]);
+  if (record != NULL && hs_kind_is_static(record->kind))
+    printf(
+        "HubSpot has no API to deactivate a %s token. To deactivate it:\n"
+        "  1. In HubSpot, open Settings > Integrations > Private Apps (or "
+        "Development > Keys > Service keys).\n"
+        "  2. Open the app, go to the Auth tab and choose Rotate > Rotate "
+        "and expire now.\n",
+        hs_kind_name(record->kind));
+  else if (record != NULL && record->kind == HS_KIND_PERSONAL_ACCESS_KEY)
+    printf(
+        "HubSpot has no API to deactivate a personal access key. In "
+        "HubSpot, open your profile's Personal access key page and choose "
+        "Deactivate.\n");
+  return TRUE;
+}

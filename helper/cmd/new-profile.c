@@ -1,0 +1,95 @@
+/* new-profile.c — see new-profile.h. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd/new-profile.h"
+#include "core/audit.h"
+#include "core/error.h"
+#include "core/kind.h"
+#include "core/rotation.h"
+#include "core/secure.h"
+#include "hubspot/auth.h"
+#include "hubspot/cache.h"
+
+gboolean hs_new_profile_verify(HsApi *api, HsRecord *record,
+                               const char *command, const char *hub_source,
+                               GError **error) {
+  g_autoptr(HsGrant) grant = hs_auth_obtain(api, record, error);
+
+  if (grant == NULL) return FALSE;
+  if (record->hub_id != NULL && grant->hub_id != NULL &&
+      strcmp(record->hub_id, grant->hub_id) != 0) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_REFUSED,
+                "%s: the credential belongs to hub %s, not hub %s as %s "
+                "says; nothing was stored",
+                command, grant->hub_id, record->hub_id, hub_source);
+    return FALSE;
+  }
+  if (grant->hub_id != NULL) {
+    g_free(record->hub_id);
+    record->hub_id = g_steal_pointer(&grant->hub_id);
+  }
+  if (grant->hublet != NULL) {
+    g_free(record->hublet);
+    record->hublet = g_steal_pointer(&grant->hublet);
+  }
+  if (grant->scopes != NULL) {
+    g_strfreev(record->scopes);
+    record->scopes = g_steal_pointer(&grant->scopes);
+  }
+  if (grant->refresh_token != NULL && record->kind == HS_KIND_OAUTH) {
+    hs_secure_free(record->refresh_token);
+    record->refresh_token = g_steal_pointer(&grant->refresh_token);
+  }
+  record->verified = g_get_real_time() / G_USEC_PER_SEC;
+  if (grant->expires_at != 0)
+    (void)hs_cache_put(record->profile, grant->access_token, grant->expires_at,
+                       record->hub_id, record->verified);
+  return TRUE;
+}
+
+gboolean hs_new_profile_may_write(HsStores *stores, const char *profile,
+                                  gboolean force, const char *cmd,
+                                  const char *hint, char **ret_unavailable,
+                                  GError **error) {
+  g_autoptr(GError) lookup_error = NULL;
+  g_autoptr(HsRecord) existing =
+      hs_stores_lookup(stores, profile, NULL, &lookup_error);
+
+  if (ret_unavailable != NULL) *ret_unavailable = NULL;
+  if (existing != NULL) {
+    if (force) return TRUE;
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                "%s: profile %s already exists; %s", cmd, profile, hint);
+    return FALSE;
+  }
+  if (lookup_error->code == HS_ERR_UNAVAILABLE) {
+    if (ret_unavailable != NULL)
+      *ret_unavailable = g_strdup(lookup_error->message);
+    return TRUE;
+  }
+  if (lookup_error->code != HS_ERR_NOT_FOUND) {
+    g_propagate_error(error, g_steal_pointer(&lookup_error));
+    return FALSE;
+  }
+  return TRUE;
+}
+
+gboolean hs_new_profile_expire_previous(HsStores *stores, HsRecord *record,
+                                        const char *store, gint64 now) {
+  g_autoptr(GError) error = NULL;
+
+  if (!hs_rotation_expire(record, now)) return FALSE;
+  if (!hs_stores_save(stores, record, store, NULL, &error)) {
+    fprintf(stderr,
+            "hs-token: warning: the previous token of profile %s is past its "
+            "7 days but could not be dropped (%s); it is ignored\n",
+            record->profile, error->message);
+    return TRUE;
+  }
+  hs_audit("rotate-expire", record->profile, hs_kind_name(record->kind), "ok",
+           NULL);
+  return TRUE;
+}

@@ -1,0 +1,34 @@
+/* new-profile.h — the steps add, import and rotate share before a new
+ * credential is written: may the profile be written, does HubSpot accept
+ * the credential, and dropping a previous token whose 7 days are over. */
+#pragma once
+
+#include <glib.h>
+#include "core/record.h"
+#include "core/stores.h"
+#include "hubspot/api.h"
+
+/* Ask HubSpot whether a new credential works (hs_auth_obtain) and record
+ * what it says in `record`: hub id, hublet, scopes, a rotated refresh token,
+ * the verified time; caches the access token.  A hub id already in `record`
+ * that HubSpot contradicts is HS_ERR_REFUSED, the message prefixed with
+ * `command` and naming `hub_source` ("--hub-id", "the file"). */
+gboolean hs_new_profile_verify(HsApi *api, HsRecord *record,
+                               const char *command, const char *hub_source,
+                               GError **error);
+
+/* Before writing `profile`: FALSE with HS_ERR_USAGE ("CMD: profile P already
+ * exists; HINT") when it exists and !force, or with a store's error other
+ * than "not found" / "unavailable".  An unavailable store is not fatal (a
+ * headless host may list a Secret Service it never has): its message is
+ * returned in *ret_unavailable (transfer full; NULL when none). */
+gboolean hs_new_profile_may_write(HsStores *stores, const char *profile,
+                                  gboolean force, const char *cmd,
+                                  const char *hint, char **ret_unavailable,
+                                  GError **error);
+
+/* Drop `record`'s previous token if its 7 days are over at `now`, and save
+ * that (to `store`), audited as rotate-expire; TRUE when it was due.  A
+ * failed save is only a warning: readers ignore an expired previous. */
+gboolean hs_new_profile_expire_previous(HsStores *stores, HsRecord *record,
+                                        const char *store, gint64 now);

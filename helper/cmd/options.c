@@ -1,0 +1,54 @@
+/* options.c — see options.h. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+
+#include "cmd/commands.h"
+#include "cmd/options.h"
+#include "core/error.h"
+
+gboolean hs_options_parse(const char *name, const char *args,
+                          GOptionEntry *entries, int nargs, int *argc,
+                          char ***argv, GError **error) {
+  g_autofree char *param = g_strdup_printf("%s %s", name, args);
+  g_autoptr(GOptionContext) ctx = g_option_context_new(param);
+  g_autoptr(GError) local = NULL;
+
+  g_option_context_set_summary(ctx, hs_cmd_summary(name));
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  if (!g_option_context_parse(ctx, argc, argv, &local)) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                "%s: %s; see 'hs-token %s --help'", name, local->message, name);
+    return FALSE;
+  }
+  if (nargs >= 0 && *argc - 1 != nargs) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                "%s: expected %s; see 'hs-token %s --help'", name,
+                *args ? args : "no arguments", name);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+HsStores *hs_options_open_stores(GError **error) {
+  g_autoptr(HsConfig) config = hs_config_load(error);
+
+  if (config == NULL) return NULL;
+  return hs_stores_open(config, error);
+}
+
+gboolean hs_options_valid_hub_id(const char *s) {
+  size_t n = s ? strlen(s) : 0;
+
+  return n > 0 && n <= 20 && strspn(s, "0123456789") == n;
+}
+
+gint64 hs_options_now(void) {
+  const char *fake = getauxval(AT_SECURE) ? NULL : getenv("HS_EXEC_FAKE_NOW");
+
+  if (fake != NULL && g_ascii_isdigit(*fake))
+    return g_ascii_strtoll(fake, NULL, 10);
+  return g_get_real_time() / G_USEC_PER_SEC;
+}

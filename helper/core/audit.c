@@ -1,0 +1,123 @@
+/* audit.c — the local audit trail. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <json-glib/json-glib.h>
+#ifdef HAVE_LIBSYSTEMD
+#include <systemd/sd-journal.h>
+#endif
+
+#include "core/audit.h"
+
+char *hs_audit_path(void) {
+  return g_build_filename(g_get_user_state_dir(), "hs-exec", "audit.jsonl",
+                          NULL);
+}
+
+static void add(JsonBuilder *b, const char *name, const char *value) {
+  if (value == NULL) return;
+  json_builder_set_member_name(b, name);
+  json_builder_add_string_value(b, value);
+}
+
+static char *make_line(const char *event, const char *profile, const char *kind,
+                       const char *outcome, const char *command) {
+  g_autoptr(JsonBuilder) b = json_builder_new();
+  g_autoptr(JsonGenerator) gen = json_generator_new();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+  g_autofree char *time = g_date_time_format(now, "%Y-%m-%dT%H:%M:%SZ");
+  g_autofree char *base = command ? g_path_get_basename(command) : NULL;
+
+  json_builder_begin_object(b);
+  add(b, "time", time);
+  json_builder_set_member_name(b, "uid");
+  json_builder_add_int_value(b, getuid());
+  add(b, "event", event);
+  add(b, "profile", profile);
+  add(b, "kind", kind);
+  add(b, "outcome", outcome);
+  add(b, "command", base);
+  json_builder_end_object(b);
+  root = json_builder_get_root(b);
+  json_generator_set_root(gen, root);
+  return json_generator_to_data(gen, NULL);
+}
+
+/* Open the log for appending: our directory 0700, the file 0600 and ours,
+ * never through a symlink. */
+static int open_log(const char **ret_why) {
+  g_autofree char *path = hs_audit_path();
+  g_autofree char *dir = g_path_get_dirname(path);
+  struct stat st;
+  int fd;
+
+  if (g_mkdir_with_parents(dir, 0700) != 0) {
+    *ret_why = g_strerror(errno);
+    return -1;
+  }
+  fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) {
+    *ret_why = g_strerror(errno);
+    return -1;
+  }
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != getuid()) {
+    close(fd);
+    *ret_why = "it is not a regular file of yours";
+    return -1;
+  }
+  if ((st.st_mode & 077) != 0) (void)fchmod(fd, 0600);
+  return fd;
+}
+
+void hs_audit(const char *event, const char *profile, const char *kind,
+              const char *outcome, const char *command) {
+  static gboolean warned = FALSE;
+  g_autofree char *line = make_line(event, profile, kind, outcome, command);
+  g_autofree char *with_nl = g_strconcat(line, "\n", NULL);
+  size_t len = strlen(with_nl);
+  const char *why = NULL;
+  int fd = open_log(&why);
+
+  /* One write() of one whole line: O_APPEND keeps concurrent writers'
+   * lines whole. */
+  if (fd >= 0) {
+    ssize_t n = write(fd, with_nl, len);
+    if (n != (ssize_t)len) why = n < 0 ? g_strerror(errno) : "short write";
+    close(fd);
+  }
+  if (why != NULL && !warned) {
+    g_autofree char *path = hs_audit_path();
+    /* Both mains set the program name, so the warning says who wrote. */
+    fprintf(stderr, "%s: warning: cannot write the audit log %s: %s\n",
+            g_get_prgname() ? g_get_prgname() : "hs-exec", path, why);
+    warned = TRUE;
+  }
+#ifdef HAVE_LIBSYSTEMD
+  /* Structured fields, so `journalctl HS_EXEC_EVENT=rotate` finds them. */
+  if (sd_journal_send("MESSAGE=hs-exec audit: %s", line, "PRIORITY=%d",
+                      LOG_INFO, "SYSLOG_FACILITY=%d", LOG_AUTHPRIV >> 3,
+                      "SYSLOG_IDENTIFIER=hs-exec", "HS_EXEC_EVENT=%s", event,
+                      "HS_EXEC_PROFILE=%s", profile ? profile : "",
+                      "HS_EXEC_KIND=%s", kind ? kind : "", "HS_EXEC_OUTCOME=%s",
+                      outcome ? outcome : "", NULL) == 0)
+    return;
+#endif
+  syslog(LOG_AUTHPRIV | LOG_INFO, "%s", line);
+}
+
+void hs_audit_journal(int priority, const char *message) {
+#ifdef HAVE_LIBSYSTEMD
+  if (sd_journal_send("MESSAGE=%s", message, "PRIORITY=%d", priority,
+                      "SYSLOG_IDENTIFIER=hs-token", NULL) == 0)
+    return;
+#endif
+  syslog(LOG_USER | priority, "%s", message);
+}

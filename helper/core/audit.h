@@ -1,0 +1,27 @@
+/* audit.h — the local audit trail (DESIGN.md §6): one JSON line per event in
+ * $XDG_STATE_HOME/hs-exec/audit.jsonl (mode 0600), and the same line to
+ * the journal (sd_journal_send, with HS_EXEC_EVENT/PROFILE/KIND/OUTCOME
+ * fields, when built with libsystemd; else syslog).  It never holds a
+ * secret. */
+#ifndef HS_AUDIT_H
+#define HS_AUDIT_H
+
+#include <glib.h>
+
+/* Record `event` ("add", "show-reveal", "refresh", "exec", "remove",
+ * "revoke", "check", "rotate", "rotate-commit", "rotate-rollback",
+ * "rotate-expire") for `profile` of `kind` (may be NULL) with `outcome`
+ * ("ok" or a short failure word) and, for exec, the command name (argv[0]
+ * only; may be NULL).  Never fails the caller: a log that cannot be
+ * written is reported once on stderr. */
+void hs_audit(const char *event, const char *profile, const char *kind,
+              const char *outcome, const char *command);
+
+/* `message` to the journal (or syslog) at syslog `priority`, as
+ * hs-token; not to the audit file.  Never fails the caller. */
+void hs_audit_journal(int priority, const char *message);
+
+/* The audit file's path (transfer full). */
+char *hs_audit_path(void);
+
+#endif

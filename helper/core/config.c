@@ -1,0 +1,337 @@
+/* config.c — hs-exec.conf: the system file, then the user's (GKeyFile). */
+#include "config.h" /* autoconf's, found first on the include path */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/config.h"
+#include "core/error.h"
+
+#define DEFAULT_STORE "secret-service"
+
+static void store_spec_free(gpointer data) {
+  HsStoreSpec *spec = data;
+
+  g_free(spec->name);
+  g_free(spec->origin);
+  g_free(spec);
+}
+
+GPtrArray *hs_config_store_specs_new(void) {
+  return g_ptr_array_new_with_free_func(store_spec_free);
+}
+
+void hs_config_free(HsConfig *config) {
+  if (config == NULL) return;
+  g_ptr_array_unref(config->stores);
+  g_ptr_array_unref(config->files_read);
+  g_free(config);
+}
+
+static gboolean valid_store_name(const char *name) {
+  if (*name == '\0') return FALSE;
+  for (const char *p = name; *p; p++)
+    if (!g_ascii_isalnum(*p) && *p != '-' && *p != '_') return FALSE;
+  return TRUE;
+}
+
+/* "[NOTFOUND=return UNAVAIL=continue]" applied to `spec`. */
+static gboolean parse_actions(const char *text, HsStoreSpec *spec,
+                              const char *origin, GError **error) {
+  g_auto(GStrv) words = g_strsplit_set(text, " \t", -1);
+
+  for (char **w = words; *w != NULL; w++) {
+    const char *eq;
+    HsAction action;
+    g_autofree char *status = NULL;
+
+    if (**w == '\0') continue;
+    eq = strchr(*w, '=');
+    if (eq == NULL) goto bad;
+    status = g_ascii_strup(*w, eq - *w);
+    if (g_ascii_strcasecmp(eq + 1, "continue") == 0)
+      action = HS_ACTION_CONTINUE;
+    else if (g_ascii_strcasecmp(eq + 1, "return") == 0)
+      action = HS_ACTION_RETURN;
+    else
+      goto bad;
+    if (strcmp(status, "NOTFOUND") == 0)
+      spec->on_notfound = action;
+    else if (strcmp(status, "UNAVAIL") == 0)
+      spec->on_unavail = action;
+    else if (strcmp(status, "TRYAGAIN") == 0)
+      spec->on_tryagain = action;
+    else
+      goto bad;
+    continue;
+  bad:
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG,
+                "%s: [stores] order: '%s' is not STATUS=ACTION with STATUS one "
+                "of NOTFOUND, UNAVAIL, TRYAGAIN and ACTION continue or return",
+                origin, *w);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+gboolean hs_config_parse_order(const char *order, const char *origin,
+                               gboolean allow_paths, GPtrArray *specs,
+                               GError **error) {
+  const char *p = order;
+  HsStoreSpec *last = NULL;
+  guint first = specs->len;
+
+  while (*p != '\0') {
+    if (*p == ' ' || *p == '\t') {
+      p++;
+    } else if (*p == '[') {
+      const char *close = strchr(p, ']');
+      g_autofree char *inside = NULL;
+      if (close == NULL || last == NULL) {
+        g_set_error(
+            error, HS_ERROR_DOMAIN, HS_ERR_CONFIG, "%s: [stores] order: '[' %s",
+            origin,
+            close == NULL ? "without a closing ']'" : "before any store name");
+        return FALSE;
+      }
+      inside = g_strndup(p + 1, close - p - 1);
+      if (!parse_actions(inside, last, origin, error)) return FALSE;
+      p = close + 1;
+    } else {
+      size_t n = strcspn(p, " \t[");
+      g_autofree char *name = g_strndup(p, n);
+      gboolean is_path = name[0] == '/';
+
+      if (is_path && !allow_paths) {
+        g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG,
+                    "%s: [stores] order: plugin path %s is accepted only from "
+                    "a config file owned by root or you and not writable by "
+                    "group or others; fix the file's mode or use a plugin "
+                    "name",
+                    origin, name);
+        return FALSE;
+      }
+      if (!is_path && !valid_store_name(name)) {
+        g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG,
+                    "%s: [stores] order: '%s' is not a store name (letters, "
+                    "digits, '-', '_') or an absolute path",
+                    origin, name);
+        return FALSE;
+      }
+      for (guint i = first; i < specs->len; i++) {
+        HsStoreSpec *other = g_ptr_array_index(specs, i);
+        if (strcmp(other->name, name) == 0) {
+          g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG,
+                      "%s: [stores] order: store '%s' is listed twice", origin,
+                      name);
+          return FALSE;
+        }
+      }
+      last = g_new0(HsStoreSpec, 1);
+      last->name = g_steal_pointer(&name);
+      last->origin = g_strdup(origin);
+      /* NSS's defaults: go on to the next source unless told otherwise. */
+      last->on_notfound = HS_ACTION_CONTINUE;
+      last->on_unavail = HS_ACTION_CONTINUE;
+      last->on_tryagain = HS_ACTION_CONTINUE;
+      g_ptr_array_add(specs, last);
+      p += n;
+    }
+  }
+  if (specs->len == first) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG,
+                "%s: [stores] order is empty; name at least one store, e.g. "
+                "order=secret-service",
+                origin);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* A key file from `text` (NUL-terminated); HS_ERR_CONFIG naming `path`. */
+static GKeyFile *parse_text(const char *text, const char *path,
+                            GError **error) {
+  g_autoptr(GKeyFile) kf = g_key_file_new();
+  g_autoptr(GError) local = NULL;
+
+  if (!g_key_file_load_from_data(kf, text, (gsize)-1, G_KEY_FILE_NONE,
+                                 &local)) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG, "%s: %s", path,
+                local->message);
+    return NULL;
+  }
+  return g_steal_pointer(&kf);
+}
+
+/* Read `path` if it exists.  *ret_vetted tells whether the file is owned by
+ * root or the user and not group- or world-writable. */
+static GKeyFile *read_file(const char *path, gboolean *ret_vetted,
+                           char **ret_text, GError **error) {
+  g_autoptr(GKeyFile) kf = NULL;
+  g_autofree char *data = NULL;
+  struct stat st;
+  GString *buf;
+  char chunk[4096];
+  ssize_t n;
+  int fd;
+
+  fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return NULL;
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG, "%s: %s", path,
+                g_strerror(errno));
+    return NULL;
+  }
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG, "%s: not a regular file",
+                path);
+    return NULL;
+  }
+  *ret_vetted = (st.st_uid == 0 || st.st_uid == getuid()) &&
+                (st.st_mode & (S_IWGRP | S_IWOTH)) == 0;
+  buf = g_string_new(NULL);
+  while ((n = read(fd, chunk, sizeof chunk)) != 0) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 || buf->len > 1024 * 1024) {
+      close(fd);
+      g_string_free(buf, TRUE);
+      g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG,
+                  "%s: cannot be read (%s)", path,
+                  n < 0 ? g_strerror(errno) : "larger than 1 MiB");
+      return NULL;
+    }
+    g_string_append_len(buf, chunk, n);
+  }
+  close(fd);
+  data = g_string_free(buf, FALSE);
+  kf = parse_text(data, path, error);
+  if (kf == NULL) return NULL;
+  *ret_text = g_steal_pointer(&data);
+  return g_steal_pointer(&kf);
+}
+
+/* The 1-based line of `key` in `[group]` of a key file's text, or 0. */
+static int key_line(const char *text, const char *group, const char *key) {
+  g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+  gboolean in_group = FALSE;
+  int found = 0;
+
+  for (int i = 0; lines[i] != NULL; i++) {
+    const char *l = lines[i];
+    size_t n = strlen(key);
+
+    while (*l == ' ' || *l == '\t') l++;
+    if (*l == '[') {
+      const char *end = strchr(l, ']');
+      in_group = end != NULL && (size_t)(end - l - 1) == strlen(group) &&
+                 strncmp(l + 1, group, strlen(group)) == 0;
+    } else if (in_group && strncmp(l, key, n) == 0 &&
+               (l[n] == '=' || l[n] == ' ' || l[n] == '\t')) {
+      found = i + 1; /* the last one wins, as in GKeyFile */
+    }
+  }
+  return found;
+}
+
+/* [hubspot] oauth-api = 2026-03 (default) | v1 */
+static gboolean read_hubspot_group(GKeyFile *kf, const char *path,
+                                   HsConfig *config, GError **error) {
+  g_autofree char *api =
+      g_key_file_get_string(kf, "hubspot", "oauth-api", NULL);
+
+  if (api == NULL) return TRUE;
+  g_strstrip(api);
+  if (strcmp(api, "v1") == 0 || strcmp(api, "2026-03") == 0) {
+    config->oauth_api_v1 = strcmp(api, "v1") == 0;
+    return TRUE;
+  }
+  g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG,
+              "%s: [hubspot] oauth-api='%s'; use 2026-03 (the default) or v1",
+              path, api);
+  return FALSE;
+}
+
+/* Apply one file's settings (`kf`, its text, read from `path`). */
+static gboolean apply_file(HsConfig *config, GKeyFile *kf, const char *text,
+                           const char *path, gboolean vetted, GError **error) {
+  g_autofree char *order = NULL, *where = NULL;
+
+  g_ptr_array_add(config->files_read, g_strdup(path));
+  if (!read_hubspot_group(kf, path, config, error)) return FALSE;
+  order = g_key_file_get_string(kf, "stores", "order", NULL);
+  if (order != NULL) {
+    /* A later file's order replaces an earlier one's. */
+    g_ptr_array_set_size(config->stores, 0);
+    /* GKeyFile does not tell lines: find the key's line for messages. */
+    int line = key_line(text, "stores", "order");
+    where = line > 0 ? g_strdup_printf("%s:%d", path, line) : g_strdup(path);
+    if (!hs_config_parse_order(order, where, vetted, config->stores, error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+static HsConfig *config_new(void) {
+  HsConfig *config = g_new0(HsConfig, 1);
+
+  config->stores = hs_config_store_specs_new();
+  config->files_read = g_ptr_array_new_with_free_func(g_free);
+  return config;
+}
+
+/* With no order= anywhere, the default store. */
+static void add_default_store(HsConfig *config) {
+  if (config->stores->len == 0) {
+    HsStoreSpec *spec = g_new0(HsStoreSpec, 1);
+    spec->name = g_strdup(DEFAULT_STORE);
+    spec->origin = g_strdup("built-in default");
+    g_ptr_array_add(config->stores, spec);
+  }
+}
+
+HsConfig *hs_config_load_files(const char *const *paths, GError **error) {
+  g_autoptr(HsConfig) config = config_new();
+
+  for (const char *const *path = paths; *path != NULL; path++) {
+    g_autoptr(GKeyFile) kf = NULL;
+    g_autoptr(GError) local = NULL;
+    g_autofree char *text = NULL;
+    gboolean vetted = FALSE;
+
+    kf = read_file(*path, &vetted, &text, &local);
+    if (local != NULL) {
+      g_propagate_error(error, g_steal_pointer(&local));
+      return NULL;
+    }
+    if (kf == NULL) continue;
+    if (!apply_file(config, kf, text, *path, vetted, error)) return NULL;
+  }
+  add_default_store(config);
+  return g_steal_pointer(&config);
+}
+
+HsConfig *hs_config_load_data(const char *data, gsize len, const char *origin,
+                              gboolean vetted, GError **error) {
+  g_autoptr(HsConfig) config = config_new();
+  g_autofree char *text = g_strndup(data, len);
+  g_autoptr(GKeyFile) kf = parse_text(text, origin, error);
+
+  if (kf == NULL) return NULL;
+  if (!apply_file(config, kf, text, origin, vetted, error)) return NULL;
+  add_default_store(config);
+  return g_steal_pointer(&config);
+}
+
+HsConfig *hs_config_load(GError **error) {
+  g_autofree char *system_file =
+      g_build_filename(SYSCONFDIR, "hs-exec", "hs-exec.conf", NULL);
+  g_autofree char *user_file = g_build_filename(
+      g_get_user_config_dir(), "hs-exec", "hs-exec.conf", NULL);
+  const char *paths[] = {system_file, user_file, NULL};
+
+  return hs_config_load_files(paths, error);
+}

@@ -1,0 +1,55 @@
+/* config.h — hs-exec.conf: the system file, then the user's (GKeyFile). */
+#ifndef HS_HS_CONFIG_H
+#define HS_HS_CONFIG_H
+
+#include <glib.h>
+
+typedef enum { HS_ACTION_CONTINUE, HS_ACTION_RETURN } HsAction;
+
+/* One store in [stores] order=, with NSS-style actions. */
+typedef struct {
+  char *name;   /* plugin name, or an absolute path */
+  char *origin; /* "FILE" the entry came from, for messages */
+  HsAction on_notfound;
+  HsAction on_unavail;
+  HsAction on_tryagain;
+} HsStoreSpec;
+
+typedef struct {
+  GPtrArray *stores;     /* HsStoreSpec*, in order; never empty */
+  GPtrArray *files_read; /* char*: the files that existed and were read */
+  gboolean oauth_api_v1; /* [hubspot] oauth-api=v1: the deprecated family */
+} HsConfig;
+
+/* The configuration from SYSCONFDIR/hs-exec/hs-exec.conf, then
+ * $XDG_CONFIG_HOME/hs-exec/hs-exec.conf; a later file's keys override an
+ * earlier one's.  No file at all gives the default (secret-service alone).
+ * (transfer full) NULL with HS_ERR_CONFIG naming the file on a bad one. */
+HsConfig *hs_config_load(GError **error);
+
+/* The same from an explicit list of files (missing ones are skipped). */
+HsConfig *hs_config_load_files(const char *const *paths, GError **error);
+
+/* The same from one file's contents already in memory (`len` bytes; read
+ * up to a NUL), named `origin` in messages; `vetted` as if the file were
+ * owned by root or the user and not group- or world-writable.  For the
+ * fuzzer and tests.  (transfer full) NULL with HS_ERR_CONFIG. */
+HsConfig *hs_config_load_data(const char *data, gsize len, const char *origin,
+                              gboolean vetted, GError **error);
+
+/* Parse an order= value ("secret-service [UNAVAIL=return] keyctl") into
+ * `specs` (HsStoreSpec*).  Absolute paths are accepted only when
+ * `allow_paths` (the file is owned by root or the user and not group- or
+ * world-writable).  `origin` names the file for messages. */
+gboolean hs_config_parse_order(const char *order, const char *origin,
+                               gboolean allow_paths, GPtrArray *specs,
+                               GError **error);
+
+/* An empty array for hs_config_parse_order() that frees its specs
+ * (transfer full). */
+GPtrArray *hs_config_store_specs_new(void);
+
+void hs_config_free(HsConfig *config);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HsConfig, hs_config_free)
+
+#endif

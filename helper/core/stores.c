@@ -1,0 +1,371 @@
+/* stores.c — the configured, ordered stores as one. */
+#include "config.h"
+
+#include <string.h>
+
+#include "core/error.h"
+#include "core/secure.h"
+#include "core/plugin.h"
+#include "core/stores.h"
+
+typedef struct {
+  const HsStoreSpec *spec;
+  HsPlugin *plugin; /* NULL when it did not load or open */
+  char *why;        /* why it is unavailable */
+  gboolean failed;  /* opened, but answered UNAVAIL since (a locked keyring) */
+} Store;
+
+struct HsStores {
+  Store *items;
+  guint n;
+  GPtrArray *specs; /* a reference to the config's, which items point into */
+};
+
+#define MSG_SIZE 512
+
+HsStores *hs_stores_open(const HsConfig *config, GError **error) {
+  g_autoptr(HsStores) stores = g_new0(HsStores, 1);
+
+  stores->specs = g_ptr_array_ref(config->stores);
+  stores->items = g_new0(Store, config->stores->len);
+  for (guint i = 0; i < config->stores->len; i++) {
+    Store *s = &stores->items[stores->n++];
+    g_autoptr(GError) local = NULL;
+    g_autoptr(HsPlugin) plugin = NULL;
+
+    s->spec = g_ptr_array_index(stores->specs, i);
+    plugin = hs_plugin_load(s->spec->name, &local);
+    if (plugin == NULL && local->code == HS_ERR_CONFIG) {
+      g_propagate_prefixed_error(error, g_steal_pointer(&local),
+                                 "%s: [stores] order: ", s->spec->origin);
+      return NULL;
+    }
+    if (plugin != NULL && !hs_plugin_open(plugin, &local))
+      g_clear_pointer(&plugin, hs_plugin_free);
+    if (plugin == NULL)
+      s->why = g_strdup(local->message);
+    else
+      s->plugin = g_steal_pointer(&plugin);
+  }
+  return g_steal_pointer(&stores);
+}
+
+void hs_stores_free(HsStores *stores) {
+  if (stores == NULL) return;
+  for (guint i = 0; i < stores->n; i++) {
+    hs_plugin_free(stores->items[i].plugin);
+    g_free(stores->items[i].why);
+  }
+  g_free(stores->items);
+  g_ptr_array_unref(stores->specs);
+  g_free(stores);
+}
+
+static const char *store_name(const Store *s) {
+  return s->plugin ? s->plugin->vt.name : s->spec->name;
+}
+
+/* Remember why `s` could not answer, for the final message. */
+static void note_unavailable(GString *why, const Store *s, const char *msg) {
+  if (why->len > 0) g_string_append(why, "; ");
+  if (s->plugin == NULL || (s->failed && *msg == '\0'))
+    g_string_append(why, s->why);
+  else
+    g_string_append_printf(why, "store %s: %s", store_name(s),
+                           *msg ? msg : "unavailable");
+}
+
+typedef struct {
+  const char *profile;
+  HsRecord *record;
+  GError *error;
+} LookupData;
+
+static int take_entry(const hs_entry *entry, void *user_data) {
+  LookupData *data = user_data;
+
+  if (entry->secret == NULL) return 1;
+  data->record = hs_record_from_json(entry->secret, (gssize)entry->secret_len,
+                                     &data->error);
+  if (data->record != NULL &&
+      strcmp(data->record->profile, data->profile) != 0) {
+    g_clear_pointer(&data->record, hs_record_free);
+    g_set_error(&data->error, HS_ERROR_DOMAIN, HS_ERR_UNAVAILABLE,
+                "the stored record for %s names another profile; remove it "
+                "with 'hs-token remove %s' and add it again",
+                data->profile, data->profile);
+  }
+  return 1;
+}
+
+HsRecord *hs_stores_lookup(HsStores *stores, const char *profile,
+                           const char **ret_store, GError **error) {
+  g_autoptr(GString) why = g_string_new(NULL);
+
+  for (guint i = 0; i < stores->n; i++) {
+    Store *s = &stores->items[i];
+    LookupData data = {profile, NULL, NULL};
+    char msg[MSG_SIZE] = "";
+    hs_status status;
+    HsAction action;
+
+    if (s->plugin == NULL) {
+      note_unavailable(why, s, "");
+      if (s->spec->on_unavail == HS_ACTION_RETURN) break;
+      continue;
+    }
+    status = s->plugin->vt.lookup(s->plugin->handle, profile, take_entry, &data,
+                                  msg, sizeof msg);
+    msg[sizeof msg - 1] = '\0';
+    if (status == HS_TRYAGAIN) {
+      msg[0] = '\0';
+      status = s->plugin->vt.lookup(s->plugin->handle, profile, take_entry,
+                                    &data, msg, sizeof msg);
+      msg[sizeof msg - 1] = '\0';
+    }
+    if (status == HS_OK) {
+      if (data.error != NULL || data.record == NULL) {
+        if (data.error == NULL)
+          g_set_error(&data.error, HS_ERROR_DOMAIN, HS_ERR_UNAVAILABLE,
+                      "store %s returned no record for %s", store_name(s),
+                      profile);
+        g_propagate_prefixed_error(error, data.error,
+                                   "store %s: ", store_name(s));
+        return NULL;
+      }
+      if (ret_store != NULL) *ret_store = store_name(s);
+      return data.record;
+    }
+    if (status == HS_ERROR) {
+      g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_UNAVAILABLE,
+                  "store %s failed: %s", store_name(s),
+                  *msg ? msg : "no reason given");
+      return NULL;
+    }
+    if (status == HS_NOTFOUND) {
+      action = s->spec->on_notfound;
+    } else {
+      note_unavailable(why, s, msg);
+      /* Remembered, so that a save in this run does not try it again. */
+      s->failed = TRUE;
+      g_free(s->why);
+      s->why = g_strdup_printf("store %s: %s", store_name(s),
+                               *msg ? msg : "unavailable");
+      action =
+          status == HS_TRYAGAIN ? s->spec->on_tryagain : s->spec->on_unavail;
+    }
+    if (action == HS_ACTION_RETURN) break;
+  }
+  if (why->len > 0) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_UNAVAILABLE,
+                "cannot look up profile %s: %s", profile, why->str);
+    return NULL;
+  }
+  g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_NOT_FOUND,
+              "no profile named '%s'; see 'hs-token list', or add it with "
+              "'hs-token add %s --kind KIND'",
+              profile, profile);
+  return NULL;
+}
+
+/* Why nothing could be saved: no store named `store` (`why` empty), or
+ * each store's reason in `why`. */
+static void set_cannot_save(GError **error, const char *store,
+                            const GString *why, const char *profile) {
+  if (why->len == 0)
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                "no configured store is named '%s'; see [stores] order= in "
+                "hs-exec.conf",
+                store ? store : "");
+  else if (profile != NULL)
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_UNAVAILABLE,
+                "no store could save profile %s, so nothing was saved: %s",
+                profile, why->str);
+  else
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_UNAVAILABLE,
+                "no store can save a profile: %s", why->str);
+}
+
+gboolean hs_stores_save(HsStores *stores, const HsRecord *record,
+                        const char *store, const char **ret_store,
+                        GError **error) {
+  g_autoptr(GString) why = g_string_new(NULL);
+  hs_autosecret json = NULL;
+  gsize len = 0;
+  hs_entry entry = {0};
+
+  json = hs_record_to_json(record, &len);
+  entry.profile = record->profile;
+  entry.kind = hs_kind_name(record->kind);
+  entry.hub_id = record->hub_id;
+  entry.version = HS_RECORD_VERSION;
+  entry.secret = json;
+  entry.secret_len = len;
+
+  for (guint i = 0; i < stores->n; i++) {
+    Store *s = &stores->items[i];
+    char msg[MSG_SIZE] = "";
+    hs_status status;
+
+    if (store != NULL && strcmp(store, store_name(s)) != 0) continue;
+    if (s->plugin == NULL || s->failed) {
+      note_unavailable(why, s, "");
+      continue;
+    }
+    status = s->plugin->vt.store(s->plugin->handle, &entry, msg, sizeof msg);
+    msg[sizeof msg - 1] = '\0';
+    if (status == HS_OK) {
+      if (ret_store != NULL) *ret_store = store_name(s);
+      return TRUE;
+    }
+    if (status == HS_ERROR || status == HS_NOTFOUND) {
+      g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_UNAVAILABLE,
+                  "store %s could not save profile %s: %s", store_name(s),
+                  record->profile, *msg ? msg : "no reason given");
+      return FALSE;
+    }
+    note_unavailable(why, s, msg);
+  }
+  set_cannot_save(error, store, why, record->profile);
+  return FALSE;
+}
+
+gboolean hs_stores_can_save(HsStores *stores, const char *store,
+                            GError **error) {
+  g_autoptr(GString) why = g_string_new(NULL);
+
+  for (guint i = 0; i < stores->n; i++) {
+    Store *s = &stores->items[i];
+
+    if (store != NULL && strcmp(store, store_name(s)) != 0) continue;
+    if (s->plugin != NULL && !s->failed) return TRUE;
+    note_unavailable(why, s, "");
+  }
+  set_cannot_save(error, store, why, NULL);
+  return FALSE;
+}
+
+gboolean hs_stores_remove(HsStores *stores, const char *profile,
+                          GError **error) {
+  g_autoptr(GString) why = g_string_new(NULL);
+  gboolean removed = FALSE;
+
+  for (guint i = 0; i < stores->n; i++) {
+    Store *s = &stores->items[i];
+    char msg[MSG_SIZE] = "";
+    hs_status status;
+
+    if (s->plugin == NULL) {
+      note_unavailable(why, s, "");
+      continue;
+    }
+    status = s->plugin->vt.remove(s->plugin->handle, profile, msg, sizeof msg);
+    msg[sizeof msg - 1] = '\0';
+    if (status == HS_OK)
+      removed = TRUE;
+    else if (status != HS_NOTFOUND)
+      note_unavailable(why, s, msg);
+  }
+  if (why->len > 0) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_UNAVAILABLE,
+                "profile %s may still be stored: %s; run the command again "
+                "once the store is back",
+                profile, why->str);
+    return FALSE;
+  }
+  if (!removed) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_NOT_FOUND,
+                "no profile named '%s'; see 'hs-token list'", profile);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+typedef struct {
+  HsStoresListFn fn;
+  void *user_data;
+  const char *store;
+  GPtrArray *warnings;
+} ListData;
+
+static int list_entry(const hs_entry *entry, void *user_data) {
+  ListData *data = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsRecord) record = NULL;
+
+  record = hs_record_from_json(entry->secret ? entry->secret : "",
+                               (gssize)entry->secret_len, &error);
+  if (record == NULL) {
+    g_ptr_array_add(data->warnings,
+                    g_strdup_printf("store %s: profile %s: %s", data->store,
+                                    entry->profile, error->message));
+    return 0;
+  }
+  data->fn(record, data->store, data->user_data);
+  return 0;
+}
+
+gboolean hs_stores_list(HsStores *stores, HsStoresListFn fn, void *user_data,
+                        GPtrArray **ret_warnings, GError **error) {
+  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GString) why = g_string_new(NULL);
+  gboolean any = FALSE;
+
+  for (guint i = 0; i < stores->n; i++) {
+    Store *s = &stores->items[i];
+    ListData data = {fn, user_data, store_name(s), warnings};
+    char msg[MSG_SIZE] = "";
+    hs_status status;
+
+    if (s->plugin == NULL) {
+      note_unavailable(why, s, "");
+      g_ptr_array_add(warnings, g_strdup(s->why));
+      continue;
+    }
+    status = s->plugin->vt.list(s->plugin->handle, HS_LIST_SECRETS, list_entry,
+                                &data, msg, sizeof msg);
+    msg[sizeof msg - 1] = '\0';
+    if (status == HS_OK) {
+      any = TRUE;
+    } else {
+      note_unavailable(why, s, msg);
+      g_ptr_array_add(warnings, g_strdup_printf("store %s: %s", store_name(s),
+                                                *msg ? msg : "unavailable"));
+    }
+  }
+  if (!any) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_UNAVAILABLE,
+                "no store could be listed: %s", why->str);
+    return FALSE;
+  }
+  if (ret_warnings != NULL) *ret_warnings = g_steal_pointer(&warnings);
+  return TRUE;
+}
+
+static int count_entry(const hs_entry *entry, void *user_data) {
+  (void)entry;
+  (*(int *)user_data)++;
+  return 0;
+}
+
+void hs_stores_status(HsStores *stores, HsStoreStatusFn fn, void *user_data) {
+  for (guint i = 0; i < stores->n; i++) {
+    Store *s = &stores->items[i];
+    HsStoreStatus st = {s->spec->name, NULL, FALSE, s->why, -1};
+    char msg[MSG_SIZE] = "";
+    int count = 0;
+
+    if (s->plugin != NULL) {
+      st.path = s->plugin->path;
+      if (s->plugin->vt.list(s->plugin->handle, 0, count_entry, &count, msg,
+                             sizeof msg) == HS_OK) {
+        st.available = TRUE;
+        st.profiles = count;
+      } else {
+        msg[sizeof msg - 1] = '\0';
+        st.why = *msg ? msg : "listing its profiles failed";
+      }
+    }
+    fn(&st, user_data);
+  }
+}

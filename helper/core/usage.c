@@ -1,0 +1,212 @@
+/* usage.c — the per-profile usage log. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <json-glib/json-glib.h>
+
+#include "core/usage.h"
+
+char *hs_usage_path(void) {
+  return g_build_filename(g_get_user_state_dir(), "hs-exec", "usage.jsonl",
+                          NULL);
+}
+
+static void usage_free(gpointer data) {
+  HsUsage *u = data;
+  g_free(u->last_command);
+  g_free(u);
+}
+
+/* Open the log, our own regular file, locked with `op`; and still the file
+ * at `path` once locked (a trim renames a new one into place). */
+static int open_locked(const char *path, int flags, int op) {
+  for (int tries = 0; tries < 5; tries++) {
+    struct stat st, now;
+    int fd = open(path, flags | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+    if (fd < 0) return -1;
+    if (flock(fd, op) != 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+        st.st_uid != getuid()) {
+      close(fd);
+      return -1;
+    }
+    if (stat(path, &now) == 0 && now.st_ino == st.st_ino &&
+        now.st_dev == st.st_dev)
+      return fd;
+    close(fd);
+  }
+  return -1;
+}
+
+void hs_usage_record(const char *profile, const char *command, gint64 now) {
+  g_autofree char *path = hs_usage_path();
+  g_autofree char *dir = g_path_get_dirname(path);
+  g_autofree char *base = g_path_get_basename(command);
+  g_autoptr(JsonBuilder) b = json_builder_new();
+  g_autoptr(JsonGenerator) gen = json_generator_new();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *line = NULL, *with_nl = NULL;
+  int fd;
+
+  json_builder_begin_object(b);
+  json_builder_set_member_name(b, "time");
+  json_builder_add_int_value(b, now);
+  json_builder_set_member_name(b, "profile");
+  json_builder_add_string_value(b, profile);
+  json_builder_set_member_name(b, "command");
+  json_builder_add_string_value(b, base);
+  json_builder_end_object(b);
+  root = json_builder_get_root(b);
+  json_generator_set_root(gen, root);
+  line = json_generator_to_data(gen, NULL);
+  with_nl = g_strconcat(line, "\n", NULL);
+
+  if (g_mkdir_with_parents(dir, 0700) != 0) return;
+  fd = open_locked(path, O_WRONLY | O_APPEND | O_CREAT, LOCK_SH);
+  if (fd < 0) return;
+  /* One write() of one whole line: concurrent runs never interleave. */
+  (void)!write(fd, with_nl, strlen(with_nl));
+  close(fd);
+}
+
+typedef struct {
+  gint64 time;
+  char *profile, *command;
+  char *text; /* the line as read */
+} Line;
+
+static void line_free(gpointer data) {
+  Line *l = data;
+  g_free(l->profile);
+  g_free(l->command);
+  g_free(l->text);
+  g_free(l);
+}
+
+static Line *parse_line(JsonParser *parser, const char *text) {
+  JsonNode *root;
+  JsonObject *obj;
+  Line *l;
+
+  if (!json_parser_load_from_data(parser, text, -1, NULL) ||
+      (root = json_parser_get_root(parser)) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT(root))
+    return NULL;
+  obj = json_node_get_object(root);
+  /* The _with_default getters take a member of the wrong type quietly. */
+  l = g_new0(Line, 1);
+  l->time = json_object_get_int_member_with_default(obj, "time", 0);
+  l->profile = g_strdup(
+      json_object_get_string_member_with_default(obj, "profile", NULL));
+  l->command = g_strdup(
+      json_object_get_string_member_with_default(obj, "command", NULL));
+  l->text = g_strdup(text);
+  if (l->profile == NULL || l->time <= 0) {
+    line_free(l);
+    return NULL;
+  }
+  return l;
+}
+
+/* Rewrite the log with the lines `keep` says, under an exclusive lock,
+ * from a fresh read (runs may have appended since). */
+static void trim(const char *path, gint64 now, GHashTable *table) {
+  g_autofree char *dir = g_path_get_dirname(path);
+  g_autofree char *tmp = g_build_filename(dir, ".usage.jsonl.XXXXXX", NULL);
+  g_autofree char *data = NULL;
+  g_autoptr(GString) out = g_string_new(NULL);
+  g_autoptr(JsonParser) parser = json_parser_new();
+  g_auto(GStrv) lines = NULL;
+  FILE *f;
+  int fd, tfd;
+
+  fd = open_locked(path, O_RDONLY, LOCK_EX);
+  if (fd < 0) return;
+  f = fdopen(fd, "r");
+  if (f == NULL) {
+    close(fd);
+    return;
+  }
+  {
+    g_autoptr(GString) all = g_string_new(NULL);
+    char buf[8192];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+      g_string_append_len(all, buf, n);
+    data = g_string_free(g_steal_pointer(&all), FALSE);
+  }
+  lines = g_strsplit(data, "\n", -1);
+  for (char **p = lines; *p; p++) {
+    Line *l = **p ? parse_line(parser, *p) : NULL;
+    HsUsage *u;
+    if (l == NULL) continue;
+    u = g_hash_table_lookup(table, l->profile);
+    /* Keep the window, anything newer than we knew, each profile's last. */
+    if (l->time > now - HS_USAGE_WINDOW || u == NULL || l->time >= u->last_time)
+      g_string_append_printf(out, "%s\n", l->text);
+    line_free(l);
+  }
+  tfd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0600);
+  if (tfd >= 0) {
+    gboolean ok =
+        write(tfd, out->str, out->len) == (ssize_t)out->len && fsync(tfd) == 0;
+    close(tfd);
+    /* Appenders hold the lock shared and check the inode after locking,
+     * so none writes to the file that is being replaced. */
+    if (!ok || rename(tmp, path) != 0) unlink(tmp);
+  }
+  fclose(f);
+}
+
+GHashTable *hs_usage_load(gint64 now) {
+  GHashTable *table =
+      g_hash_table_new_full(g_str_hash, g_str_equal, g_free, usage_free);
+  g_autoptr(JsonParser) parser = json_parser_new();
+  g_autofree char *path = hs_usage_path();
+  g_autofree char *data = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint stale = 0;
+  int fd;
+
+  fd = open_locked(path, O_RDONLY, LOCK_SH);
+  if (fd < 0) return table;
+  {
+    g_autoptr(GString) all = g_string_new(NULL);
+    char buf[8192];
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) > 0)
+      g_string_append_len(all, buf, n);
+    data = g_string_free(g_steal_pointer(&all), FALSE);
+  }
+  close(fd);
+  lines = g_strsplit(data, "\n", -1);
+  for (char **p = lines; *p; p++) {
+    Line *l = **p ? parse_line(parser, *p) : NULL;
+    HsUsage *u;
+    if (l == NULL) continue;
+    u = g_hash_table_lookup(table, l->profile);
+    if (u == NULL) {
+      u = g_new0(HsUsage, 1);
+      g_hash_table_insert(table, g_strdup(l->profile), u);
+    }
+    if (l->time > now - HS_USAGE_WINDOW && l->time <= now)
+      u->uses_in_window++;
+    else if (l->time <= now - HS_USAGE_WINDOW)
+      stale++;
+    if (l->time >= u->last_time && l->time <= now) {
+      u->last_time = l->time;
+      g_free(u->last_command);
+      u->last_command = g_strdup(l->command);
+    }
+    line_free(l);
+  }
+  if (stale >= HS_USAGE_TRIM_AT) trim(path, now, table);
+  return table;
+}

@@ -1,0 +1,94 @@
+/* mask.c — replacing secrets in a byte stream. */
+#include "config.h"
+
+#include <string.h>
+
+#include "exec/mask.h"
+#include "core/secure.h"
+
+struct HsMask {
+  GPtrArray *secrets; /* char*, SECRET */
+  gboolean first[256];
+  GByteArray *held; /* a tail that may begin a secret: SECRET */
+};
+
+HsMask *hs_mask_new(const char *const *secrets) {
+  HsMask *mask = g_new0(HsMask, 1);
+
+  mask->secrets =
+      g_ptr_array_new_with_free_func((GDestroyNotify)hs_secure_free);
+  mask->held = g_byte_array_new();
+  for (const char *const *s = secrets; s && *s; s++) {
+    if (**s == '\0') continue;
+    g_ptr_array_add(mask->secrets, hs_secure_dup(*s));
+    mask->first[(guchar) * *s] = TRUE;
+  }
+  return mask;
+}
+
+void hs_mask_free(HsMask *mask) {
+  if (mask == NULL) return;
+  g_ptr_array_free(mask->secrets, TRUE);
+  if (mask->held->len > 0) explicit_bzero(mask->held->data, mask->held->len);
+  g_byte_array_free(mask->held, TRUE);
+  g_free(mask);
+}
+
+/* Scan `buf`; append the released part to `out` and return how many bytes
+ * at the end must wait for more input (0 when `final`). */
+static gsize scan(const HsMask *mask, const guint8 *buf, gsize n,
+                  gboolean final, GByteArray *out) {
+  gsize i = 0, plain = 0;
+
+  while (i < n) {
+    gsize best = 0;
+    gboolean partial = FALSE;
+
+    if (mask->first[buf[i]]) {
+      for (guint k = 0; k < mask->secrets->len; k++) {
+        const char *s = g_ptr_array_index(mask->secrets, k);
+        gsize len = strlen(s), avail = n - i;
+
+        if (avail >= len) {
+          if (len > best && memcmp(buf + i, s, len) == 0) best = len;
+        } else if (!final && memcmp(buf + i, s, avail) == 0) {
+          partial = TRUE;
+        }
+      }
+    }
+    if (partial || best > 0) {
+      g_byte_array_append(out, buf + plain, (guint)(i - plain));
+      if (partial) return n - i;
+      g_byte_array_append(out, (const guint8 *)HS_MASK_REPLACEMENT,
+                          sizeof HS_MASK_REPLACEMENT - 1);
+      i += best;
+      plain = i;
+    } else {
+      i++;
+    }
+  }
+  g_byte_array_append(out, buf + plain, (guint)(n - plain));
+  return 0;
+}
+
+static void run(HsMask *mask, const char *data, gsize len, gboolean final,
+                GByteArray *out) {
+  GByteArray *buf = mask->held;
+  gsize keep;
+
+  if (len > 0) g_byte_array_append(buf, (const guint8 *)data, (guint)len);
+  if (buf->len == 0) return; /* an empty GByteArray has no data at all */
+  keep = scan(mask, buf->data, buf->len, final, out);
+  mask->held = g_byte_array_new();
+  g_byte_array_append(mask->held, buf->data + buf->len - keep, (guint)keep);
+  explicit_bzero(buf->data, buf->len);
+  g_byte_array_free(buf, TRUE);
+}
+
+void hs_mask_feed(HsMask *mask, const char *data, gsize len, GByteArray *out) {
+  run(mask, data, len, FALSE, out);
+}
+
+void hs_mask_flush(HsMask *mask, GByteArray *out) {
+  run(mask, NULL, 0, TRUE, out);
+}

@@ -1,0 +1,234 @@
+/* supervise.c — hs-exec as COMMAND's parent. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/error.h"
+#include "exec/mask.h"
+#include "exec/run.h"
+#include "exec/supervise.h"
+
+static const int forwarded[] = {SIGINT,   SIGTERM, SIGHUP, SIGQUIT,
+                                SIGWINCH, SIGUSR1, SIGUSR2};
+
+static sigset_t saved_mask;
+static gboolean blocked;
+/* What the signals were on entry (SIG_IGN in a background job of a
+ * script), for the child to inherit as it would from a shell. */
+static struct sigaction saved_action[G_N_ELEMENTS(forwarded) + 1];
+
+static void wanted_set(sigset_t *set) {
+  sigemptyset(set);
+  for (size_t i = 0; i < G_N_ELEMENTS(forwarded); i++)
+    sigaddset(set, forwarded[i]);
+  sigaddset(set, SIGCHLD);
+}
+
+void hs_supervise_block_signals(void) {
+  sigset_t set;
+  struct sigaction dfl = {.sa_handler = SIG_DFL};
+
+  wanted_set(&set);
+  sigprocmask(SIG_BLOCK, &set, &saved_mask);
+  /* An ignored signal is discarded, never queued for the signalfd. */
+  for (size_t i = 0; i <= G_N_ELEMENTS(forwarded); i++) {
+    int sig = i < G_N_ELEMENTS(forwarded) ? forwarded[i] : SIGCHLD;
+    sigaction(sig, &dfl, &saved_action[i]);
+  }
+  blocked = TRUE;
+}
+
+static struct sigaction saved_pipe;
+static gboolean pipe_saved;
+
+void hs_supervise_save_sigpipe(void) {
+  pipe_saved = sigaction(SIGPIPE, NULL, &saved_pipe) == 0;
+}
+
+void hs_supervise_restore_sigpipe(void) {
+  if (pipe_saved) sigaction(SIGPIPE, &saved_pipe, NULL);
+}
+
+void hs_supervise_ignore_sigpipe(void) {
+  struct sigaction ign = {.sa_handler = SIG_IGN};
+
+  sigaction(SIGPIPE, &ign, NULL);
+}
+
+static void restore_signals(void) {
+  hs_supervise_restore_sigpipe();
+  for (size_t i = 0; i <= G_N_ELEMENTS(forwarded); i++) {
+    int sig = i < G_N_ELEMENTS(forwarded) ? forwarded[i] : SIGCHLD;
+    sigaction(sig, &saved_action[i], NULL);
+  }
+  sigprocmask(SIG_SETMASK, &saved_mask, NULL);
+}
+
+void hs_supervise_unblock_signals(void) {
+  if (!blocked) return;
+  restore_signals();
+  blocked = FALSE;
+}
+
+int hs_supervise_pending_signal(void) {
+  static const int fatal[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+  sigset_t pending;
+
+  if (sigpending(&pending) != 0) return 0;
+  for (size_t i = 0; i < G_N_ELEMENTS(fatal); i++)
+    if (sigismember(&pending, fatal[i])) return fatal[i];
+  return 0;
+}
+
+/* In the child after fork(): only async-signal-safe calls. */
+static G_GNUC_NORETURN void exec_child(const HsSupervise *opts, int status_fd,
+                                       int out_fd, int err_fd) {
+  int saved;
+
+  restore_signals();
+  if (out_fd >= 0 && dup2(out_fd, STDOUT_FILENO) < 0) goto fail;
+  if (err_fd >= 0 && dup2(err_fd, STDERR_FILENO) < 0) goto fail;
+  if (opts->fd_from >= 0 &&
+      (opts->fd_from == opts->fd_to ? fcntl(opts->fd_to, F_SETFD, 0)
+                                    : dup2(opts->fd_from, opts->fd_to)) < 0)
+    goto fail;
+  execvpe(opts->argv[0], opts->argv, opts->envp);
+fail:
+  saved = errno;
+  (void)!write(status_fd, &saved, sizeof saved);
+  _exit(saved == ENOENT || saved == ENOTDIR ? HS_EXIT_NOT_FOUND
+                                            : HS_EXIT_NOT_EXECUTABLE);
+}
+
+typedef struct {
+  int fd;     /* read end of COMMAND's stdout or stderr; -1 when closed */
+  int target; /* ours */
+  HsMask *mask;
+} Relay;
+
+static void write_all(int fd, const guint8 *data, gsize len) {
+  while (len > 0) {
+    ssize_t n = write(fd, data, len);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return; /* our stdout is gone: drop, as a pipe would */
+    data += n;
+    len -= (gsize)n;
+  }
+}
+
+static void relay(Relay *r, gboolean eof) {
+  char buf[65536];
+  GByteArray *out = g_byte_array_new();
+  ssize_t n = 0;
+
+  if (!eof) {
+    n = read(r->fd, buf, sizeof buf);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) n = -2;
+  }
+  if (n > 0) {
+    hs_mask_feed(r->mask, buf, (gsize)n, out);
+  } else if (n != -2) {
+    hs_mask_flush(r->mask, out);
+    close(r->fd);
+    r->fd = -1;
+  }
+  write_all(r->target, out->data, out->len);
+  explicit_bzero(buf, sizeof buf);
+  g_byte_array_free(out, TRUE);
+}
+
+static int exit_code(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return 1;
+}
+
+int hs_supervise(const HsSupervise *opts, GError **error) {
+  int status_pipe[2], out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1};
+  Relay relays[2] = {{-1, STDOUT_FILENO, NULL}, {-1, STDERR_FILENO, NULL}};
+  sigset_t set;
+  int sfd, status = 0, child_errno = 0;
+  gboolean reaped = FALSE;
+  pid_t pid;
+
+  g_return_val_if_fail(blocked, 1);
+  wanted_set(&set);
+  sfd = signalfd(-1, &set, SFD_CLOEXEC);
+  if (sfd < 0 || pipe2(status_pipe, O_CLOEXEC) != 0 ||
+      (opts->mask != NULL &&
+       (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0))) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                "cannot set up COMMAND's pipes: %s", g_strerror(errno));
+    return HS_EXIT_NOT_EXECUTABLE;
+  }
+  pid = fork();
+  if (pid < 0) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE, "cannot start %s: %s",
+                opts->argv[0], g_strerror(errno));
+    return HS_EXIT_NOT_EXECUTABLE;
+  }
+  if (pid == 0) exec_child(opts, status_pipe[1], out_pipe[1], err_pipe[1]);
+
+  close(status_pipe[1]);
+  if (opts->mask != NULL) {
+    close(out_pipe[1]);
+    close(err_pipe[1]);
+    relays[0].fd = out_pipe[0];
+    relays[1].fd = err_pipe[0];
+    relays[0].mask = hs_mask_new(opts->mask);
+    relays[1].mask = hs_mask_new(opts->mask);
+  }
+  /* Closed by a successful exec, or a word of errno from exec_child. */
+  while (read(status_pipe[0], &child_errno, sizeof child_errno) < 0 &&
+         errno == EINTR) {
+  }
+  close(status_pipe[0]);
+
+  while (!reaped || relays[0].fd >= 0 || relays[1].fd >= 0) {
+    struct pollfd fds[3] = {
+        {sfd, POLLIN, 0}, {relays[0].fd, POLLIN, 0}, {relays[1].fd, POLLIN, 0}};
+
+    if (poll(fds, 3, -1) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    if (fds[0].revents & POLLIN) {
+      struct signalfd_siginfo si;
+      if (read(sfd, &si, sizeof si) == sizeof si) {
+        /* The terminal's signals reach COMMAND, in our process group, by
+         * themselves: forward only what another process sent us. */
+        if ((int)si.ssi_signo != SIGCHLD && si.ssi_code != SI_KERNEL)
+          kill(pid, (int)si.ssi_signo);
+      }
+      if (!reaped && waitpid(pid, &status, WNOHANG) == pid) reaped = TRUE;
+    }
+    for (int i = 0; i < 2; i++)
+      if (relays[i].fd >= 0 && (fds[i + 1].revents & (POLLIN | POLLHUP)))
+        relay(&relays[i], FALSE);
+  }
+  close(sfd);
+  for (int i = 0; i < 2; i++) {
+    if (relays[i].fd >= 0) relay(&relays[i], TRUE);
+    hs_mask_free(relays[i].mask);
+  }
+  if (!reaped) waitpid(pid, &status, 0);
+  if (child_errno != 0) {
+    if (child_errno == ENOENT || child_errno == ENOTDIR) {
+      g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                  "%s: command not found; check its name and PATH",
+                  opts->argv[0]);
+      return HS_EXIT_NOT_FOUND;
+    }
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE, "%s: cannot execute: %s",
+                opts->argv[0], g_strerror(child_errno));
+    return HS_EXIT_NOT_EXECUTABLE;
+  }
+  return exit_code(status);
+}

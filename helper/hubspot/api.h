@@ -1,0 +1,101 @@
+/* api.h — HubSpot's endpoints, where to reach them, how to retry,
+ * and what an error response says (../shared/HUBSPOT.md). */
+#ifndef HS_HUBSPOT_API_H
+#define HS_HUBSPOT_API_H
+
+#include <glib.h>
+
+#include "core/config.h"
+#include "hubspot/http.h"
+
+#define HS_API_DEFAULT_BASE "https://api.hubapi.com"
+#define HS_API_MAX_TRIES 3
+/* Longest wait between tries, whatever Retry-After asks. */
+#define HS_API_MAX_RETRY_DELAY_MS 10000
+
+/* Every path HubSpot is asked for, in one table (hubspot-api.c). */
+typedef enum {
+  HS_EP_ACCOUNT_INFO,     /* GET, bearer */
+  HS_EP_PRIVATE_APP_INFO, /* POST JSON {tokenKey}, bearer */
+  HS_EP_OAUTH_TOKEN,      /* POST form */
+  HS_EP_OAUTH_INTROSPECT, /* POST form */
+  HS_EP_OAUTH_REVOKE,     /* POST form (2026-03); v1 uses DELETE */
+  HS_EP_PAK_EXCHANGE,     /* POST JSON {encodedOAuthRefreshToken} */
+} HsEndpoint;
+
+typedef enum { HS_OAUTH_API_2026_03, HS_OAUTH_API_V1 } HsOAuthApi;
+
+/* The path of `endpoint` in `family` (transfer none). */
+const char *hs_api_path(HsEndpoint endpoint, HsOAuthApi family);
+
+/* Check a base URL: https with a host, or http only for a loopback host
+ * (127.0.0.0/8, localhost, ::1).  Returns the URL without a trailing '/'
+ * (transfer full), or NULL with HS_ERR_CONFIG. */
+char *hs_api_base_validate(const char *url, GError **error);
+
+/* HubSpot's error JSON, old and new shapes; absent fields are NULL. */
+typedef struct {
+  char *status; /* "BAD_REFRESH_TOKEN", "error", ... */
+  char *message;
+  char *correlation_id;
+  char *error; /* "invalid_grant" (2026-03 endpoints) */
+  char *error_description;
+  char *category;    /* "EXPIRED_AUTHENTICATION", ... */
+  char *policy_name; /* 429: "DAILY", "TEN_SECONDLY_ROLLING", ... */
+} HsApiError;
+
+/* Parse an error body; never fails (garbage gives all NULL).  The parsed
+ * strings are HubSpot's words, which never carry the credential. */
+HsApiError *hs_api_error_parse(const char *body, gsize len);
+void hs_api_error_free(HsApiError *e);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HsApiError, hs_api_error_free)
+
+/* "MESSAGE (STATUS, correlation id ID)" for a user (transfer full). */
+char *hs_api_error_describe(const HsApiError *e, long http_status);
+
+/* Seconds to wait from a Retry-After value (delta-seconds or an HTTP date,
+ * relative to `now`), or -1 when absent or unreadable. */
+gint64 hs_api_retry_after_parse(const char *value, gint64 now);
+
+/* How long to wait before try number `attempt` + 1 (attempt counts from 1)
+ * after an answer with `http_status` (0: no answer at all), or -1 not to
+ * retry.  429 and 5xx and no answer are retried up to HS_API_MAX_TRIES,
+ * except a 429 of the DAILY policy.  `retry_after_s` (-1 absent) is honoured
+ * up to HS_API_MAX_RETRY_DELAY_MS; otherwise exponential backoff from
+ * `base_ms` with `jitter` in [0,1) added. */
+gint64 hs_api_retry_delay_ms(int attempt, long http_status,
+                             gint64 retry_after_s, const char *policy_name,
+                             gint64 base_ms, double jitter);
+
+typedef struct HsApi HsApi;
+
+/* The API client: base URL from HS_EXEC_API_BASE and CA file from
+ * HS_EXEC_CA_FILE (and, for tests, the backoff base HS_EXEC_RETRY_BASE_MS
+ * and the whole-request timeout HS_EXEC_HTTP_TIMEOUT_MS) unless the program
+ * runs with AT_SECURE, else HubSpot's. (transfer full) NULL with HS_ERR_CONFIG
+ * for a bad base URL. */
+HsApi *hs_api_new(HsOAuthApi family, GError **error);
+/* hs_api_new() for the OAuth family `config` names ([hubspot] oauth-api). */
+HsApi *hs_api_new_for_config(const HsConfig *config, GError **error);
+void hs_api_free(HsApi *api);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HsApi, hs_api_free)
+
+HsOAuthApi hs_api_oauth_family(const HsApi *api);
+
+/* The base URL requests go to (transfer none). */
+const char *hs_api_base(const HsApi *api);
+
+/* The CA bundle trusted instead of the system's, or NULL (transfer none). */
+const char *hs_api_ca_file(const HsApi *api);
+
+/* Send a request to `endpoint` (its path appended to the base, plus
+ * `query` when not NULL), retrying as hs_api_retry_delay_ms says.  Returns the
+ * final response of any status, or NULL with HS_ERR_NETWORK saying what
+ * happened on the last try and how many tries were made.  *ret_tries (may be
+ * NULL) is set to the number of requests sent. */
+HsHttpResponse *hs_api_call(HsApi *api, HsEndpoint endpoint, const char *query,
+                            const char *method, const char *bearer,
+                            const char *content_type, const char *body,
+                            gsize body_len, int *ret_tries, GError **error);
+
+#endif

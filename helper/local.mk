@@ -1,0 +1,95 @@
+# helper/: one libtool convenience library per layer, the two thin mains.
+# A layer's library holds only its own folder; the programs link them top
+# down, and tests/check-layers checks that no layer reaches a higher one
+# (by its includes and by the symbols its library leaves undefined).
+# docs/design.md, "Layers", has the table.
+noinst_LTLIBRARIES += helper/core/libhscore.la helper/hubspot/libhshubspot.la \
+	helper/exec/libhsexec.la helper/migrate/libhsmigrate.la \
+	helper/cmd/libhscmd.la
+
+# core: errors, secure memory, names, kinds, the record, rotation, secret
+# input, config, the plugin loader and the store chain, audit, usage.
+helper_core_libhscore_la_SOURCES = \
+	helper/core/audit.c helper/core/audit.h \
+	helper/core/config.c helper/core/config.h \
+	helper/core/error.c helper/core/error.h \
+	helper/core/fault.c helper/core/fault.h \
+	helper/core/json.c helper/core/json.h \
+	helper/core/kind.c helper/core/kind.h \
+	helper/core/plugin.c helper/core/plugin.h \
+	helper/core/profile-name.c helper/core/profile-name.h \
+	helper/core/record.c helper/core/record.h \
+	helper/core/rotation.c helper/core/rotation.h \
+	helper/core/secret-input.c helper/core/secret-input.h \
+	helper/core/secure.c helper/core/secure.h \
+	helper/core/stores.c helper/core/stores.h \
+	helper/core/usage.c helper/core/usage.h
+helper_core_libhscore_la_LIBADD = $(GLIB_LIBS) $(JSON_GLIB_LIBS) \
+	$(LIBSYSTEMD_LIBS) $(LIBS)
+
+# hubspot: the HTTP client, endpoints, auth, token cache, refresh lock and
+# the access-token policy.
+helper_hubspot_libhshubspot_la_SOURCES = \
+	helper/hubspot/access.c helper/hubspot/access.h \
+	helper/hubspot/api.c helper/hubspot/api.h \
+	helper/hubspot/auth.c helper/hubspot/auth.h \
+	helper/hubspot/cache.c helper/hubspot/cache.h \
+	helper/hubspot/http.c helper/hubspot/http.h \
+	helper/hubspot/refresh-lock.c helper/hubspot/refresh-lock.h
+helper_hubspot_libhshubspot_la_LIBADD = $(KEYUTILS_LIBS)
+
+# exec: how COMMAND gets its token and runs.
+helper_exec_libhsexec_la_SOURCES = \
+	helper/exec/child-env.c helper/exec/child-env.h \
+	helper/exec/fifo.c helper/exec/fifo.h \
+	helper/exec/mask.c helper/exec/mask.h \
+	helper/exec/proxy-request.c helper/exec/proxy-request.h \
+	helper/exec/proxy.c helper/exec/proxy.h \
+	helper/exec/run.c helper/exec/run.h \
+	helper/exec/supervise.c helper/exec/supervise.h
+
+# migrate: the .env and HubSpot CLI config parsers, scrub and scan.
+helper_migrate_libhsmigrate_la_SOURCES = \
+	helper/migrate/cli-config.c helper/migrate/cli-config.h \
+	helper/migrate/dotenv.c helper/migrate/dotenv.h \
+	helper/migrate/scan.c helper/migrate/scan.h \
+	helper/migrate/scrub.c helper/migrate/scrub.h
+helper_migrate_libhsmigrate_la_LIBADD = $(YAML_LIBS)
+
+# cmd: hs-token's commands, their table, options and output, doctor, notify.
+helper_cmd_libhscmd_la_SOURCES = \
+	helper/cmd/commands.c helper/cmd/commands.h \
+	helper/cmd/cmd-audit.c helper/cmd/cmd-check.c helper/cmd/cmd-doctor.c \
+	helper/cmd/cmd-import.c helper/cmd/cmd-profile.c helper/cmd/cmd-rotate.c \
+	helper/cmd/cmd-scan.c \
+	helper/cmd/doctor.c helper/cmd/doctor.h \
+	helper/cmd/new-profile.c helper/cmd/new-profile.h \
+	helper/cmd/notify.c helper/cmd/notify.h \
+	helper/cmd/options.c helper/cmd/options.h \
+	helper/cmd/output.c helper/cmd/output.h
+
+# Top down: a static archive only satisfies what the ones before it need.
+HS_EXEC_LIBS = helper/exec/libhsexec.la helper/hubspot/libhshubspot.la \
+	helper/core/libhscore.la
+HS_TOKEN_LIBS = helper/cmd/libhscmd.la helper/migrate/libhsmigrate.la \
+	$(HS_EXEC_LIBS)
+
+bin_PROGRAMS += helper/hs-exec helper/hs-token
+helper_hs_exec_SOURCES = helper/hs-exec.c
+helper_hs_exec_LDADD = $(HS_EXEC_LIBS)
+helper_hs_token_SOURCES = helper/hs-token.c
+helper_hs_token_LDADD = $(HS_TOKEN_LIBS)
+
+# hs-token with its fault points live (HS_EXEC_TEST_KILL_AT=STEP), for the
+# crash tests only: built by `make check`, never installed.
+check_PROGRAMS += helper/hs-token-faults
+helper_hs_token_faults_SOURCES = $(helper_hs_token_SOURCES)
+helper_hs_token_faults_CPPFLAGS = $(AM_CPPFLAGS) -DHS_TEST_HOOKS
+helper_hs_token_faults_LDADD = $(HS_TOKEN_LIBS)
+
+HELPER_C_FILES = $(helper_core_libhscore_la_SOURCES) \
+	$(helper_hubspot_libhshubspot_la_SOURCES) \
+	$(helper_exec_libhsexec_la_SOURCES) \
+	$(helper_migrate_libhsmigrate_la_SOURCES) \
+	$(helper_cmd_libhscmd_la_SOURCES) \
+	$(helper_hs_exec_SOURCES) $(helper_hs_token_SOURCES)

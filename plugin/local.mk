@@ -1,0 +1,32 @@
+# plugin/: the ABI header, its pkg-config file, the backends.
+hsexecincludedir = $(includedir)/hs-exec
+hsexecinclude_HEADERS = plugin/hs-plugin.h
+pkgconfig_DATA = plugin/hs-exec-plugin.pc
+
+PLUGIN_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version \
+	-shared -no-undefined -export-symbols $(srcdir)/plugin/plugin.sym
+
+plugin_LTLIBRARIES = plugin/secret-service.la plugin/keyctl.la
+plugin_secret_service_la_SOURCES = plugin/secret-service/secret-service.c
+plugin_secret_service_la_CFLAGS = $(BASE_CFLAGS) $(LIBSECRET_CFLAGS)
+plugin_secret_service_la_LIBADD = $(LIBSECRET_LIBS)
+plugin_secret_service_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+
+plugin_keyctl_la_SOURCES = plugin/keyctl/keyctl.c
+plugin_keyctl_la_CFLAGS = $(BASE_CFLAGS) $(KEYUTILS_CFLAGS)
+plugin_keyctl_la_LIBADD = $(KEYUTILS_LIBS)
+plugin_keyctl_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+
+PLUGIN_C_FILES = $(plugin_secret_service_la_SOURCES) \
+	$(plugin_keyctl_la_SOURCES)
+
+# A plugin is loaded by name; libtool's .la files are of no use there...
+install-data-hook: install-bash-completions
+	rm -f $(DESTDIR)$(plugindir)/*.la
+# ...so libtool's uninstall cannot find the .so through it.
+uninstall-local: uninstall-bash-completions
+	rm -f $(DESTDIR)$(plugindir)/secret-service.so $(DESTDIR)$(plugindir)/keyctl.so
+
+EXTRA_DIST += plugin/plugin.sym plugin/hs-exec-plugin.pc.in \
+	plugin/example/example-store.c plugin/example/Makefile
+DISTCLEANFILES += plugin/hs-exec-plugin.pc

@@ -1,0 +1,147 @@
+# tests/: Check unit tests (one suite per module), the plugins that break the
+# ABI for the loader's tests, the end-to-end scripts, the layering check.
+
+# Each unit test is tests/unit/check-MODULE.c, linked with every layer (the
+# global LDADD); a new one is a line here.
+UNIT_TESTS = \
+	tests/unit/check-profile-name \
+	tests/unit/check-secret-input \
+	tests/unit/check-record \
+	tests/unit/check-config \
+	tests/unit/check-child-env \
+	tests/unit/check-loader \
+	tests/unit/check-hubspot \
+	tests/unit/check-mask \
+	tests/unit/check-proxy-request \
+	tests/unit/check-dotenv \
+	tests/unit/check-cli-yaml \
+	tests/unit/check-token-scan \
+	tests/unit/check-rotation \
+	tests/unit/check-usage
+LDADD = $(HS_TOKEN_LIBS) $(CHECK_LIBS)
+check_PROGRAMS += $(UNIT_TESTS) tests/notify/notify-server
+noinst_HEADERS = tests/unit/check-common.h
+tests_notify_notify_server_LDADD = $(GLIB_LIBS)
+
+# Plugins that break the ABI in one way each, for the loader's tests.
+TEST_PLUGIN_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared \
+	-no-undefined -rpath /nowhere
+check_LTLIBRARIES = \
+	tests/unit/plugins/good.la \
+	tests/unit/plugins/wrong-major.la \
+	tests/unit/plugins/newer-minor.la \
+	tests/unit/plugins/no-symbol.la \
+	tests/unit/plugins/short-struct.la \
+	tests/unit/plugins/null-function.la
+tests_unit_plugins_good_la_SOURCES = tests/unit/plugins/test-plugin.c
+tests_unit_plugins_good_la_LDFLAGS = $(TEST_PLUGIN_LDFLAGS)
+tests_unit_plugins_wrong_major_la_SOURCES = tests/unit/plugins/test-plugin.c
+tests_unit_plugins_wrong_major_la_CPPFLAGS = $(AM_CPPFLAGS) -DTEST_WRONG_MAJOR
+tests_unit_plugins_wrong_major_la_LDFLAGS = $(TEST_PLUGIN_LDFLAGS)
+tests_unit_plugins_newer_minor_la_SOURCES = tests/unit/plugins/test-plugin.c
+tests_unit_plugins_newer_minor_la_CPPFLAGS = $(AM_CPPFLAGS) -DTEST_NEWER_MINOR
+tests_unit_plugins_newer_minor_la_LDFLAGS = $(TEST_PLUGIN_LDFLAGS)
+tests_unit_plugins_no_symbol_la_SOURCES = tests/unit/plugins/test-plugin.c
+tests_unit_plugins_no_symbol_la_CPPFLAGS = $(AM_CPPFLAGS) -DTEST_NO_SYMBOL
+tests_unit_plugins_no_symbol_la_LDFLAGS = $(TEST_PLUGIN_LDFLAGS)
+tests_unit_plugins_short_struct_la_SOURCES = tests/unit/plugins/test-plugin.c
+tests_unit_plugins_short_struct_la_CPPFLAGS = $(AM_CPPFLAGS) -DTEST_SHORT_STRUCT
+tests_unit_plugins_short_struct_la_LDFLAGS = $(TEST_PLUGIN_LDFLAGS)
+tests_unit_plugins_null_function_la_SOURCES = tests/unit/plugins/test-plugin.c
+tests_unit_plugins_null_function_la_CPPFLAGS = $(AM_CPPFLAGS) -DTEST_NULL_FUNCTION
+tests_unit_plugins_null_function_la_LDFLAGS = $(TEST_PLUGIN_LDFLAGS)
+
+E2E_TESTS = \
+	tests/e2e/plugin-exports.sh \
+	tests/e2e/bad-input.sh \
+	tests/e2e/lifecycle.sh \
+	tests/e2e/no-dbus.sh \
+	tests/e2e/hubspot.sh \
+	tests/e2e/stores.sh \
+	tests/e2e/doctor.sh \
+	tests/e2e/sdk-example.sh \
+	tests/e2e/audit.sh \
+	tests/e2e/locked.sh \
+	tests/e2e/exec-modes.sh \
+	tests/e2e/import.sh \
+	tests/e2e/scan.sh \
+	tests/e2e/rotate.sh \
+	tests/e2e/usage.sh \
+	tests/e2e/notify.sh \
+	tests/e2e/faults.sh
+TESTS = tests/check-layers $(UNIT_TESTS) $(E2E_TESTS) \
+	tests/standin/selftest.sh tests/e2e/secrets-nowhere.sh
+# It searches the other tests' logs, so it runs after them.
+tests/e2e/secrets-nowhere.log: $(E2E_TESTS:.sh=.log) tests/standin/selftest.log
+
+# Everything speaks TAP: Check through CK_TAP_LOG_FILE_NAME, the scripts
+# through tests/e2e/tap.sh.
+LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
+SH_LOG_DRIVER = $(LOG_DRIVER)
+SH_LOG_COMPILER = $(SHELL) $(top_srcdir)/tests/e2e/with-keyring
+TEST_EXTENSIONS = .sh
+AM_TESTS_ENVIRONMENT = \
+	CK_TAP_LOG_FILE_NAME=- CK_VERBOSITY=silent CK_DEFAULT_TIMEOUT=20 \
+	HS_EXEC_PLUGIN_DIR='$(abs_top_builddir)/plugin/.libs' \
+	TEST_PLUGIN_DIR='$(abs_top_builddir)/tests/unit/plugins/.libs' \
+	HS_EXEC_BIN='$(abs_top_builddir)/helper/hs-exec' \
+	HS_TOKEN_BIN='$(abs_top_builddir)/helper/hs-token' \
+	HS_TOKEN_FAULTS_BIN='$(abs_top_builddir)/helper/hs-token-faults' \
+	NOTIFY_SERVER='$(abs_top_builddir)/tests/notify/notify-server' \
+	E2E_DIR='$(abs_top_srcdir)/tests/e2e' \
+	DBUS_RUN_SESSION='$(DBUS_RUN_SESSION)' \
+	GNOME_KEYRING_DAEMON='$(GNOME_KEYRING_DAEMON)' \
+	SECRET_TOOL='$(SECRET_TOOL)' \
+	PLUGIN_SO_DIR='$(abs_top_builddir)/plugin/.libs' \
+	E2E_LOG_DIR='$(abs_top_builddir)/tests' \
+	E2E_ISSUED_LOG='$(abs_top_builddir)/tests/e2e/issued-tokens.txt' \
+	TOP_SRCDIR='$(abs_top_srcdir)' TOP_BUILDDIR='$(abs_top_builddir)' \
+	NM='$(NM)'; export TOP_SRCDIR TOP_BUILDDIR CK_TAP_LOG_FILE_NAME CK_VERBOSITY CK_DEFAULT_TIMEOUT \
+	HS_EXEC_PLUGIN_DIR TEST_PLUGIN_DIR HS_EXEC_BIN HS_TOKEN_BIN HS_TOKEN_FAULTS_BIN NOTIFY_SERVER E2E_DIR \
+	DBUS_RUN_SESSION GNOME_KEYRING_DAEMON SECRET_TOOL PLUGIN_SO_DIR NM \
+	E2E_LOG_DIR E2E_ISSUED_LOG;
+CLEANFILES += tests/e2e/issued-tokens.txt
+
+# `make installcheck` (and so `make distcheck`) runs the end-to-end scripts
+# again against the installed programs, which find their plugins where
+# `make install` put them: the layout a user gets.
+installcheck-local:
+	@failed=0; for t in $(E2E_TESTS); do \
+	  echo "# $$t (installed)"; \
+	  env -u HS_EXEC_PLUGIN_DIR \
+	    HS_EXEC_BIN='$(DESTDIR)$(bindir)/hs-exec' \
+	    HS_TOKEN_BIN='$(DESTDIR)$(bindir)/hs-token' \
+	    PLUGIN_SO_DIR='$(DESTDIR)$(plugindir)' \
+	    HS_INSTALLED_PKGCONFIG='$(DESTDIR)$(pkgconfigdir)' \
+	    NOTIFY_SERVER='$(abs_top_builddir)/tests/notify/notify-server' \
+	    E2E_DIR='$(abs_top_srcdir)/tests/e2e' \
+	    DBUS_RUN_SESSION='$(DBUS_RUN_SESSION)' \
+	    GNOME_KEYRING_DAEMON='$(GNOME_KEYRING_DAEMON)' \
+	    SECRET_TOOL='$(SECRET_TOOL)' NM='$(NM)' \
+	    $(SHELL) $(abs_top_srcdir)/tests/e2e/with-keyring \
+	      $(abs_top_srcdir)/$$t >installcheck.tap 2>&1 || failed=1; \
+	  grep -E '^(not ok|ok|1\.\.)' installcheck.tap | grep -v '^ok' || true; \
+	  echo "#   $$(grep -c '^ok' installcheck.tap) passed, $$(grep -c '^not ok' installcheck.tap) failed"; \
+	done; rm -f installcheck.tap; test $$failed = 0
+
+# ---- static analysis: `make analyze` (gcc's -fanalyzer, tests/run-all) ----
+# At -O0: at -O1 gcc 12's analyzer takes GLib's inlined g_autofree cleanup
+# on an early return for a use of an uninitialised value (a false positive
+# in every function with two g_autofree locals and an early return).
+ANALYZE_FILES = $(HELPER_C_FILES) $(PLUGIN_C_FILES)
+analyze:
+	@set -e; for src in $(ANALYZE_FILES); do \
+	  case $$src in *.c) ;; *) continue ;; esac; \
+	  echo "  ANALYZE  $$src"; \
+	  $(CC) -std=gnu11 -O0 -fanalyzer -Werror $(WARN_CFLAGS) $(DEFS) \
+	    -I$(top_builddir) $(AM_CPPFLAGS) $(AM_CFLAGS) $(LIBSECRET_CFLAGS) \
+	    -c $(srcdir)/$$src -o /dev/null; \
+	done
+.PHONY: analyze
+
+EXTRA_DIST += \
+	tests/e2e/with-keyring tests/e2e/tap.sh tests/e2e/standin.sh \
+	tests/e2e/locked-session.sh \
+	tests/e2e/secrets.list tests/e2e/secrets-nowhere.sh \
+	tests/standin/hubspot-standin.py tests/standin/selftest.sh tests/valgrind.supp \
+	tests/lsan.supp tests/run-all tests/check-layers $(E2E_TESTS)
