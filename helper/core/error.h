@@ -1,7 +1,8 @@
 /* error.h — the error domain shared by hs-exec and hs-token.
  *
- * Each code is the process exit status of DESIGN.md §4, so that a main()
- * maps an error to its exit code with error->code and nothing else. */
+ * Each code is the process exit status (docs/design.md, "Exit codes"), so
+ * that a main() maps an error to its exit code with error->code and nothing
+ * else. */
 #ifndef HS_ERROR_H
 #define HS_ERROR_H
 
@@ -15,7 +16,8 @@ typedef enum {
   HS_ERR_UNAVAILABLE = 3, /* store unavailable */
   HS_ERR_REFUSED = 4,     /* HubSpot refused the credential */
   HS_ERR_NETWORK = 5,     /* HubSpot or the network unavailable */
-  HS_ERR_CONFIG = 6       /* configuration error */
+  HS_ERR_CONFIG = 6,      /* configuration error */
+  HS_ERR_SYSTEM = 7       /* the system refused: pipe, fork, dup2, memory */
 } HsErrorCode;
 
 GQuark hs_error_quark(void);
