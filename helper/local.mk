@@ -48,10 +48,12 @@ helper_exec_libhsexec_la_SOURCES = \
 	helper/exec/run.c helper/exec/run.h \
 	helper/exec/supervise.c helper/exec/supervise.h
 
-# migrate: the .env and HubSpot CLI config parsers, scrub and scan.
+# migrate: the .env and HubSpot CLI config parsers, what import takes from
+# them, scrub and scan.
 helper_migrate_libhsmigrate_la_SOURCES = \
 	helper/migrate/cli-config.c helper/migrate/cli-config.h \
 	helper/migrate/dotenv.c helper/migrate/dotenv.h \
+	helper/migrate/import-items.c helper/migrate/import-items.h \
 	helper/migrate/scan.c helper/migrate/scan.h \
 	helper/migrate/scrub.c helper/migrate/scrub.h
 helper_migrate_libhsmigrate_la_LIBADD = $(YAML_LIBS)
