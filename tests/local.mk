@@ -15,6 +15,7 @@ UNIT_TESTS = \
 	tests/unit/check-proxy-request \
 	tests/unit/check-dotenv \
 	tests/unit/check-cli-yaml \
+	tests/unit/check-import-items \
 	tests/unit/check-token-scan \
 	tests/unit/check-rotation \
 	tests/unit/check-usage
