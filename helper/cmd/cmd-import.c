@@ -15,7 +15,6 @@
 #include "cmd/commands.h"
 #include "cmd/new-profile.h"
 #include "cmd/options.h"
-#include "core/audit.h"
 #include "core/config.h"
 #include "core/error.h"
 #include "core/kind.h"
@@ -233,9 +232,8 @@ gboolean hs_cmd_import(int argc, char **argv, GError **error) {
     HsImportItem *item = g_ptr_array_index(items, i);
     HsRecord *r = item->record;
     const char *saved_in = NULL;
-    gboolean verified = api != NULL && r->kind != HS_KIND_API_KEY;
 
-    if (!hs_stores_save(stores, r, store, &saved_in, error)) {
+    if (!hs_new_profile_store(stores, r, store, "import", &saved_in, error)) {
       g_prefix_error(error,
                      "import: profile %s (%u of %u stored before it; %s is "
                      "unchanged): ",
@@ -243,13 +241,10 @@ gboolean hs_cmd_import(int argc, char **argv, GError **error) {
       goto out;
     }
     stored++;
-    if (!verified || hs_kind_is_static(r->kind)) hs_cache_drop(r->profile);
-    hs_audit("import", r->profile, hs_kind_name(r->kind),
-             verified ? "ok" : "ok-unverified", NULL);
     printf("Imported profile %s (%s%s%s) from %s to store %s; %s.\n",
            r->profile, hs_kind_name(r->kind), r->hub_id ? ", hub " : "",
            r->hub_id ? r->hub_id : "", item->source, saved_in,
-           verified ? "HubSpot accepted it" : "not verified with HubSpot");
+           r->verified ? "HubSpot accepted it" : "not verified with HubSpot");
     if (r->kind == HS_KIND_API_KEY) warn_api_key(item);
   }
   if (scrub) {

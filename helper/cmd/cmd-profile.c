@@ -143,16 +143,13 @@ gboolean hs_cmd_add(int argc, char **argv, GError **error) {
   if (api != NULL &&
       !hs_new_profile_verify(api, record, "add", "--hub-id", error))
     return FALSE;
-  if (!hs_stores_save(stores, record, store, &saved_in, error)) return FALSE;
-  /* A token cached for a profile of this name before --force is not this
-   * profile's: verify_new cached a fresh one, or there is none. */
-  if (api == NULL || hs_kind_is_static(kind)) hs_cache_drop(profile);
-  hs_audit("add", profile, hs_kind_name(kind), api ? "ok" : "ok-unverified",
-           NULL);
-  printf("Added profile %s (%s%s%s) to store %s; %s.\n", profile,
-         hs_kind_name(kind), record->hub_id ? ", hub " : "",
-         record->hub_id ? record->hub_id : "", saved_in,
-         api ? "HubSpot accepted it" : "not verified with HubSpot");
+  if (!hs_new_profile_store(stores, record, store, "add", &saved_in, error))
+    return FALSE;
+  printf(
+      "Added profile %s (%s%s%s) to store %s; %s.\n", profile,
+      hs_kind_name(kind), record->hub_id ? ", hub " : "",
+      record->hub_id ? record->hub_id : "", saved_in,
+      record->verified ? "HubSpot accepted it" : "not verified with HubSpot");
   return TRUE;
 }
 

@@ -77,6 +77,21 @@ gboolean hs_new_profile_may_write(HsStores *stores, const char *profile,
   return TRUE;
 }
 
+gboolean hs_new_profile_store(HsStores *stores, const HsRecord *record,
+                              const char *store, const char *command,
+                              const char **ret_saved_in, GError **error) {
+  gboolean verified = record->verified != 0;
+
+  if (!hs_stores_save(stores, record, store, ret_saved_in, error)) return FALSE;
+  /* A token cached for a profile of this name before (--force) is not this
+   * profile's: verification cached a fresh one, or there is none. */
+  if (!verified || hs_kind_is_static(record->kind))
+    hs_cache_drop(record->profile);
+  hs_audit(command, record->profile, hs_kind_name(record->kind),
+           verified ? "ok" : "ok-unverified", NULL);
+  return TRUE;
+}
+
 gboolean hs_new_profile_expire_previous(HsStores *stores, HsRecord *record,
                                         const char *store, gint64 now) {
   g_autoptr(GError) error = NULL;

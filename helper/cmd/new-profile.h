@@ -1,6 +1,7 @@
-/* new-profile.h — the steps add, import and rotate share before a new
- * credential is written: may the profile be written, does HubSpot accept
- * the credential, and dropping a previous token whose 7 days are over. */
+/* new-profile.h — the steps add, import and rotate share around writing a
+ * new credential: may the profile be written, does HubSpot accept the
+ * credential, storing it, and dropping a previous token whose 7 days are
+ * over. */
 #pragma once
 
 #include <glib.h>
@@ -26,6 +27,17 @@ gboolean hs_new_profile_may_write(HsStores *stores, const char *profile,
                                   gboolean force, const char *cmd,
                                   const char *hint, char **ret_unavailable,
                                   GError **error);
+
+/* Store a new profile's `record` in `store` (NULL: the first available),
+ * then make the token cache and the audit log say so: a token cached under
+ * its name is dropped unless verification just cached this record's, and
+ * `command` is audited "ok" when HubSpot accepted the record (its `verified`
+ * time is set, see hs_new_profile_verify), else "ok-unverified".  The store
+ * is named in *ret_saved_in (transfer none).  FALSE with the store's error,
+ * before anything is dropped or audited. */
+gboolean hs_new_profile_store(HsStores *stores, const HsRecord *record,
+                              const char *store, const char *command,
+                              const char **ret_saved_in, GError **error);
 
 /* Drop `record`'s previous token if its 7 days are over at `now`, and save
  * that (to `store`), audited as rotate-expire; TRUE when it was due.  A
