@@ -30,7 +30,7 @@ typedef struct {
   char *format;
   gboolean nested;
   gboolean version;
-  /* From the arguments once parsed */
+  /* Set by parse_args() */
   const char *profile;
   char **command;
   HsAccessWant want;
@@ -210,7 +210,6 @@ static void note_exec(const char *profile, const char *command) {
 int main(int argc, char **argv) {
   g_auto(Options) opts = {.min_ttl = 300, .how.fd = -1};
   g_autoptr(GError) error = NULL;
-  g_autoptr(HsAccessSession) access = NULL;
   g_autoptr(HsDelivery) delivery = NULL;
   int code;
 
@@ -228,13 +227,14 @@ int main(int argc, char **argv) {
     /* The token is in our environment already: nothing to look up. */
     delivery = hs_delivery_new(&opts.how, opts.profile, NULL, &error);
   } else {
+    HsAccessSession *access;
+
     /* Before any thread exists (the Secret Service's D-Bus has one), so
      * that every thread leaves the forwarded signals to the signalfd. */
     hs_delivery_prepare_process(&opts.how);
     access = hs_access_open(opts.profile, &opts.want, &error);
     if (access == NULL) return fail(g_steal_pointer(&error));
-    delivery = hs_delivery_new(&opts.how, opts.profile,
-                               g_steal_pointer(&access), &error);
+    delivery = hs_delivery_new(&opts.how, opts.profile, access, &error);
     if (delivery == NULL) return fail(g_steal_pointer(&error));
   }
   note_exec(opts.profile, opts.command[0]);
