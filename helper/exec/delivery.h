@@ -44,8 +44,9 @@ typedef struct HsDelivery HsDelivery;
 /* COMMAND's environment and whatever carries the token to it: the pipe,
  * the FIFO or the proxy, as `how` says.  `access` is taken over (transfer
  * full); NULL passes our environment through unchanged (see
- * hs_delivery_can_pass_through).  (transfer full) NULL with HS_ERR_USAGE or
- * HS_ERR_CONFIG when --format hubspot-cli cannot be served, HS_ERR_SYSTEM
+ * hs_delivery_can_pass_through).  (transfer full) NULL with HS_ERR_USAGE
+ * (a kind the HubSpot CLI cannot use), HS_ERR_CONFIG (no account id) or
+ * HS_ERR_UNAVAILABLE (no record) for --format hubspot-cli, HS_ERR_SYSTEM
  * when the pipe cannot be made, or the error of hs_fifo_new or
  * hs_proxy_start. */
 HsDelivery *hs_delivery_new(const HsDeliveryOptions *how, const char *profile,

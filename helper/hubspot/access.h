@@ -86,7 +86,8 @@ void hs_access_close(HsAccessSession *session);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HsAccessSession, hs_access_close)
 
 /* The token obtained at open (transfer none: SECRET), NULL after
- * hs_access_forget(); and when it expires (unix seconds, 0: never). */
+ * hs_access_forget(); and when it expires (unix seconds, 0: never).  Not
+ * while another thread may call hs_access_current(). */
 const char *hs_access_token(const HsAccessSession *session);
 gint64 hs_access_expires_at(const HsAccessSession *session);
 
