@@ -41,6 +41,7 @@ helper_hubspot_libhshubspot_la_LIBADD = $(KEYUTILS_LIBS)
 # exec: how COMMAND gets its token and runs.
 helper_exec_libhsexec_la_SOURCES = \
 	helper/exec/child-env.c helper/exec/child-env.h \
+	helper/exec/delivery.c helper/exec/delivery.h \
 	helper/exec/fifo.c helper/exec/fifo.h \
 	helper/exec/mask.c helper/exec/mask.h \
 	helper/exec/proxy-request.c helper/exec/proxy-request.h \

@@ -9,6 +9,7 @@ UNIT_TESTS = \
 	tests/unit/check-record \
 	tests/unit/check-config \
 	tests/unit/check-child-env \
+	tests/unit/check-delivery \
 	tests/unit/check-loader \
 	tests/unit/check-hubspot \
 	tests/unit/check-mask \

@@ -1,6 +1,7 @@
 /* access.h — the bearer token to hand to a command: a static token
  * as stored, or a cached access token while it lasts, or a fresh one from
- * HubSpot — one refresh per profile at a time across processes. */
+ * HubSpot — one refresh per profile at a time across processes; and the
+ * session of one run, which decides which of these it needs. */
 #ifndef HS_ACCESS_TOKEN_H
 #define HS_ACCESS_TOKEN_H
 
@@ -43,5 +44,71 @@ HsAccess *hs_access_refresh_now(HsStores *stores, HsRecord **record, HsApi *api,
 /* The cached access token of `profile` if it outlives `min_ttl` seconds,
  * else NULL; touches neither a store nor HubSpot.  (transfer full) */
 HsAccess *hs_access_from_cache(const char *profile, gint64 min_ttl);
+
+/* A note for the user (an offline fallback, scopes that cannot be checked);
+ * the program decides how to show it.  May be called from any thread. */
+typedef void (*HsAccessNoteFunc)(const char *note, gpointer user_data);
+
+/* What one run asks of a profile's access token (docs/design.md, "One
+ * hs-exec run"). */
+typedef struct {
+  gint64 min_ttl;            /* refresh first if it expires within this */
+  const char *const *scopes; /* the record must have these; NULL: any */
+  gboolean need_record;      /* the record itself, not only a token */
+  /* hs_access_current() is asked again while COMMAND runs, and
+   * hs_access_api() says where HubSpot is, whatever the kind. */
+  gboolean keep_fresh;
+  HsAccessNoteFunc note; /* or NULL */
+  gpointer note_data;
+} HsAccessWant;
+
+/* A profile's access token with what it took to get it: the configuration,
+ * the stores, the record and the API client. */
+typedef struct HsAccessSession HsAccessSession;
+
+/* The access token of `profile` as `want` asks.  A cached token that
+ * outlives min_ttl is used without a store or HubSpot when nothing more is
+ * asked (no scopes, no record, not kept fresh); otherwise the record is read
+ * through the configured stores, its scopes checked, an API client made for
+ * the kinds HubSpot refreshes (for every kind when keep_fresh), and the
+ * token obtained with hs_access_obtain().  (transfer full) NULL with the
+ * error of whichever step failed; HS_ERR_REFUSED when the record lacks one
+ * of the scopes (recorded scopes that are unknown only get a note). */
+HsAccessSession *hs_access_open(const char *profile, const HsAccessWant *want,
+                                GError **error);
+
+/* Wipe the token and the record now (COMMAND has its copy); the stores and
+ * the API client stay until hs_access_close(). */
+void hs_access_forget(HsAccessSession *session);
+
+/* Wipe and free everything the session holds.  NULL is fine. */
+void hs_access_close(HsAccessSession *session);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HsAccessSession, hs_access_close)
+
+/* The token obtained at open (transfer none: SECRET), NULL after
+ * hs_access_forget(); and when it expires (unix seconds, 0: never).  Not
+ * while another thread may call hs_access_current(). */
+const char *hs_access_token(const HsAccessSession *session);
+gint64 hs_access_expires_at(const HsAccessSession *session);
+
+/* The account id HubSpot or the record gave at open, or NULL (transfer
+ * none). */
+const char *hs_access_hub_id(const HsAccessSession *session);
+
+/* The profile's record (transfer none), or NULL when the token came from the
+ * cache, and after hs_access_forget(). */
+const HsRecord *hs_access_record(const HsAccessSession *session);
+
+/* The API client (transfer none), or NULL for a static kind unless
+ * keep_fresh, and when the token came from the cache. */
+const HsApi *hs_access_api(const HsAccessSession *session);
+
+/* The current token of a session opened with keep_fresh, refreshed first
+ * when it has less than a minute left, or whatever its expiry when `stale`
+ * (or NULL) is the token HubSpot just refused.  Safe from many threads.
+ * (transfer full: SECRET, free with hs_secure_free) NULL with the refresh's
+ * error, or HS_ERR_NETWORK when no valid token is left. */
+char *hs_access_current(HsAccessSession *session, const char *stale,
+                        GError **error);
 
 #endif
