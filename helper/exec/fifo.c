@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/fd.h"
 #include "core/secure.h"
 #include "exec/fifo.h"
 
@@ -22,7 +23,7 @@ struct HsFifo {
 
 static gpointer write_token(gpointer data) {
   HsFifo *fifo = data;
-  int fd;
+  hs_autofd fd = -1;
 
   /* Blocks until a reader opens the FIFO (or hs_fifo_free does). */
   fd = open(fifo->path, O_WRONLY | O_CLOEXEC);
@@ -41,7 +42,6 @@ static gpointer write_token(gpointer data) {
       }
       if (len == 0) (void)!write(fd, "\n", 1);
     }
-    close(fd);
   }
   hs_secure_clear(&fifo->token);
   return NULL;
@@ -87,12 +87,11 @@ const char *hs_fifo_path(const HsFifo *fifo) { return fifo->path; }
 void hs_fifo_free(HsFifo *fifo) {
   if (fifo == NULL) return;
   if (fifo->writer != NULL) {
-    int fd;
+    hs_autofd fd = -1;
     g_atomic_int_set(&fifo->done, 1);
     /* A reader of our own releases a writer still waiting in open(). */
     fd = open(fifo->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     g_thread_join(fifo->writer);
-    if (fd >= 0) close(fd);
   }
   hs_secure_clear(&fifo->token);
   if (fifo->path != NULL) (void)unlink(fifo->path);
