@@ -72,9 +72,11 @@ HsFifo *hs_fifo_new(char *token, GError **error) {
     return NULL;
   }
   fifo->path = g_build_filename(fifo->dir, "token", NULL);
+  /* In a directory just made ours: only the system can refuse. */
   if (mkfifo(fifo->path, 0600) != 0) {
-    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG,
-                "cannot create a FIFO in %s: %s", fifo->dir, g_strerror(errno));
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_SYSTEM,
+                "cannot create a FIFO in %s: %s; check the space left there",
+                fifo->dir, g_strerror(errno));
     g_clear_pointer(&fifo->path, g_free);
     return NULL;
   }

@@ -163,19 +163,24 @@ int hs_supervise(const HsSupervise *opts, GError **error) {
 
   g_return_val_if_fail(blocked, 1);
   wanted_set(&set);
+  /* The system's refusals, not COMMAND's: HS_ERR_SYSTEM, not 126. */
   sfd = signalfd(-1, &set, SFD_CLOEXEC);
   if (sfd < 0 || pipe2(status_pipe, O_CLOEXEC) != 0 ||
       (opts->mask != NULL &&
        (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0))) {
-    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
-                "cannot set up COMMAND's pipes: %s", g_strerror(errno));
-    return HS_EXIT_NOT_EXECUTABLE;
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_SYSTEM,
+                "cannot set up COMMAND's pipes: %s; check the limit on open "
+                "files (ulimit -n) and try again",
+                g_strerror(errno));
+    return HS_ERR_SYSTEM;
   }
   pid = fork();
   if (pid < 0) {
-    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE, "cannot start %s: %s",
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_SYSTEM,
+                "cannot start %s: %s; check the limit on processes (ulimit "
+                "-u) and free memory, then try again",
                 opts->argv[0], g_strerror(errno));
-    return HS_EXIT_NOT_EXECUTABLE;
+    return HS_ERR_SYSTEM;
   }
   if (pid == 0) exec_child(opts, status_pipe[1], out_pipe[1], err_pipe[1]);
 

@@ -59,8 +59,8 @@ int hs_refresh_lock(const char *profile, int timeout_ms, GError **error) {
   }
   while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
     if (errno != EWOULDBLOCK && errno != EINTR) {
-      g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG, "cannot lock %s: %s",
-                  name, g_strerror(errno));
+      g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_SYSTEM,
+                  "cannot lock %s: %s; try again", name, g_strerror(errno));
       return -1;
     }
     if (g_get_monotonic_time() >= deadline) {

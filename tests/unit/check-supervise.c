@@ -1,11 +1,12 @@
 /* check-supervise.c — COMMAND as hs-exec's child: its exit status, 127 when
- * it is not found, and no descriptor left behind on any path, a failed
- * pipe() or fork() included. */
+ * it is not found, 7 (HS_ERR_SYSTEM) when the system refuses a pipe or the
+ * fork, and no descriptor left behind on any path. */
 #include "config.h"
 
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -84,11 +85,12 @@ START_TEST(test_fork_fails) {
   int before = count_open();
 
   fail_fork = TRUE;
-  ck_assert_int_eq(supervise(argv, &error), HS_EXIT_NOT_EXECUTABLE);
+  ck_assert_int_eq(supervise(argv, &error), HS_ERR_SYSTEM);
   fail_fork = FALSE;
   ck_assert_ptr_nonnull(error);
   ck_assert_ptr_nonnull(strstr(error->message, "cannot start true"));
-  hs_assert_error(error, HS_ERR_USAGE);
+  ck_assert_int_eq(hs_error_exit_code(error), 7);
+  hs_assert_error(error, HS_ERR_SYSTEM);
   /* The signalfd and the three pipes are closed again. */
   ck_assert_int_eq(count_open(), before);
 }
@@ -108,12 +110,13 @@ START_TEST(test_pipe_fails) {
   tight = saved;
   tight.rlim_cur = (rlim_t)limit;
   ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &tight), 0);
-  ck_assert_int_eq(supervise(argv, &error), HS_EXIT_NOT_EXECUTABLE);
+  ck_assert_int_eq(supervise(argv, &error), HS_ERR_SYSTEM);
   ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &saved), 0);
   ck_assert_ptr_nonnull(error);
   ck_assert_ptr_nonnull(
       strstr(error->message, "cannot set up COMMAND's pipes"));
-  hs_assert_error(error, HS_ERR_USAGE);
+  ck_assert_int_eq(hs_error_exit_code(error), 7);
+  hs_assert_error(error, HS_ERR_SYSTEM);
   ck_assert_int_eq(count_open(), before);
 }
 END_TEST
