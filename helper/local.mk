@@ -7,13 +7,15 @@ noinst_LTLIBRARIES += helper/core/libhscore.la helper/hubspot/libhshubspot.la \
 	helper/exec/libhsexec.la helper/migrate/libhsmigrate.la \
 	helper/cmd/libhscmd.la
 
-# core: errors, secure memory, names, kinds, the record, rotation, secret
-# input, config, the plugin loader and the store chain, audit, usage.
+# core: errors, secure memory, descriptors, names, kinds, the record,
+# rotation, secret input, config, the plugin loader and the store chain,
+# audit, usage.
 helper_core_libhscore_la_SOURCES = \
 	helper/core/audit.c helper/core/audit.h \
 	helper/core/config.c helper/core/config.h \
 	helper/core/error.c helper/core/error.h \
 	helper/core/fault.c helper/core/fault.h \
+	helper/core/fd.c helper/core/fd.h \
 	helper/core/json.c helper/core/json.h \
 	helper/core/kind.c helper/core/kind.h \
 	helper/core/plugin.c helper/core/plugin.h \

@@ -19,7 +19,9 @@ UNIT_TESTS = \
 	tests/unit/check-import-items \
 	tests/unit/check-token-scan \
 	tests/unit/check-rotation \
-	tests/unit/check-usage
+	tests/unit/check-usage \
+	tests/unit/check-fd \
+	tests/unit/check-supervise
 LDADD = $(HS_TOKEN_LIBS) $(CHECK_LIBS)
 check_PROGRAMS += $(UNIT_TESTS) tests/notify/notify-server
 noinst_HEADERS = tests/unit/check-common.h

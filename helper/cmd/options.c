@@ -3,7 +3,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/auxv.h>
 
 #include "cmd/commands.h"
 #include "cmd/options.h"
@@ -46,7 +45,7 @@ gboolean hs_options_valid_hub_id(const char *s) {
 }
 
 gint64 hs_options_now(void) {
-  const char *fake = getauxval(AT_SECURE) ? NULL : getenv("HS_EXEC_FAKE_NOW");
+  const char *fake = secure_getenv("HS_EXEC_FAKE_NOW");
 
   if (fake != NULL && g_ascii_isdigit(*fake))
     return g_ascii_strtoll(fake, NULL, 10);

@@ -15,6 +15,7 @@
 #endif
 
 #include "core/audit.h"
+#include "core/fd.h"
 
 char *hs_audit_path(void) {
   return g_build_filename(g_get_user_state_dir(), "hs-exec", "audit.jsonl",
@@ -57,7 +58,7 @@ static int open_log(const char **ret_why) {
   g_autofree char *path = hs_audit_path();
   g_autofree char *dir = g_path_get_dirname(path);
   struct stat st;
-  int fd;
+  hs_autofd fd = -1;
 
   if (g_mkdir_with_parents(dir, 0700) != 0) {
     *ret_why = g_strerror(errno);
@@ -69,12 +70,11 @@ static int open_log(const char **ret_why) {
     return -1;
   }
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != getuid()) {
-    close(fd);
     *ret_why = "it is not a regular file of yours";
     return -1;
   }
   if ((st.st_mode & 077) != 0) (void)fchmod(fd, 0600);
-  return fd;
+  return hs_fd_steal(&fd);
 }
 
 void hs_audit(const char *event, const char *profile, const char *kind,
@@ -84,14 +84,13 @@ void hs_audit(const char *event, const char *profile, const char *kind,
   g_autofree char *with_nl = g_strconcat(line, "\n", NULL);
   size_t len = strlen(with_nl);
   const char *why = NULL;
-  int fd = open_log(&why);
+  hs_autofd fd = open_log(&why);
 
   /* One write() of one whole line: O_APPEND keeps concurrent writers'
    * lines whole. */
   if (fd >= 0) {
     ssize_t n = write(fd, with_nl, len);
     if (n != (ssize_t)len) why = n < 0 ? g_strerror(errno) : "short write";
-    close(fd);
   }
   if (why != NULL && !warned) {
     g_autofree char *path = hs_audit_path();

@@ -9,6 +9,7 @@
 
 #include "core/config.h"
 #include "core/error.h"
+#include "core/fd.h"
 
 #define DEFAULT_STORE "secret-service"
 
@@ -176,7 +177,7 @@ static GKeyFile *read_file(const char *path, gboolean *ret_vetted,
   GString *buf;
   char chunk[4096];
   ssize_t n;
-  int fd;
+  hs_autofd fd = -1;
 
   fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
   if (fd < 0) {
@@ -186,7 +187,6 @@ static GKeyFile *read_file(const char *path, gboolean *ret_vetted,
     return NULL;
   }
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    close(fd);
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG, "%s: not a regular file",
                 path);
     return NULL;
@@ -197,7 +197,6 @@ static GKeyFile *read_file(const char *path, gboolean *ret_vetted,
   while ((n = read(fd, chunk, sizeof chunk)) != 0) {
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 || buf->len > 1024 * 1024) {
-      close(fd);
       g_string_free(buf, TRUE);
       g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG,
                   "%s: cannot be read (%s)", path,
@@ -206,7 +205,6 @@ static GKeyFile *read_file(const char *path, gboolean *ret_vetted,
     }
     g_string_append_len(buf, chunk, n);
   }
-  close(fd);
   data = g_string_free(buf, FALSE);
   kf = parse_text(data, path, error);
   if (kf == NULL) return NULL;

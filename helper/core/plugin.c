@@ -8,7 +8,6 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/auxv.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,9 +20,7 @@
    sizeof(((struct hs_plugin_v1 *)0)->list))
 
 const char *hs_plugin_dir(void) {
-  const char *dir = NULL;
-
-  if (getauxval(AT_SECURE) == 0) dir = getenv("HS_EXEC_PLUGIN_DIR");
+  const char *dir = secure_getenv("HS_EXEC_PLUGIN_DIR");
   return (dir != NULL && *dir != '\0') ? dir : PLUGINDIR;
 }
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/fd.h"
 #include "core/secret-input.h"
 #include "core/secure.h"
 
@@ -112,7 +113,7 @@ static char *read_no_echo(int fd, const char *prompt, gsize *ret_len,
   struct termios saved, quiet;
   gsize cap = HS_SECRET_INPUT_MAX + 1, len = 0;
   char *buf;
-  int tty_out;
+  hs_autofd tty_out = -1;
 
   if (tcgetattr(fd, &saved) != 0) {
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
@@ -138,10 +139,7 @@ static char *read_no_echo(int fd, const char *prompt, gsize *ret_len,
   }
   buf[len] = '\0';
   (void)tcsetattr(fd, TCSAFLUSH, &saved);
-  if (tty_out >= 0) {
-    (void)!write(tty_out, "\n", 1);
-    close(tty_out);
-  }
+  if (tty_out >= 0) (void)!write(tty_out, "\n", 1);
   *ret_len = len;
   return buf;
 }

@@ -11,6 +11,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "core/fd.h"
 #include "core/usage.h"
 
 char *hs_usage_path(void) {
@@ -29,20 +30,28 @@ static void usage_free(gpointer data) {
 static int open_locked(const char *path, int flags, int op) {
   for (int tries = 0; tries < 5; tries++) {
     struct stat st, now;
-    int fd = open(path, flags | O_CLOEXEC | O_NOFOLLOW, 0600);
+    hs_autofd fd = open(path, flags | O_CLOEXEC | O_NOFOLLOW, 0600);
 
     if (fd < 0) return -1;
     if (flock(fd, op) != 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-        st.st_uid != getuid()) {
-      close(fd);
+        st.st_uid != getuid())
       return -1;
-    }
     if (stat(path, &now) == 0 && now.st_ino == st.st_ino &&
         now.st_dev == st.st_dev)
-      return fd;
-    close(fd);
+      return hs_fd_steal(&fd);
   }
   return -1;
+}
+
+/* All of `fd`, from where it stands (transfer full). */
+static char *read_all(int fd) {
+  GString *all = g_string_new(NULL);
+  char buf[8192];
+  ssize_t n;
+
+  while ((n = read(fd, buf, sizeof buf)) > 0)
+    g_string_append_len(all, buf, (gsize)n);
+  return g_string_free(all, FALSE);
 }
 
 void hs_usage_record(const char *profile, const char *command, gint64 now) {
@@ -53,7 +62,7 @@ void hs_usage_record(const char *profile, const char *command, gint64 now) {
   g_autoptr(JsonGenerator) gen = json_generator_new();
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *line = NULL, *with_nl = NULL;
-  int fd;
+  hs_autofd fd = -1;
 
   json_builder_begin_object(b);
   json_builder_set_member_name(b, "time");
@@ -73,7 +82,6 @@ void hs_usage_record(const char *profile, const char *command, gint64 now) {
   if (fd < 0) return;
   /* One write() of one whole line: concurrent runs never interleave. */
   (void)!write(fd, with_nl, strlen(with_nl));
-  close(fd);
 }
 
 typedef struct {
@@ -124,24 +132,13 @@ static void trim(const char *path, gint64 now, GHashTable *table) {
   g_autoptr(GString) out = g_string_new(NULL);
   g_autoptr(JsonParser) parser = json_parser_new();
   g_auto(GStrv) lines = NULL;
-  FILE *f;
-  int fd, tfd;
+  /* `fd`, and the lock with it, is held until the new log is in place. */
+  hs_autofd fd = -1;
+  hs_autofd tfd = -1;
 
   fd = open_locked(path, O_RDONLY, LOCK_EX);
   if (fd < 0) return;
-  f = fdopen(fd, "r");
-  if (f == NULL) {
-    close(fd);
-    return;
-  }
-  {
-    g_autoptr(GString) all = g_string_new(NULL);
-    char buf[8192];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-      g_string_append_len(all, buf, n);
-    data = g_string_free(g_steal_pointer(&all), FALSE);
-  }
+  data = read_all(fd);
   lines = g_strsplit(data, "\n", -1);
   for (char **p = lines; *p; p++) {
     Line *l = **p ? parse_line(parser, *p) : NULL;
@@ -154,15 +151,12 @@ static void trim(const char *path, gint64 now, GHashTable *table) {
     line_free(l);
   }
   tfd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0600);
-  if (tfd >= 0) {
-    gboolean ok =
-        write(tfd, out->str, out->len) == (ssize_t)out->len && fsync(tfd) == 0;
-    close(tfd);
-    /* Appenders hold the lock shared and check the inode after locking,
-     * so none writes to the file that is being replaced. */
-    if (!ok || rename(tmp, path) != 0) unlink(tmp);
-  }
-  fclose(f);
+  if (tfd < 0) return;
+  /* Appenders hold the lock shared and check the inode after locking, so
+   * none writes to the file that is being replaced. */
+  if (write(tfd, out->str, out->len) != (ssize_t)out->len || fsync(tfd) != 0 ||
+      rename(tmp, path) != 0)
+    unlink(tmp);
 }
 
 GHashTable *hs_usage_load(gint64 now) {
@@ -173,19 +167,13 @@ GHashTable *hs_usage_load(gint64 now) {
   g_autofree char *data = NULL;
   g_auto(GStrv) lines = NULL;
   guint stale = 0;
-  int fd;
 
-  fd = open_locked(path, O_RDONLY, LOCK_SH);
-  if (fd < 0) return table;
+  /* Closed, and so unlocked, before a trim takes the lock exclusively. */
   {
-    g_autoptr(GString) all = g_string_new(NULL);
-    char buf[8192];
-    ssize_t n;
-    while ((n = read(fd, buf, sizeof buf)) > 0)
-      g_string_append_len(all, buf, n);
-    data = g_string_free(g_steal_pointer(&all), FALSE);
+    hs_autofd fd = open_locked(path, O_RDONLY, LOCK_SH);
+    if (fd < 0) return table;
+    data = read_all(fd);
   }
-  close(fd);
   lines = g_strsplit(data, "\n", -1);
   for (char **p = lines; *p; p++) {
     Line *l = **p ? parse_line(parser, *p) : NULL;

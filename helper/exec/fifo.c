@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/fd.h"
 #include "core/secure.h"
 #include "exec/fifo.h"
 
@@ -22,7 +23,7 @@ struct HsFifo {
 
 static gpointer write_token(gpointer data) {
   HsFifo *fifo = data;
-  int fd;
+  hs_autofd fd = -1;
 
   /* Blocks until a reader opens the FIFO (or hs_fifo_free does). */
   fd = open(fifo->path, O_WRONLY | O_CLOEXEC);
@@ -41,7 +42,6 @@ static gpointer write_token(gpointer data) {
       }
       if (len == 0) (void)!write(fd, "\n", 1);
     }
-    close(fd);
   }
   hs_secure_clear(&fifo->token);
   return NULL;
@@ -72,9 +72,11 @@ HsFifo *hs_fifo_new(char *token, GError **error) {
     return NULL;
   }
   fifo->path = g_build_filename(fifo->dir, "token", NULL);
+  /* In a directory just made ours: only the system can refuse. */
   if (mkfifo(fifo->path, 0600) != 0) {
-    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG,
-                "cannot create a FIFO in %s: %s", fifo->dir, g_strerror(errno));
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_SYSTEM,
+                "cannot create a FIFO in %s: %s; check the space left there",
+                fifo->dir, g_strerror(errno));
     g_clear_pointer(&fifo->path, g_free);
     return NULL;
   }
@@ -87,12 +89,11 @@ const char *hs_fifo_path(const HsFifo *fifo) { return fifo->path; }
 void hs_fifo_free(HsFifo *fifo) {
   if (fifo == NULL) return;
   if (fifo->writer != NULL) {
-    int fd;
+    hs_autofd fd = -1;
     g_atomic_int_set(&fifo->done, 1);
     /* A reader of our own releases a writer still waiting in open(). */
     fd = open(fifo->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     g_thread_join(fifo->writer);
-    if (fd >= 0) close(fd);
   }
   hs_secure_clear(&fifo->token);
   if (fifo->path != NULL) (void)unlink(fifo->path);

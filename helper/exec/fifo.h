@@ -12,7 +12,8 @@ typedef struct HsFifo HsFifo;
 /* Make a 0700 directory under $XDG_RUNTIME_DIR holding a 0600 FIFO, and a
  * thread that writes `token` (taken over: SECRET, wiped once written) plus a
  * newline to the first reader, then removes the FIFO.  NULL with
- * HS_ERR_CONFIG when there is no usable $XDG_RUNTIME_DIR.  (transfer full) */
+ * HS_ERR_CONFIG when there is no usable $XDG_RUNTIME_DIR, HS_ERR_SYSTEM when
+ * the FIFO cannot be made in it.  (transfer full) */
 HsFifo *hs_fifo_new(char *token, GError **error);
 
 /* The FIFO's path (transfer none). */

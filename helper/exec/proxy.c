@@ -378,8 +378,10 @@ static gpointer server_main(gpointer data) {
           G_SOCKET_LISTENER(service), addr, G_SOCKET_TYPE_STREAM,
           G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error)) {
     g_mutex_lock(&p->lock);
-    g_set_error(&p->start_error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
-                "--proxy cannot listen on 127.0.0.1: %s", error->message);
+    g_set_error(&p->start_error, HS_ERROR_DOMAIN, HS_ERR_SYSTEM,
+                "--proxy cannot listen on 127.0.0.1: %s; check the loopback "
+                "interface and the limit on open files (ulimit -n)",
+                error->message);
     g_error_free(error);
     p->ready = TRUE;
     g_cond_signal(&p->cond);

@@ -26,7 +26,7 @@ char *hs_proxy_new_placeholder(void);
 /* Listen on 127.0.0.1 at a port the kernel picks and serve in threads of
  * our own: requests whose Authorization is "Bearer `placeholder`" go to
  * `upstream` (a validated base URL; `ca_file` or NULL for the system's CAs)
- * with the token from `get_token`.  (transfer full) NULL with HS_ERR_USAGE
+ * with the token from `get_token`.  (transfer full) NULL with HS_ERR_SYSTEM
  * when the port cannot be opened. */
 HsProxy *hs_proxy_start(const char *upstream, const char *ca_file,
                         const char *placeholder, HsProxyTokenFunc get_token,

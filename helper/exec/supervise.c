@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/fd.h"
 #include "exec/mask.h"
 #include "exec/run.h"
 #include "exec/supervise.h"
@@ -136,8 +137,7 @@ static void relay(Relay *r, gboolean eof) {
     hs_mask_feed(r->mask, buf, (gsize)n, out);
   } else if (n != -2) {
     hs_mask_flush(r->mask, out);
-    close(r->fd);
-    r->fd = -1;
+    hs_fd_close(&r->fd);
   }
   write_all(r->target, out->data, out->len);
   explicit_bzero(buf, sizeof buf);
@@ -151,37 +151,46 @@ static int exit_code(int status) {
 }
 
 int hs_supervise(const HsSupervise *opts, GError **error) {
-  int status_pipe[2], out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1};
+  hs_autopipe status_pipe[2] = {-1, -1};
+  hs_autopipe out_pipe[2] = {-1, -1};
+  hs_autopipe err_pipe[2] = {-1, -1};
+  hs_autofd sfd = -1;
   Relay relays[2] = {{-1, STDOUT_FILENO, NULL}, {-1, STDERR_FILENO, NULL}};
   sigset_t set;
-  int sfd, status = 0, child_errno = 0;
+  int status = 0, child_errno = 0;
   gboolean reaped = FALSE;
   pid_t pid;
 
   g_return_val_if_fail(blocked, 1);
   wanted_set(&set);
+  /* The system's refusals, not COMMAND's: HS_ERR_SYSTEM, not 126. */
   sfd = signalfd(-1, &set, SFD_CLOEXEC);
   if (sfd < 0 || pipe2(status_pipe, O_CLOEXEC) != 0 ||
       (opts->mask != NULL &&
        (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0))) {
-    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
-                "cannot set up COMMAND's pipes: %s", g_strerror(errno));
-    return HS_EXIT_NOT_EXECUTABLE;
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_SYSTEM,
+                "cannot set up COMMAND's pipes: %s; check the limit on open "
+                "files (ulimit -n) and try again",
+                g_strerror(errno));
+    return HS_ERR_SYSTEM;
   }
   pid = fork();
   if (pid < 0) {
-    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE, "cannot start %s: %s",
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_SYSTEM,
+                "cannot start %s: %s; check the limit on processes (ulimit "
+                "-u) and free memory, then try again",
                 opts->argv[0], g_strerror(errno));
-    return HS_EXIT_NOT_EXECUTABLE;
+    return HS_ERR_SYSTEM;
   }
   if (pid == 0) exec_child(opts, status_pipe[1], out_pipe[1], err_pipe[1]);
 
-  close(status_pipe[1]);
+  /* The write ends are the child's alone: its exit is our end of file. */
+  hs_fd_close(&status_pipe[1]);
+  hs_fd_close(&out_pipe[1]);
+  hs_fd_close(&err_pipe[1]);
   if (opts->mask != NULL) {
-    close(out_pipe[1]);
-    close(err_pipe[1]);
-    relays[0].fd = out_pipe[0];
-    relays[1].fd = err_pipe[0];
+    relays[0].fd = hs_fd_steal(&out_pipe[0]);
+    relays[1].fd = hs_fd_steal(&err_pipe[0]);
     relays[0].mask = hs_mask_new(opts->mask);
     relays[1].mask = hs_mask_new(opts->mask);
   }
@@ -189,7 +198,7 @@ int hs_supervise(const HsSupervise *opts, GError **error) {
   while (read(status_pipe[0], &child_errno, sizeof child_errno) < 0 &&
          errno == EINTR) {
   }
-  close(status_pipe[0]);
+  hs_fd_close(&status_pipe[0]);
 
   while (!reaped || relays[0].fd >= 0 || relays[1].fd >= 0) {
     struct pollfd fds[3] = {
@@ -213,7 +222,7 @@ int hs_supervise(const HsSupervise *opts, GError **error) {
       if (relays[i].fd >= 0 && (fds[i + 1].revents & (POLLIN | POLLHUP)))
         relay(&relays[i], FALSE);
   }
-  close(sfd);
+  hs_fd_close(&sfd);
   for (int i = 0; i < 2; i++) {
     if (relays[i].fd >= 0) relay(&relays[i], TRUE);
     hs_mask_free(relays[i].mask);

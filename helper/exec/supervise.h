@@ -42,7 +42,9 @@ typedef struct {
 /* Fork and exec COMMAND, forward signals sent to hs-exec by other
  * processes (the terminal's reach COMMAND by themselves), relay output, and
  * return COMMAND's exit status, or 128+N when a signal N killed it.  When
- * COMMAND cannot be executed: 127 (not found) or 126, with *error set. */
+ * COMMAND cannot be executed: 127 (not found) or 126, with *error set
+ * (HS_ERR_USAGE).  When the system refuses the pipes or the fork:
+ * HS_ERR_SYSTEM, with *error set to it. */
 int hs_supervise(const HsSupervise *opts, GError **error);
 
 #endif

@@ -4,7 +4,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/auxv.h>
 #include <time.h>
 
 #include <json-glib/json-glib.h>
@@ -192,13 +191,12 @@ gint64 hs_api_retry_delay_ms(int attempt, long http_status,
 }
 
 HsApi *hs_api_new(HsOAuthApi family, GError **error) {
-  gboolean secure = getauxval(AT_SECURE) != 0;
-  const char *base = secure ? NULL : getenv("HS_EXEC_API_BASE");
-  const char *ca = secure ? NULL : getenv("HS_EXEC_CA_FILE");
-  const char *retry = secure ? NULL : getenv("HS_EXEC_RETRY_BASE_MS");
+  const char *base = secure_getenv("HS_EXEC_API_BASE");
+  const char *ca = secure_getenv("HS_EXEC_CA_FILE");
+  const char *retry = secure_getenv("HS_EXEC_RETRY_BASE_MS");
   /* Test-only, like the two above: the fault tests' "hang past the
    * timeout" must not take 15 s a try. */
-  const char *timeout = secure ? NULL : getenv("HS_EXEC_HTTP_TIMEOUT_MS");
+  const char *timeout = secure_getenv("HS_EXEC_HTTP_TIMEOUT_MS");
   HsApi *api = g_new0(HsApi, 1);
 
   api->base =

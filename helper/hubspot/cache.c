@@ -14,7 +14,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/auxv.h>
 
 #include <json-glib/json-glib.h>
 #include <keyutils.h>
@@ -32,13 +31,11 @@ void hs_cache_token_free(HsCachedToken *cached) {
 }
 
 static key_serial_t cache_keyring(void) {
-  const char *which =
-      getauxval(AT_SECURE) ? NULL : getenv("HS_EXEC_CACHE_KEYRING");
+  const char *which = secure_getenv("HS_EXEC_CACHE_KEYRING");
   /* Test-only (tests/e2e/faults.sh), never under AT_SECURE: a keyring that
    * does not exist, so that every keyctl call fails as where the kernel
    * keyring is blocked. */
-  if (!getauxval(AT_SECURE) && getenv("HS_EXEC_TEST_NO_KEYCTL") != NULL)
-    return 0;
+  if (secure_getenv("HS_EXEC_TEST_NO_KEYCTL") != NULL) return 0;
   if (which != NULL && strcmp(which, "session") == 0)
     return KEY_SPEC_SESSION_KEYRING;
   return KEY_SPEC_USER_KEYRING;

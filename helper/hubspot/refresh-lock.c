@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/fd.h"
 #include "hubspot/refresh-lock.h"
 
 /* Open (creating) our directory under the runtime dir, refusing one that is
@@ -16,7 +17,7 @@ static int open_lock_dir(GError **error) {
   g_autofree char *dir =
       g_build_filename(g_get_user_runtime_dir(), "hs-exec", NULL);
   struct stat st;
-  int fd;
+  hs_autofd fd = -1;
 
   if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG,
@@ -29,11 +30,9 @@ static int open_lock_dir(GError **error) {
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG,
                 "cannot open %s: %s; check XDG_RUNTIME_DIR", dir,
                 g_strerror(errno));
-    if (fd >= 0) close(fd);
     return -1;
   }
   if (st.st_uid != getuid() || (st.st_mode & 077) != 0) {
-    close(fd);
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG,
                 "%s is not private to you (owner uid %u, mode %03o); remove "
                 "it, or set XDG_RUNTIME_DIR to a directory of your own with "
@@ -41,18 +40,18 @@ static int open_lock_dir(GError **error) {
                 dir, (unsigned)st.st_uid, (unsigned)(st.st_mode & 0777));
     return -1;
   }
-  return fd;
+  return hs_fd_steal(&fd);
 }
 
 int hs_refresh_lock(const char *profile, int timeout_ms, GError **error) {
   g_autofree char *name = g_strconcat(profile, ".lock", NULL);
   gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
-  int dir, fd;
+  hs_autofd dir = -1;
+  hs_autofd fd = -1;
 
   dir = open_lock_dir(error);
   if (dir < 0) return -1;
   fd = openat(dir, name, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-  close(dir);
   if (fd < 0) {
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG,
                 "cannot open the lock file %s: %s", name, g_strerror(errno));
@@ -60,9 +59,8 @@ int hs_refresh_lock(const char *profile, int timeout_ms, GError **error) {
   }
   while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
     if (errno != EWOULDBLOCK && errno != EINTR) {
-      g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG, "cannot lock %s: %s",
-                  name, g_strerror(errno));
-      close(fd);
+      g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_SYSTEM,
+                  "cannot lock %s: %s; try again", name, g_strerror(errno));
       return -1;
     }
     if (g_get_monotonic_time() >= deadline) {
@@ -70,12 +68,11 @@ int hs_refresh_lock(const char *profile, int timeout_ms, GError **error) {
                   "another hs-exec has been refreshing the token of profile "
                   "%s for %d s; try again",
                   profile, timeout_ms / 1000);
-      close(fd);
       return -1;
     }
     g_usleep(20 * 1000);
   }
-  return fd;
+  return hs_fd_steal(&fd);
 }
 
 void hs_refresh_unlock(int fd) {
@@ -85,10 +82,8 @@ void hs_refresh_unlock(int fd) {
 }
 
 gboolean hs_refresh_dir_check(char **ret_path, GError **error) {
-  int fd = open_lock_dir(error);
+  hs_autofd fd = open_lock_dir(error);
 
   *ret_path = g_build_filename(g_get_user_runtime_dir(), "hs-exec", NULL);
-  if (fd < 0) return FALSE;
-  close(fd);
-  return TRUE;
+  return fd >= 0;
 }

@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/auxv.h>
 
 #include <keyutils.h>
 
@@ -41,13 +40,11 @@ static void set_msg(char *msg, size_t msg_size, const char *fmt, ...) {
 /* The user keyring; the session keyring when HS_EXEC_KEYCTL_KEYRING=session
  * (for tests isolated with `keyctl session`), never under AT_SECURE. */
 static key_serial_t keyring(void) {
-  const char *which =
-      getauxval(AT_SECURE) ? NULL : getenv("HS_EXEC_KEYCTL_KEYRING");
+  const char *which = secure_getenv("HS_EXEC_KEYCTL_KEYRING");
   /* Test-only (tests/e2e/faults.sh), never under AT_SECURE: a keyring that
    * does not exist, so that every keyctl call fails as where the kernel
    * keyring is blocked. */
-  if (!getauxval(AT_SECURE) && getenv("HS_EXEC_TEST_NO_KEYCTL") != NULL)
-    return 0;
+  if (secure_getenv("HS_EXEC_TEST_NO_KEYCTL") != NULL) return 0;
   return (which && strcmp(which, "session") == 0) ? KEY_SPEC_SESSION_KEYRING
                                                   : KEY_SPEC_USER_KEYRING;
 }

@@ -246,6 +246,24 @@ check "hs-token show --reveal with the audit log's disk full" 0 hs-token
 table "hs-token show --reveal" "audit log disk full" "$status"
 like "$err" "^hs-token: warning: cannot write the audit log" "audit disk full: hs-token's warning names hs-token"
 
+# Out of descriptors: with RLIMIT_NOFILE one below the least that lets
+# `hs-exec --mask` run, the last descriptors it asks for are COMMAND's
+# pipes, and the system's refusal is exit 7, not a usage error.  (Lower
+# limits fail earlier, in GLib or libgcrypt, which abort.)
+enough=
+for n in $(seq 4 64); do
+  if prlimit --nofile="$n" -- "$HS_EXEC" --mask static -- true 2>/dev/null; then
+    enough=$n
+    break
+  fi
+done
+like "$enough" "^[0-9]+$" "set-up: hs-exec --mask runs with some RLIMIT_NOFILE below 65"
+run prlimit --nofile=$((${enough:-65} - 1)) -- "$HS_EXEC" --mask static -- true
+check "hs-exec --mask with no descriptor left for the pipes" 7 hs-exec
+table "hs-exec --mask (static)" "out of descriptors" "$status"
+like "$err" "cannot set up COMMAND's pipes: .*; check the limit on open files" \
+  "out of descriptors: says what failed and what to check"
+
 # $XDG_RUNTIME_DIR missing, or our directory in it not 0700: a refresh
 # cannot take its lock (exit 6, configuration).
 drop_cache oauth
