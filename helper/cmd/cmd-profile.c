@@ -104,7 +104,7 @@ gboolean hs_cmd_add(int argc, char **argv, GError **error) {
                     : "add: --client-id goes only with --kind oauth");
     return FALSE;
   }
-  if (hub_id != NULL && !hs_options_valid_hub_id(hub_id)) {
+  if (hub_id != NULL && !hs_record_valid_hub_id(hub_id)) {
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
                 "add: --hub-id '%s' is not a hub id (digits only, as in the "
                 "URL app.hubspot.com/…/HUBID)",

@@ -38,12 +38,6 @@ HsStores *hs_options_open_stores(GError **error) {
   return hs_stores_open(config, error);
 }
 
-gboolean hs_options_valid_hub_id(const char *s) {
-  size_t n = s ? strlen(s) : 0;
-
-  return n > 0 && n <= 20 && strspn(s, "0123456789") == n;
-}
-
 gint64 hs_options_now(void) {
   const char *fake = secure_getenv("HS_EXEC_FAKE_NOW");
 

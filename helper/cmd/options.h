@@ -14,8 +14,5 @@ gboolean hs_options_parse(const char *name, const char *args,
 /* The configured store chain. */
 HsStores *hs_options_open_stores(GError **error);
 
-/* 1–20 digits. */
-gboolean hs_options_valid_hub_id(const char *s);
-
 /* Unix seconds now, or HS_EXEC_FAKE_NOW for tests (never under AT_SECURE). */
 gint64 hs_options_now(void);

@@ -208,3 +208,9 @@ gint64 hs_record_age_days(const HsRecord *record, gint64 now) {
   if (since <= 0 || now <= since) return 0;
   return (now - since) / 86400;
 }
+
+gboolean hs_record_valid_hub_id(const char *s) {
+  size_t n = s ? strlen(s) : 0;
+
+  return n > 0 && n <= 20 && strspn(s, "0123456789") == n;
+}

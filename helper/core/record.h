@@ -63,4 +63,7 @@ gboolean hs_record_has_scope(const HsRecord *record, const char *scope);
 /* Whole days since the last rotation (or creation) at `now`. */
 gint64 hs_record_age_days(const HsRecord *record, gint64 now);
 
+/* A HubSpot account (hub) id: 1–20 decimal digits. */
+gboolean hs_record_valid_hub_id(const char *s);
+
 #endif

@@ -57,12 +57,6 @@ static Item *item_at(GPtrArray *items, guint i) {
 }
 
 /* The rule of `hs-token add --hub-id`: 1–20 digits. */
-static gboolean valid_hub_id(const char *s) {
-  size_t n = s ? strlen(s) : 0;
-
-  return n > 0 && n <= 20 && strspn(s, "0123456789") == n;
-}
-
 static gboolean name_taken(GPtrArray *items, guint upto, const char *name) {
   for (guint i = 0; i < upto; i++)
     if (strcmp(item_at(items, i)->pub.record->profile, name) == 0) return TRUE;
@@ -232,7 +226,7 @@ static gboolean env_items(const HsDotenv *env, GPtrArray *items,
     if (item != NULL && hs_dotenv_get(env, e->key) != e)
       add_span(item, e->line_start, e->line_end, e->key, TRUE);
   }
-  if (hub_id != NULL && valid_hub_id(hub_id))
+  if (hub_id != NULL && hs_record_valid_hub_id(hub_id))
     for (guint i = 0; i < items->len; i++)
       item_at(items, i)->pub.record->hub_id = g_strdup(hub_id);
   return TRUE;
@@ -399,7 +393,7 @@ static gboolean yaml_items(HsCliConfig *config, const char *only,
     item->name = g_strdup(a->name);
     g_ptr_array_add(items, item);
     r = item->pub.record;
-    if (a->account_id != NULL && valid_hub_id(a->account_id))
+    if (a->account_id != NULL && hs_record_valid_hub_id(a->account_id))
       r->hub_id = g_strdup(a->account_id);
     if (kind == HS_KIND_OAUTH) {
       r->client_id = g_strdup(a->client_id);

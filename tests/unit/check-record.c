@@ -137,6 +137,18 @@ START_TEST(test_rotation_status) {
 }
 END_TEST
 
+/* add --hub-id and import share this rule. */
+START_TEST(test_valid_hub_id) {
+  ck_assert(hs_record_valid_hub_id("1"));
+  ck_assert(hs_record_valid_hub_id("12345678901234567890"));
+  ck_assert(!hs_record_valid_hub_id("123456789012345678901"));
+  ck_assert(!hs_record_valid_hub_id(""));
+  ck_assert(!hs_record_valid_hub_id(NULL));
+  ck_assert(!hs_record_valid_hub_id("12a"));
+  ck_assert(!hs_record_valid_hub_id("-1"));
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("record");
   TCase *tc = tcase_create("json");
@@ -146,6 +158,7 @@ int main(void) {
   tcase_add_test(tc, test_optional_fields_absent);
   tcase_add_loop_test(tc, test_bad_docs, 0, G_N_ELEMENTS(bad_docs));
   tcase_add_test(tc, test_rotation_status);
+  tcase_add_test(tc, test_valid_hub_id);
   suite_add_tcase(s, tc);
   return hs_run_suite(s);
 }
