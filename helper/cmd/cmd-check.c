@@ -153,8 +153,8 @@ gboolean hs_cmd_check(int argc, char **argv, GError **error) {
   if (json) hs_output_print_json(b);
   fflush(stdout);
   if (notify_desktop && problems->len > 0) notify(problems, worst == 2);
-  /* check's own exit codes (DESIGN.md §2): 0 all good, 1 a rotation is
-   * due, 2 a token is invalid or HubSpot unreachable. */
+  /* check's own exit codes (docs/design.md, "Exit codes"): 0 all good, 1 a
+   * rotation is due, 2 a token is invalid or HubSpot unreachable. */
   if (worst != 0) {
     g_set_error(error, HS_ERROR_DOMAIN, worst,
                 worst == 2 ? "check: a credential is invalid or could not be "

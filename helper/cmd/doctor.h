@@ -9,7 +9,7 @@ typedef struct {
   gboolean ok;
   char *detail; /* what was found */
   char *fix;    /* what to do, or NULL when ok */
-  int code;     /* the DESIGN.md §4 code this problem maps to, 0 when ok */
+  int code;     /* the exit code this problem maps to, 0 when ok */
 } HsCheck;
 
 /* Run every check (transfer full: an array of HsCheck*, freed with it). */

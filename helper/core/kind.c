@@ -53,8 +53,8 @@ static size_t hublet_len(const char *s) {
 }
 
 /* The shape of private-app tokens is known only from third parties
- * (HUBSPOT.md): pat-<hublet>-<UUID>.  We hold to the prefix and the hublet and
- * accept any reasonably long tail of UUID characters. */
+ * (docs/design.md, "HubSpot"): pat-<hublet>-<UUID>.  We hold to the prefix and
+ * the hublet and accept any reasonably long tail of UUID characters. */
 static gboolean check_private_app(const char *token, GError **error) {
   size_t h, tail;
 

@@ -1,5 +1,5 @@
-/* kind.h — the kinds of credential a profile holds (DESIGN.md §1) and the
- * shape of each kind's token. */
+/* kind.h — the kinds of credential a profile holds (docs/design.md, "Profiles
+ * and kinds") and the shape of each kind's token. */
 #ifndef HS_KIND_H
 #define HS_KIND_H
 

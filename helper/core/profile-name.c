@@ -1,4 +1,4 @@
-/* profile-name.c — what a profile may be called (DESIGN.md §1). */
+/* profile-name.c — what a profile may be called (hs-token(1)). */
 #include "config.h"
 
 #include <string.h>

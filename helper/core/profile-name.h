@@ -1,4 +1,4 @@
-/* profile-name.h — what a profile may be called (DESIGN.md §1). */
+/* profile-name.h — what a profile may be called (hs-token(1)). */
 #ifndef HS_PROFILE_NAME_H
 #define HS_PROFILE_NAME_H
 

@@ -1,5 +1,5 @@
 /* secret-input.h — reading a secret from standard input or a no-echo prompt
- * (DESIGN.md §3).  Secrets never come from argv. */
+ * (docs/design.md, "Profiles and kinds").  Secrets never come from argv. */
 #ifndef HS_SECRET_INPUT_H
 #define HS_SECRET_INPUT_H
 
@@ -32,7 +32,7 @@ char *hs_secret_parse_token(const char *input, gsize len, HsKind kind,
 char *hs_secret_read_token(int fd, HsKind kind, const char *prompt,
                            GError **error);
 
-/* Parse `KEY=VALUE` lines (DESIGN.md §3) for exactly the keys in `keys`
+/* Parse `KEY=VALUE` lines (oauth's input) for exactly the keys in `keys`
  * (NULL-terminated): each must appear once with a non-empty value; blank
  * lines and surrounding blanks are ignored, CRLF is accepted, an unknown key
  * is refused.  Returns the values in the order of `keys` (transfer full:

@@ -1,4 +1,4 @@
-/* child-env.h — the environment COMMAND runs with (DESIGN.md §2). */
+/* child-env.h — the environment COMMAND runs with (hs-exec(1)). */
 #ifndef HS_CHILD_ENV_H
 #define HS_CHILD_ENV_H
 

@@ -1,5 +1,5 @@
 /* api.h — HubSpot's endpoints, where to reach them, how to retry,
- * and what an error response says (../shared/HUBSPOT.md). */
+ * and what an error response says (docs/design.md, "HubSpot"). */
 #ifndef HS_HUBSPOT_API_H
 #define HS_HUBSPOT_API_H
 

@@ -7,8 +7,8 @@
 
 #include "migrate/scan.h"
 
-/* Variables whose value is a credential (HUBSPOT.md, the CLI's --use-env,
- * HubSpot's serverless functions). */
+/* Variables whose value is a credential (docs/design.md, "HubSpot", the CLI's
+ * --use-env, HubSpot's serverless functions). */
 #define KEY_NAMES                                                         \
   "HUBSPOT_(?:ACCESS_TOKEN|PRIVATE_APP_TOKEN|PRIVATE_APP_ACCESS_TOKEN|"   \
   "API_KEY|CLIENT_SECRET|REFRESH_TOKEN|PERSONAL_ACCESS_KEY|SERVICE_KEY)|" \

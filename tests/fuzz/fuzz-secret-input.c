@@ -1,4 +1,4 @@
-/* fuzz-secret-input.c — the secret reader (DESIGN.md §3): the checks on raw
+/* fuzz-secret-input.c — the secret reader (hs-token(1)): the checks on raw
  * stdin bytes, then the one-token parser for every kind and the KEY=VALUE
  * parser for oauth.  An error must never quote the input. */
 #include "config.h"

@@ -2,7 +2,7 @@
 """hubspot-standin.py: a local stand-in for HubSpot's API, over TLS.
 
 For the end-to-end tests and benchmarks of hs-exec/hs-token.  It answers the
-endpoints the programs use (see the project's HUBSPOT.md) as HubSpot does,
+endpoints the programs use (docs/design.md, "HubSpot") as HubSpot does,
 refusing what HubSpot refuses with HubSpot's error shapes, and can be told to
 misbehave (5xx, 429, garbage, truncated bodies, hangs, resets).
 Python 3.11 standard library only, plus the openssl command for the

@@ -1,4 +1,4 @@
-/* check-child-env.c — the environment COMMAND gets (DESIGN.md §2). */
+/* check-child-env.c — the environment COMMAND gets (hs-exec(1)). */
 #include "config.h"
 
 #include <string.h>

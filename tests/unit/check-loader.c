@@ -1,4 +1,4 @@
-/* check-loader.c — the plugin loader refuses what it must (DESIGN.md §6):
+/* check-loader.c — the plugin loader refuses what it must (hs-plugin(7)):
  * another ABI major, a missing symbol, a short table, a missing function,
  * a missing, symlinked, group- or world-writable file. */
 #include "config.h"

@@ -1,4 +1,4 @@
-/* check-profile-name.c — the profile-name table of DESIGN.md §1. */
+/* check-profile-name.c — the profile-name rule of hs-token(1). */
 #include "config.h"
 
 #include "check-common.h"

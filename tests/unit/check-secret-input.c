@@ -1,4 +1,4 @@
-/* check-secret-input.c — the stdin secret reader of DESIGN.md §3. */
+/* check-secret-input.c — the stdin secret reader of hs-token(1). */
 #include "config.h"
 
 #include <string.h>
