@@ -1,6 +1,6 @@
 /* fuzz-common.h — what every libFuzzer target here shares.  A target is one
  * file fuzz-NAME.c defining LLVMFuzzerTestOneInput, with seeds in
- * corpus/NAME/; add NAME to FUZZ_TARGETS in Makefile.am. */
+ * corpus/NAME/ and its program in tests/fuzz/local.mk. */
 #ifndef HS_FUZZ_COMMON_H
 #define HS_FUZZ_COMMON_H
 

@@ -6,6 +6,7 @@
 #include "fuzz-common.h"
 #include "core/error.h"
 #include "core/record.h"
+#include "core/rotation.h"
 #include "core/secure.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

@@ -1,43 +1,46 @@
-# ---- tests/fuzz/: libFuzzer targets, built by `make fuzz` with clang ----
-# Not part of the gcc build: each parser's sources are compiled again with
-# -fsanitize=fuzzer,address,undefined into $(FUZZ_OUT).  A new target is a
-# file tests/fuzz/fuzz-NAME.c, seeds in tests/fuzz/corpus/NAME/ and NAME
-# below; tests/fuzz/run-all-fuzz runs them all.
-FUZZ_TARGETS = secret-input record hubspot-json config http-headers \
-	dotenv cli-yaml proxy-request token-scan
-FUZZ_CC = clang-14
-FUZZ_OUT = fuzz-build
-FUZZ_CORE = $(helper_core_libhscore_la_SOURCES) \
-	$(helper_hubspot_libhshubspot_la_SOURCES) \
-	$(helper_exec_libhsexec_la_SOURCES) \
-	$(helper_migrate_libhsmigrate_la_SOURCES)
-FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
-	-fno-omit-frame-pointer
-FUZZ_CFLAGS = -g -O1 $(FUZZ_SAN) -Wall -Wextra -Werror \
-	$(DEFS) -I$(top_builddir) -I$(top_srcdir)/tests/fuzz $(AM_CPPFLAGS) \
-	$(GLIB_CFLAGS) $(JSON_GLIB_CFLAGS) $(LIBCURL_CFLAGS) $(KEYUTILS_CFLAGS) \
-	$(YAML_CFLAGS) $(LIBSYSTEMD_CFLAGS)
-FUZZ_LIBS = $(GLIB_LIBS) $(JSON_GLIB_LIBS) $(KEYUTILS_LIBS) $(YAML_LIBS) \
-	$(LIBSYSTEMD_LIBS) $(LIBS)
-fuzz:
-	@set -e; $(MKDIR_P) $(FUZZ_OUT)/obj; objs=; \
-	for src in $(FUZZ_CORE); do \
-	  case $$src in *.c) ;; *) continue ;; esac; \
-	  o=$(FUZZ_OUT)/obj/$$(echo $$src | tr / _ | sed 's/\.c$$//').o; objs="$$objs $$o"; \
-	  if test -z "$$(find $$o -newer $(srcdir)/$$src 2>/dev/null)" || \
-	     test -n "$$(find $(srcdir)/helper -name '*.h' -newer $$o)"; then \
-	    echo "  FUZZCC   $$src"; \
-	    $(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link \
-	      -c $(srcdir)/$$src -o $$o; \
-	  fi; \
-	done; \
-	for t in $(FUZZ_TARGETS); do \
-	  echo "  FUZZLD   $(FUZZ_OUT)/fuzz-$$t"; \
-	  $(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer \
-	    $(srcdir)/tests/fuzz/fuzz-$$t.c $$objs $(FUZZ_LIBS) \
-	    -o $(FUZZ_OUT)/fuzz-$$t; \
-	done
-clean-local:
-	rm -rf $(FUZZ_OUT)
-.PHONY: fuzz
-EXTRA_DIST += tests/fuzz
+# tests/fuzz/: libFuzzer targets, one per parser of outside input, built by
+# `configure CC=clang-14 --enable-fuzzing` (see configure.ac) and run by
+# tests/fuzz/run-all-fuzz.  A new target is tests/fuzz/fuzz-NAME.c, its
+# seeds in tests/fuzz/corpus/NAME/, a line in FUZZ_TARGETS and its two link
+# lines below.
+FUZZ_TARGETS = \
+	tests/fuzz/fuzz-secret-input \
+	tests/fuzz/fuzz-record \
+	tests/fuzz/fuzz-hubspot-json \
+	tests/fuzz/fuzz-config \
+	tests/fuzz/fuzz-http-headers \
+	tests/fuzz/fuzz-dotenv \
+	tests/fuzz/fuzz-cli-yaml \
+	tests/fuzz/fuzz-proxy-request \
+	tests/fuzz/fuzz-token-scan
+if ENABLE_FUZZING
+noinst_PROGRAMS += $(FUZZ_TARGETS)
+endif
+
+# Each links the layers its parser lives in (an archive gives it only what it
+# uses) and, through FUZZ_LDFLAGS, libFuzzer, whose main() drives the target.
+FUZZ_LIBS = helper/migrate/libhsmigrate.la $(HS_EXEC_LIBS)
+FUZZ_LINK_FLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_secret_input_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_secret_input_LDFLAGS = $(FUZZ_LINK_FLAGS)
+tests_fuzz_fuzz_record_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_record_LDFLAGS = $(FUZZ_LINK_FLAGS)
+tests_fuzz_fuzz_hubspot_json_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_hubspot_json_LDFLAGS = $(FUZZ_LINK_FLAGS)
+tests_fuzz_fuzz_config_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_config_LDFLAGS = $(FUZZ_LINK_FLAGS)
+tests_fuzz_fuzz_http_headers_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_http_headers_LDFLAGS = $(FUZZ_LINK_FLAGS)
+tests_fuzz_fuzz_dotenv_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_dotenv_LDFLAGS = $(FUZZ_LINK_FLAGS)
+tests_fuzz_fuzz_cli_yaml_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_cli_yaml_LDFLAGS = $(FUZZ_LINK_FLAGS)
+tests_fuzz_fuzz_proxy_request_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_proxy_request_LDFLAGS = $(FUZZ_LINK_FLAGS)
+tests_fuzz_fuzz_token_scan_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_token_scan_LDFLAGS = $(FUZZ_LINK_FLAGS)
+
+# Shipped whether or not this build fuzzes (automake ships the programs'
+# sources itself): the targets' header, the seeds and the runners.
+EXTRA_DIST += tests/fuzz/fuzz-common.h tests/fuzz/corpus \
+	tests/fuzz/run-all-fuzz tests/fuzz/long
