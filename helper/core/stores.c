@@ -21,7 +21,7 @@ struct HsStores {
   GPtrArray *specs; /* a reference to the config's, which items point into */
 };
 
-#define MSG_SIZE 512
+#define MSG_SIZE HS_PLUGIN_MSG_SIZE
 
 HsStores *hs_stores_open(const HsConfig *config, GError **error) {
   g_autoptr(HsStores) stores = g_new0(HsStores, 1);
@@ -62,7 +62,7 @@ void hs_stores_free(HsStores *stores) {
 }
 
 static const char *store_name(const Store *s) {
-  return s->plugin ? s->plugin->vt.name : s->spec->name;
+  return s->plugin ? hs_plugin_name(s->plugin) : s->spec->name;
 }
 
 /* Remember why `s` could not answer, for the final message. */
@@ -114,15 +114,8 @@ HsRecord *hs_stores_lookup(HsStores *stores, const char *profile,
       if (s->spec->on_unavail == HS_ACTION_RETURN) break;
       continue;
     }
-    status = s->plugin->vt.lookup(s->plugin->handle, profile, take_entry, &data,
-                                  msg, sizeof msg);
-    msg[sizeof msg - 1] = '\0';
-    if (status == HS_TRYAGAIN) {
-      msg[0] = '\0';
-      status = s->plugin->vt.lookup(s->plugin->handle, profile, take_entry,
-                                    &data, msg, sizeof msg);
-      msg[sizeof msg - 1] = '\0';
-    }
+    status = hs_plugin_lookup(s->plugin, profile, take_entry, &data, msg,
+                              sizeof msg);
     if (status == HS_OK) {
       if (data.error != NULL || data.record == NULL) {
         if (data.error == NULL)
@@ -212,8 +205,7 @@ gboolean hs_stores_save(HsStores *stores, const HsRecord *record,
       note_unavailable(why, s, "");
       continue;
     }
-    status = s->plugin->vt.store(s->plugin->handle, &entry, msg, sizeof msg);
-    msg[sizeof msg - 1] = '\0';
+    status = hs_plugin_store(s->plugin, &entry, msg, sizeof msg);
     if (status == HS_OK) {
       if (ret_store != NULL) *ret_store = store_name(s);
       return TRUE;
@@ -259,8 +251,7 @@ gboolean hs_stores_remove(HsStores *stores, const char *profile,
       note_unavailable(why, s, "");
       continue;
     }
-    status = s->plugin->vt.remove(s->plugin->handle, profile, msg, sizeof msg);
-    msg[sizeof msg - 1] = '\0';
+    status = hs_plugin_remove(s->plugin, profile, msg, sizeof msg);
     if (status == HS_OK)
       removed = TRUE;
     else if (status != HS_NOTFOUND)
@@ -322,9 +313,8 @@ gboolean hs_stores_list(HsStores *stores, HsStoresListFn fn, void *user_data,
       g_ptr_array_add(warnings, g_strdup(s->why));
       continue;
     }
-    status = s->plugin->vt.list(s->plugin->handle, HS_LIST_SECRETS, list_entry,
-                                &data, msg, sizeof msg);
-    msg[sizeof msg - 1] = '\0';
+    status = hs_plugin_list(s->plugin, HS_LIST_SECRETS, list_entry, &data, msg,
+                            sizeof msg);
     if (status == HS_OK) {
       any = TRUE;
     } else {
@@ -356,13 +346,12 @@ void hs_stores_status(HsStores *stores, HsStoreStatusFn fn, void *user_data) {
     int count = 0;
 
     if (s->plugin != NULL) {
-      st.path = s->plugin->path;
-      if (s->plugin->vt.list(s->plugin->handle, 0, count_entry, &count, msg,
-                             sizeof msg) == HS_OK) {
+      st.path = hs_plugin_path(s->plugin);
+      if (hs_plugin_list(s->plugin, 0, count_entry, &count, msg, sizeof msg) ==
+          HS_OK) {
         st.available = TRUE;
         st.profiles = count;
       } else {
-        msg[sizeof msg - 1] = '\0';
         st.why = *msg ? msg : "listing its profiles failed";
       }
     }
