@@ -191,7 +191,8 @@ typedef enum {
   HOOK_LOOKUP,
   HOOK_STORE,
   HOOK_REMOVE,
-  HOOK_LIST
+  HOOK_LIST,
+  HOOK_PROBE
 } Hook;
 
 typedef struct {
@@ -201,6 +202,7 @@ typedef struct {
   unsigned int flags;    /* list */
   hs_entry_fn fn;        /* lookup, list: the caller's callback */
   void *user_data;
+  hs_probe *report;   /* probe */
   gboolean delivered; /* fn has been given an entry */
 } Call;
 
@@ -230,6 +232,9 @@ static hs_status invoke(HsPlugin *plugin, Call *call, char *msg,
       return vt->remove(plugin->handle, call->profile, msg, msg_size);
     case HOOK_LIST:
       return vt->list(plugin->handle, call->flags, relay, call, msg, msg_size);
+    case HOOK_PROBE:
+      return vt->probe(plugin->opened ? plugin->handle : NULL, call->report,
+                       msg, msg_size);
   }
   g_assert_not_reached();
 }
@@ -247,8 +252,14 @@ static hs_status call_hook(HsPlugin *plugin, Call *call, char *msg,
   g_mutex_lock(&plugin->lock);
   for (int attempt = 1;; attempt++) {
     msg[0] = '\0';
+    if (call->report != NULL)
+      call->report->fix[0] = call->report->note[0] = '\0';
     status = invoke(plugin, call, msg, msg_size);
     msg[msg_size - 1] = '\0';
+    if (call->report != NULL) {
+      call->report->fix[call->report->fix_size - 1] = '\0';
+      call->report->note[call->report->note_size - 1] = '\0';
+    }
     if (status != HS_TRYAGAIN || call->delivered ||
         attempt == TRYAGAIN_ATTEMPTS)
       break;
@@ -314,6 +325,36 @@ hs_status hs_plugin_list(HsPlugin *plugin, unsigned int flags, hs_entry_fn fn,
 
   g_return_val_if_fail(plugin->opened, HS_ERROR);
   return call_hook(plugin, &call, msg, msg_size);
+}
+
+/* Whether the plugin's table, as long as it declares it, reaches `hook`
+ * (as sudo's front end gates the hooks of later minor versions). */
+#define HAS_HOOK(plugin, hook)                                \
+  ((size_t)(plugin)->vt.struct_size >= TABLE_REACHES(hook) && \
+   (plugin)->vt.hook != NULL)
+
+gboolean hs_plugin_probe(HsPlugin *plugin, HsPluginReport *ret_report) {
+  hs_probe report = {
+      .struct_size = sizeof report,
+      .state = HS_STATE_UNAVAILABLE,
+      .fix = ret_report->fix,
+      .fix_size = sizeof ret_report->fix,
+      .note = ret_report->note,
+      .note_size = sizeof ret_report->note,
+  };
+  Call call = {.hook = HOOK_PROBE, .report = &report};
+  hs_status status;
+
+  if (!HAS_HOOK(plugin, probe)) return FALSE;
+  status = call_hook(plugin, &call, ret_report->why, sizeof ret_report->why);
+  ret_report->state = report.state;
+  if (status != HS_OK || (unsigned)report.state > HS_STATE_UNAVAILABLE) {
+    ret_report->state = HS_STATE_UNAVAILABLE;
+    if (ret_report->why[0] == '\0')
+      g_strlcpy(ret_report->why, "its plugin could not tell how it is doing",
+                sizeof ret_report->why);
+  }
+  return TRUE;
 }
 
 void hs_plugin_free(HsPlugin *plugin) {

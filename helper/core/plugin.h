@@ -5,6 +5,8 @@
  * (hs-plugin(7)) in one place:
  *   - msg is cleared before every call and NUL-terminated after it;
  *   - HS_TRYAGAIN is retried once, at once, the same way for every hook;
+ *   - a hook added after ABI 1.0 is called only when the plugin's declared
+ *     struct_size covers it;
  *   - calls on one plugin never overlap (a lock per plugin), whichever
  *     thread makes them.
  * An entry callback (hs_entry_fn) runs under that lock, so it must not call
@@ -44,7 +46,7 @@ const char *hs_plugin_path(const HsPlugin *plugin);
 uint32_t hs_plugin_abi_version(const HsPlugin *plugin);
 
 /* Call the plugin's open().  HS_ERR_UNAVAILABLE with its message on
- * failure; the plugin stays loaded but not open. */
+ * failure; the plugin stays loaded (for hs_plugin_probe()) but not open. */
 gboolean hs_plugin_open(HsPlugin *plugin, GError **error);
 
 /* Whether hs_plugin_open() succeeded. */
@@ -65,6 +67,22 @@ hs_status hs_plugin_remove(HsPlugin *plugin, const char *profile, char *msg,
                            size_t msg_size);
 hs_status hs_plugin_list(HsPlugin *plugin, unsigned int flags, hs_entry_fn fn,
                          void *user_data, char *msg, size_t msg_size);
+
+/* What a store says of its own state (the ABI 1.1 probe hook).  Every
+ * string is NUL-terminated, "" when the plugin gave none. */
+typedef struct {
+  hs_state state;
+  char why[HS_PLUGIN_MSG_SIZE];  /* why it is not available */
+  char fix[HS_PLUGIN_MSG_SIZE];  /* what the user should do about it */
+  char note[HS_PLUGIN_MSG_SIZE]; /* worth knowing while it is available */
+} HsPluginReport;
+
+/* Ask the plugin how its store is doing, whether or not hs_plugin_open()
+ * succeeded.  FALSE, with `ret_report` untouched, when the plugin predates
+ * ABI 1.1 or has no probe hook: the caller judges from its other calls.
+ * When the hook itself fails, the state is HS_STATE_UNAVAILABLE and `why`
+ * its message. */
+gboolean hs_plugin_probe(HsPlugin *plugin, HsPluginReport *ret_report);
 
 /* Close (if opened) and free; the shared object stays mapped. */
 void hs_plugin_free(HsPlugin *plugin);
