@@ -1,4 +1,4 @@
-/* hs-plugin.h — the credential-store plugin ABI of hs-exec, version 1.0.
+/* hs-plugin.h — the credential-store plugin ABI of hs-exec, version 1.1.
  *
  * A store plugin is a shared object that exports exactly one symbol,
  *
@@ -16,6 +16,12 @@
  *   open() receives the host's own abi_version so that a newer plugin can
  *   avoid hooks an older host will never call.
  *
+ *   1.0  open, close, lookup, store, remove, list.
+ *   1.1  probe (optional): the store's state (available, locked,
+ *        unavailable) with what the user should do, for `hs-token doctor`.
+ *        A 1.0 plugin keeps loading and working; the host just cannot ask
+ *        it.  A 1.1 plugin works with a 1.0 host, which never calls probe.
+ *
  * Status codes
  *   Every call returns an hs_status.  HS_NOTFOUND means "this store has no
  *   such profile" and is not an error; HS_UNAVAIL means the store cannot be
@@ -23,13 +29,20 @@
  *   kernel keyring blocked); HS_TRYAGAIN a transient failure worth one more
  *   attempt; HS_ERROR anything else.  The host decides, from its configured
  *   order of stores, whether to go on to the next store.
+ *   A call that answers HS_TRYAGAIN is made once more, at once, with a
+ *   cleared msg (not when it had already passed entries to the callback:
+ *   they would be passed twice); if that fails too, its status stands.
+ *   The host takes a status not listed here as HS_ERROR.
  *
  * Messages
  *   Every call that can fail takes a caller-owned buffer `msg` of `msg_size`
  *   bytes (msg_size >= 1).  On a status other than HS_OK the plugin may write
  *   one NUL-terminated line there saying what failed (truncated to fit); the
  *   host prefixes the store's name and shows it to the user.  A message never
- *   contains a secret.  The host sets msg[0] = '\0' before every call.
+ *   contains a secret.  The host sets msg[0] = '\0' before every call and
+ *   msg[msg_size - 1] = '\0' after it, so a plugin that fills the buffer
+ *   cannot make the host read past it.  probe()'s report carries two more
+ *   buffers under the same rules.
  *
  * Ownership of buffers
  *   - Everything the host passes in (profile names, entries, options) is
@@ -51,17 +64,26 @@
  *     its backing store.
  *   - It never writes a secret to a file in plain text.
  *
- * Thread safety
- *   The host calls a plugin from one thread at a time for a given handle and
- *   never concurrently on one handle.  Different handles of the same plugin
- *   may be used from different threads only if the plugin documents it; the
- *   hs-exec programs are single-threaded.  Static data in the plugin must be
- *   read-only (the exported struct is const).
+ * Threads
+ *   The host never makes two calls on one handle at the same time: its
+ *   loader holds a lock per handle around every call, also while the
+ *   host's callback runs (which never calls back into the plugin).  The
+ *   calls on one handle may come from different threads, one after the
+ *   other: hs-exec --proxy calls open() from its main thread, lookup() and
+ *   store() (to keep a refresh token HubSpot rotated) from the proxy's
+ *   worker threads, and close() from the main thread once those have
+ *   ended.  So a plugin keeps no per-thread state from one call to the next
+ *   (thread-local variables, a thread-default GMainContext).  The host
+ *   opens one handle per configured store; different handles of the same
+ *   plugin may be used from different threads at once only if the plugin
+ *   documents it.  Static data in the plugin must be read-only (the
+ *   exported struct is const).
  *
  * Lifetime
- *   open() is called once per host process before any other call, close()
- *   once at the end; the host never dlclose()s a plugin (libraries such as
- *   GLib cannot be unloaded safely).
+ *   open() is called once per host process before any other call but
+ *   probe(), close() once at the end, and only after open() succeeded; the
+ *   host never dlclose()s a plugin (libraries such as GLib cannot be
+ *   unloaded safely).
  */
 #ifndef HS_PLUGIN_H
 #define HS_PLUGIN_H
@@ -74,7 +96,7 @@ extern "C" {
 #endif
 
 #define HS_PLUGIN_ABI_MAJOR 1
-#define HS_PLUGIN_ABI_MINOR 0
+#define HS_PLUGIN_ABI_MINOR 1
 #define HS_PLUGIN_ABI_VERSION \
   ((uint32_t)((HS_PLUGIN_ABI_MAJOR << 16) | HS_PLUGIN_ABI_MINOR))
 #define HS_PLUGIN_ABI_VERSION_MAJOR(v) ((uint32_t)(v) >> 16)
@@ -112,6 +134,37 @@ typedef int (*hs_entry_fn)(const hs_entry *entry, void *user_data);
 
 /* Flags for list(). */
 #define HS_LIST_SECRETS 0x1U /* also load each entry's secret */
+
+/* The state of a store, as probe() reports it (ABI 1.1). */
+typedef enum hs_state {
+  /* It can be used now. */
+  HS_STATE_AVAILABLE = 0,
+  /* It answers, but stays locked until the user unlocks it (a keyring
+   * whose password nobody gave). */
+  HS_STATE_LOCKED = 1,
+  /* It cannot be used now: no service to talk to, blocked, broken. */
+  HS_STATE_UNAVAILABLE = 2
+} hs_state;
+
+/* probe()'s report (ABI 1.1).  The host sets struct_size and the buffers
+ * (each of at least 1 byte, cleared before the call and NUL-terminated
+ * after it, like msg); the plugin sets state and may write one line into
+ * each buffer.  A later minor version may append members: a plugin reads
+ * struct_size before it touches a member added after 1.1. */
+typedef struct hs_probe {
+  /* sizeof(struct hs_probe) as the host was built. */
+  uint32_t struct_size;
+  /* Set by the plugin. */
+  hs_state state;
+  /* What the user should do when the store is not available ("unlock the
+   * login keyring ..."). */
+  char *fix;
+  size_t fix_size;
+  /* What the user should know even while it is available ("its profiles do
+   * not survive a reboot"). */
+  char *note;
+  size_t note_size;
+} hs_probe;
 
 struct hs_plugin_v1 {
   /* (HS_PLUGIN_ABI_MAJOR << 16) | HS_PLUGIN_ABI_MINOR at build time. */
@@ -152,6 +205,20 @@ struct hs_plugin_v1 {
    * calling `fn`. */
   hs_status (*list)(void *handle, unsigned int flags, hs_entry_fn fn,
                     void *user_data, char *msg, size_t msg_size);
+
+  /* ---- ABI 1.1: the host calls these only when struct_size covers
+   * them. ---- */
+
+  /* Say how the store is doing, for diagnostics (`hs-token doctor`); may be
+   * NULL.  `handle` is what open() gave, or NULL when open() failed (the
+   * host still asks why): then the plugin checks afresh, as open() would.
+   * It reaches the store the way lookup() would, and may prompt to unlock
+   * it as lookup() would, but reads no secret.  On HS_OK report->state is
+   * set and, unless the store is available, `msg` says why and
+   * report->fix what to do.  Any other status means the probe itself
+   * failed: the host takes the store as unavailable, with `msg`. */
+  hs_status (*probe)(void *handle, hs_probe *report, char *msg,
+                     size_t msg_size);
 
   /* Members added by later minor versions go here, at the end. */
 };

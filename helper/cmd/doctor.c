@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 #include "cmd/doctor.h"
 #include "core/config.h"
@@ -36,32 +35,32 @@ static void add(GPtrArray *checks, const char *area, int code, char *detail,
   g_ptr_array_add(checks, c);
 }
 
+/* What the store says, or else what fits any store. */
+#define FIX_LOCKED "unlock the store as the message says, then try again"
+#define FIX_UNAVAILABLE "see the message; check [stores] order= in hs-exec.conf"
+
 static void store_status(const HsStoreStatus *st, void *user_data) {
   GPtrArray *checks = user_data;
 
-  if (st->available)
-    add(checks, "store", 0,
-        g_strdup_printf("%s: available, %d profile%s (%s)%s", st->name,
-                        st->profiles, st->profiles == 1 ? "" : "s", st->path,
-                        strcmp(st->name, "keyctl") == 0
-                            ? "; kernel-keyring profiles do not survive a "
-                              "reboot"
-                            : ""),
-        NULL);
-  else if (strstr(st->why, "locked") != NULL)
-    add(checks, "store", HS_ERR_UNAVAILABLE,
-        g_strdup_printf("%s: locked: %s", st->name, st->why),
-        "unlock the login keyring (Seahorse, or log in again); on a host "
-        "without a desktop, gnome-keyring-daemon --unlock reads the password "
-        "on standard input");
-  else
-    add(checks, "store", HS_ERR_UNAVAILABLE,
-        g_strdup_printf("%s: unavailable: %s", st->name, st->why),
-        strcmp(st->name, "secret-service") == 0
-            ? "run inside a desktop session, or start one with "
-              "dbus-run-session and gnome-keyring-daemon --unlock; on a "
-              "headless host use order=secret-service keyctl"
-            : "see the message; check [stores] order= in hs-exec.conf");
+  switch (st->state) {
+    case HS_STORE_AVAILABLE:
+      add(checks, "store", 0,
+          g_strdup_printf("%s: available, %d profile%s (%s)%s%s", st->name,
+                          st->profiles, st->profiles == 1 ? "" : "s", st->path,
+                          st->note ? "; " : "", st->note ? st->note : ""),
+          NULL);
+      break;
+    case HS_STORE_LOCKED:
+      add(checks, "store", HS_ERR_UNAVAILABLE,
+          g_strdup_printf("%s: locked: %s", st->name, st->why),
+          st->fix ? st->fix : FIX_LOCKED);
+      break;
+    case HS_STORE_UNAVAILABLE:
+      add(checks, "store", HS_ERR_UNAVAILABLE,
+          g_strdup_printf("%s: unavailable: %s", st->name, st->why),
+          st->fix ? st->fix : FIX_UNAVAILABLE);
+      break;
+  }
 }
 
 static void check_hubspot(GPtrArray *checks, const HsConfig *config) {

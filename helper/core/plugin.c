@@ -1,5 +1,5 @@
 /* plugin.c — finding, vetting and loading store plugins (after sudo's
- * load_plugins.c and pam_u2f's careful opens). */
+ * load_plugins.c and pam_u2f's careful opens), and the one way into them. */
 #include "config.h"
 
 #include <dlfcn.h>
@@ -14,10 +14,28 @@
 #include "core/error.h"
 #include "core/plugin.h"
 
+struct HsPlugin {
+  char *name; /* as configured: a plugin name or an absolute path */
+  char *path; /* the file loaded */
+  /* The plugin's table, copied: members beyond the plugin's struct_size are
+   * zero, so hooks of a newer minor version read as absent. */
+  struct hs_plugin_v1 vt;
+  void *handle; /* from vt.open(); valid once hs_plugin_open() succeeded */
+  gboolean opened;
+  GMutex lock; /* held around every call into the plugin */
+};
+
+/* How far the plugin's own table reaches, as it declares: everything up to
+ * and including `field`. */
+#define TABLE_REACHES(field)              \
+  (offsetof(struct hs_plugin_v1, field) + \
+   sizeof(((struct hs_plugin_v1 *)0)->field))
+
 /* The size of a 1.0 table: everything up to and including list(). */
-#define V1_0_SIZE                        \
-  (offsetof(struct hs_plugin_v1, list) + \
-   sizeof(((struct hs_plugin_v1 *)0)->list))
+#define V1_0_SIZE TABLE_REACHES(list)
+
+/* Calls of a hook that answers HS_TRYAGAIN: the first and one more. */
+#define TRYAGAIN_ATTEMPTS 2
 
 const char *hs_plugin_dir(void) {
   const char *dir = secure_getenv("HS_EXEC_PLUGIN_DIR");
@@ -111,6 +129,7 @@ HsPlugin *hs_plugin_load(const char *name, GError **error) {
   void *dl;
   int fd;
 
+  g_mutex_init(&plugin->lock);
   plugin->name = g_strdup(name);
   if (name[0] == '/') {
     plugin->path = g_strdup(name);
@@ -153,14 +172,112 @@ HsPlugin *hs_plugin_load(const char *name, GError **error) {
   return g_steal_pointer(&plugin);
 }
 
-gboolean hs_plugin_open(HsPlugin *plugin, GError **error) {
-  char msg[512] = "";
+const char *hs_plugin_name(const HsPlugin *plugin) { return plugin->vt.name; }
+
+const char *hs_plugin_path(const HsPlugin *plugin) { return plugin->path; }
+
+uint32_t hs_plugin_abi_version(const HsPlugin *plugin) {
+  return plugin->vt.abi_version;
+}
+
+gboolean hs_plugin_is_open(const HsPlugin *plugin) { return plugin->opened; }
+
+/* One call into the plugin: which hook, and its arguments. */
+typedef enum {
+  HOOK_OPEN,
+  HOOK_LOOKUP,
+  HOOK_STORE,
+  HOOK_REMOVE,
+  HOOK_LIST,
+  HOOK_PROBE
+} Hook;
+
+typedef struct {
+  Hook hook;
+  const char *profile;   /* lookup, remove */
+  const hs_entry *entry; /* store */
+  unsigned int flags;    /* list */
+  hs_entry_fn fn;        /* lookup, list: the caller's callback */
+  void *user_data;
+  hs_probe *report;   /* probe */
+  gboolean delivered; /* fn has been given an entry */
+} Call;
+
+/* Stands between the plugin and the caller's callback, to know whether a
+ * call already handed out entries. */
+static int relay(const hs_entry *entry, void *user_data) {
+  Call *call = user_data;
+
+  call->delivered = TRUE;
+  return call->fn(entry, call->user_data);
+}
+
+static hs_status invoke(HsPlugin *plugin, Call *call, char *msg,
+                        size_t msg_size) {
+  const struct hs_plugin_v1 *vt = &plugin->vt;
+
+  switch (call->hook) {
+    case HOOK_OPEN:
+      return vt->open(HS_PLUGIN_ABI_VERSION, NULL, &plugin->handle, msg,
+                      msg_size);
+    case HOOK_LOOKUP:
+      return vt->lookup(plugin->handle, call->profile, relay, call, msg,
+                        msg_size);
+    case HOOK_STORE:
+      return vt->store(plugin->handle, call->entry, msg, msg_size);
+    case HOOK_REMOVE:
+      return vt->remove(plugin->handle, call->profile, msg, msg_size);
+    case HOOK_LIST:
+      return vt->list(plugin->handle, call->flags, relay, call, msg, msg_size);
+    case HOOK_PROBE:
+      return vt->probe(plugin->opened ? plugin->handle : NULL, call->report,
+                       msg, msg_size);
+  }
+  g_assert_not_reached();
+}
+
+/* Every call into a plugin goes through here, so that each hook gets the
+ * same treatment: one caller at a time, a cleared message buffer, a
+ * terminated message, one more try after HS_TRYAGAIN (not after entries
+ * went out: they would go out twice), and no status the ABI does not
+ * define. */
+static hs_status call_hook(HsPlugin *plugin, Call *call, char *msg,
+                           size_t msg_size) {
   hs_status status;
 
-  status = plugin->vt.open(HS_PLUGIN_ABI_VERSION, NULL, &plugin->handle, msg,
-                           sizeof msg);
-  if (status != HS_OK) {
-    msg[sizeof msg - 1] = '\0';
+  g_return_val_if_fail(msg != NULL && msg_size >= 1, HS_ERROR);
+  g_mutex_lock(&plugin->lock);
+  for (int attempt = 1;; attempt++) {
+    msg[0] = '\0';
+    if (call->report != NULL)
+      call->report->fix[0] = call->report->note[0] = '\0';
+    status = invoke(plugin, call, msg, msg_size);
+    msg[msg_size - 1] = '\0';
+    if (call->report != NULL) {
+      call->report->fix[call->report->fix_size - 1] = '\0';
+      call->report->note[call->report->note_size - 1] = '\0';
+    }
+    if (status != HS_TRYAGAIN || call->delivered ||
+        attempt == TRYAGAIN_ATTEMPTS)
+      break;
+  }
+  g_mutex_unlock(&plugin->lock);
+  if ((unsigned)status > HS_ERROR) {
+    if (*msg == '\0')
+      g_snprintf(msg, msg_size,
+                 "its plugin answered status %u, which the "
+                 "plugin ABI does not define",
+                 (unsigned)status);
+    status = HS_ERROR;
+  }
+  return status;
+}
+
+gboolean hs_plugin_open(HsPlugin *plugin, GError **error) {
+  char msg[HS_PLUGIN_MSG_SIZE];
+  Call call = {.hook = HOOK_OPEN};
+
+  if (call_hook(plugin, &call, msg, sizeof msg) != HS_OK) {
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_UNAVAILABLE,
                 "store %s is unavailable: %s", plugin->vt.name,
                 *msg ? msg : "its plugin gave no reason");
@@ -170,9 +287,81 @@ gboolean hs_plugin_open(HsPlugin *plugin, GError **error) {
   return TRUE;
 }
 
+hs_status hs_plugin_lookup(HsPlugin *plugin, const char *profile,
+                           hs_entry_fn fn, void *user_data, char *msg,
+                           size_t msg_size) {
+  Call call = {.hook = HOOK_LOOKUP,
+               .profile = profile,
+               .fn = fn,
+               .user_data = user_data};
+
+  g_return_val_if_fail(plugin->opened, HS_ERROR);
+  return call_hook(plugin, &call, msg, msg_size);
+}
+
+hs_status hs_plugin_store(HsPlugin *plugin, const hs_entry *entry, char *msg,
+                          size_t msg_size) {
+  Call call = {.hook = HOOK_STORE, .entry = entry};
+
+  g_return_val_if_fail(plugin->opened, HS_ERROR);
+  return call_hook(plugin, &call, msg, msg_size);
+}
+
+hs_status hs_plugin_remove(HsPlugin *plugin, const char *profile, char *msg,
+                           size_t msg_size) {
+  Call call = {.hook = HOOK_REMOVE, .profile = profile};
+
+  g_return_val_if_fail(plugin->opened, HS_ERROR);
+  return call_hook(plugin, &call, msg, msg_size);
+}
+
+hs_status hs_plugin_list(HsPlugin *plugin, unsigned int flags, hs_entry_fn fn,
+                         void *user_data, char *msg, size_t msg_size) {
+  Call call = {
+      .hook = HOOK_LIST, .flags = flags, .fn = fn, .user_data = user_data};
+
+  g_return_val_if_fail(plugin->opened, HS_ERROR);
+  return call_hook(plugin, &call, msg, msg_size);
+}
+
+/* Whether the plugin's table, as long as it declares it, reaches `hook`
+ * (as sudo's front end gates the hooks of later minor versions). */
+#define HAS_HOOK(plugin, hook)                                \
+  ((size_t)(plugin)->vt.struct_size >= TABLE_REACHES(hook) && \
+   (plugin)->vt.hook != NULL)
+
+gboolean hs_plugin_probe(HsPlugin *plugin, HsPluginReport *ret_report) {
+  hs_probe report = {
+      .struct_size = sizeof report,
+      .state = HS_STATE_UNAVAILABLE,
+      .fix = ret_report->fix,
+      .fix_size = sizeof ret_report->fix,
+      .note = ret_report->note,
+      .note_size = sizeof ret_report->note,
+  };
+  Call call = {.hook = HOOK_PROBE, .report = &report};
+  hs_status status;
+
+  if (!HAS_HOOK(plugin, probe)) return FALSE;
+  status = call_hook(plugin, &call, ret_report->why, sizeof ret_report->why);
+  ret_report->state = report.state;
+  if (status != HS_OK || (unsigned)report.state > HS_STATE_UNAVAILABLE) {
+    ret_report->state = HS_STATE_UNAVAILABLE;
+    if (ret_report->why[0] == '\0')
+      g_strlcpy(ret_report->why, "its plugin could not tell how it is doing",
+                sizeof ret_report->why);
+  }
+  return TRUE;
+}
+
 void hs_plugin_free(HsPlugin *plugin) {
   if (plugin == NULL) return;
-  if (plugin->opened) plugin->vt.close(plugin->handle);
+  if (plugin->opened) {
+    g_mutex_lock(&plugin->lock);
+    plugin->vt.close(plugin->handle);
+    g_mutex_unlock(&plugin->lock);
+  }
+  g_mutex_clear(&plugin->lock);
   g_free(plugin->name);
   g_free(plugin->path);
   g_free(plugin);

@@ -10,7 +10,8 @@
 
 typedef struct {
   const HsStoreSpec *spec;
-  HsPlugin *plugin; /* NULL when it did not load or open */
+  HsPlugin *plugin; /* NULL when it did not load */
+  gboolean opened;  /* plugin is set and open */
   char *why;        /* why it is unavailable */
   gboolean failed;  /* opened, but answered UNAVAIL since (a locked keyring) */
 } Store;
@@ -21,7 +22,7 @@ struct HsStores {
   GPtrArray *specs; /* a reference to the config's, which items point into */
 };
 
-#define MSG_SIZE 512
+#define MSG_SIZE HS_PLUGIN_MSG_SIZE
 
 HsStores *hs_stores_open(const HsConfig *config, GError **error) {
   g_autoptr(HsStores) stores = g_new0(HsStores, 1);
@@ -40,12 +41,10 @@ HsStores *hs_stores_open(const HsConfig *config, GError **error) {
                                  "%s: [stores] order: ", s->spec->origin);
       return NULL;
     }
-    if (plugin != NULL && !hs_plugin_open(plugin, &local))
-      g_clear_pointer(&plugin, hs_plugin_free);
-    if (plugin == NULL)
-      s->why = g_strdup(local->message);
-    else
-      s->plugin = g_steal_pointer(&plugin);
+    /* Kept loaded when it cannot open, so that doctor can ask it why. */
+    s->opened = plugin != NULL && hs_plugin_open(plugin, &local);
+    if (!s->opened) s->why = g_strdup(local->message);
+    s->plugin = g_steal_pointer(&plugin);
   }
   return g_steal_pointer(&stores);
 }
@@ -62,13 +61,13 @@ void hs_stores_free(HsStores *stores) {
 }
 
 static const char *store_name(const Store *s) {
-  return s->plugin ? s->plugin->vt.name : s->spec->name;
+  return s->opened ? hs_plugin_name(s->plugin) : s->spec->name;
 }
 
 /* Remember why `s` could not answer, for the final message. */
 static void note_unavailable(GString *why, const Store *s, const char *msg) {
   if (why->len > 0) g_string_append(why, "; ");
-  if (s->plugin == NULL || (s->failed && *msg == '\0'))
+  if (!s->opened || (s->failed && *msg == '\0'))
     g_string_append(why, s->why);
   else
     g_string_append_printf(why, "store %s: %s", store_name(s),
@@ -109,20 +108,13 @@ HsRecord *hs_stores_lookup(HsStores *stores, const char *profile,
     hs_status status;
     HsAction action;
 
-    if (s->plugin == NULL) {
+    if (!s->opened) {
       note_unavailable(why, s, "");
       if (s->spec->on_unavail == HS_ACTION_RETURN) break;
       continue;
     }
-    status = s->plugin->vt.lookup(s->plugin->handle, profile, take_entry, &data,
-                                  msg, sizeof msg);
-    msg[sizeof msg - 1] = '\0';
-    if (status == HS_TRYAGAIN) {
-      msg[0] = '\0';
-      status = s->plugin->vt.lookup(s->plugin->handle, profile, take_entry,
-                                    &data, msg, sizeof msg);
-      msg[sizeof msg - 1] = '\0';
-    }
+    status = hs_plugin_lookup(s->plugin, profile, take_entry, &data, msg,
+                              sizeof msg);
     if (status == HS_OK) {
       if (data.error != NULL || data.record == NULL) {
         if (data.error == NULL)
@@ -208,12 +200,11 @@ gboolean hs_stores_save(HsStores *stores, const HsRecord *record,
     hs_status status;
 
     if (store != NULL && strcmp(store, store_name(s)) != 0) continue;
-    if (s->plugin == NULL || s->failed) {
+    if (!s->opened || s->failed) {
       note_unavailable(why, s, "");
       continue;
     }
-    status = s->plugin->vt.store(s->plugin->handle, &entry, msg, sizeof msg);
-    msg[sizeof msg - 1] = '\0';
+    status = hs_plugin_store(s->plugin, &entry, msg, sizeof msg);
     if (status == HS_OK) {
       if (ret_store != NULL) *ret_store = store_name(s);
       return TRUE;
@@ -238,7 +229,7 @@ gboolean hs_stores_can_save(HsStores *stores, const char *store,
     Store *s = &stores->items[i];
 
     if (store != NULL && strcmp(store, store_name(s)) != 0) continue;
-    if (s->plugin != NULL && !s->failed) return TRUE;
+    if (s->opened && !s->failed) return TRUE;
     note_unavailable(why, s, "");
   }
   set_cannot_save(error, store, why, NULL);
@@ -255,12 +246,11 @@ gboolean hs_stores_remove(HsStores *stores, const char *profile,
     char msg[MSG_SIZE] = "";
     hs_status status;
 
-    if (s->plugin == NULL) {
+    if (!s->opened) {
       note_unavailable(why, s, "");
       continue;
     }
-    status = s->plugin->vt.remove(s->plugin->handle, profile, msg, sizeof msg);
-    msg[sizeof msg - 1] = '\0';
+    status = hs_plugin_remove(s->plugin, profile, msg, sizeof msg);
     if (status == HS_OK)
       removed = TRUE;
     else if (status != HS_NOTFOUND)
@@ -317,14 +307,13 @@ gboolean hs_stores_list(HsStores *stores, HsStoresListFn fn, void *user_data,
     char msg[MSG_SIZE] = "";
     hs_status status;
 
-    if (s->plugin == NULL) {
+    if (!s->opened) {
       note_unavailable(why, s, "");
       g_ptr_array_add(warnings, g_strdup(s->why));
       continue;
     }
-    status = s->plugin->vt.list(s->plugin->handle, HS_LIST_SECRETS, list_entry,
-                                &data, msg, sizeof msg);
-    msg[sizeof msg - 1] = '\0';
+    status = hs_plugin_list(s->plugin, HS_LIST_SECRETS, list_entry, &data, msg,
+                            sizeof msg);
     if (status == HS_OK) {
       any = TRUE;
     } else {
@@ -348,21 +337,39 @@ static int count_entry(const hs_entry *entry, void *user_data) {
   return 0;
 }
 
+/* The store's own answer (ABI 1.1), when it is not available: FALSE when
+ * its plugin did not load or cannot say, or says it is available. */
+static gboolean not_available(Store *s, HsPluginReport *report,
+                              HsStoreStatus *st) {
+  if (s->plugin == NULL || !hs_plugin_probe(s->plugin, report)) return FALSE;
+  if (report->state == HS_STATE_AVAILABLE) return FALSE;
+  st->state =
+      report->state == HS_STATE_LOCKED ? HS_STORE_LOCKED : HS_STORE_UNAVAILABLE;
+  /* For a store this run could not open, what open() said stands. */
+  if (s->opened) st->why = *report->why ? report->why : "unavailable";
+  st->fix = *report->fix ? report->fix : NULL;
+  return TRUE;
+}
+
 void hs_stores_status(HsStores *stores, HsStoreStatusFn fn, void *user_data) {
   for (guint i = 0; i < stores->n; i++) {
     Store *s = &stores->items[i];
-    HsStoreStatus st = {s->spec->name, NULL, FALSE, s->why, -1};
+    HsStoreStatus st = {.name = s->spec->name,
+                        .state = HS_STORE_UNAVAILABLE,
+                        .why = s->why,
+                        .profiles = -1};
+    HsPluginReport report = {0};
     char msg[MSG_SIZE] = "";
     int count = 0;
 
-    if (s->plugin != NULL) {
-      st.path = s->plugin->path;
-      if (s->plugin->vt.list(s->plugin->handle, 0, count_entry, &count, msg,
-                             sizeof msg) == HS_OK) {
-        st.available = TRUE;
+    if (!not_available(s, &report, &st) && s->opened) {
+      if (hs_plugin_list(s->plugin, 0, count_entry, &count, msg, sizeof msg) ==
+          HS_OK) {
+        st.state = HS_STORE_AVAILABLE;
+        st.path = hs_plugin_path(s->plugin);
         st.profiles = count;
+        st.note = *report.note ? report.note : NULL;
       } else {
-        msg[sizeof msg - 1] = '\0';
         st.why = *msg ? msg : "listing its profiles failed";
       }
     }

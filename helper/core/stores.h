@@ -40,18 +40,29 @@ gboolean hs_stores_save(HsStores *stores, const HsRecord *record,
 gboolean hs_stores_can_save(HsStores *stores, const char *store,
                             GError **error);
 
-/* How one configured store is doing, for `hs-token doctor`. */
+typedef enum {
+  HS_STORE_AVAILABLE,
+  HS_STORE_LOCKED, /* it answers, but the user must unlock it */
+  HS_STORE_UNAVAILABLE
+} HsStoreState;
+
+/* How one configured store is doing, for `hs-token doctor`.  The strings
+ * are borrowed for the callback. */
 typedef struct {
   const char *name; /* as configured */
-  const char *path; /* the plugin file, or NULL when it did not load */
-  gboolean available;
-  const char *why; /* why not available (or why listing failed) */
-  int profiles;    /* profiles it holds, -1 when unknown */
+  const char *path; /* the plugin file, or NULL when not available */
+  HsStoreState state;
+  const char *why;  /* why not available (or why listing failed) */
+  const char *fix;  /* what to do about it, as the store says; or NULL */
+  const char *note; /* worth knowing while it is available, or NULL */
+  int profiles;     /* profiles it holds, -1 when unknown */
 } HsStoreStatus;
 
 typedef void (*HsStoreStatusFn)(const HsStoreStatus *status, void *user_data);
 
-/* Call `fn` once per configured store, in order. */
+/* Call `fn` once per configured store, in order.  The state is the store's
+ * own answer where its plugin can give one (ABI 1.1 probe); otherwise a
+ * store is available when it opened and its profiles can be listed. */
 void hs_stores_status(HsStores *stores, HsStoreStatusFn fn, void *user_data);
 
 /* Remove `profile` from every store.  HS_ERR_NOT_FOUND when none had it. */

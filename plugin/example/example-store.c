@@ -165,6 +165,24 @@ static hs_status ex_list(void *handle, unsigned int flags, hs_entry_fn fn,
   return HS_OK;
 }
 
+/* Optional (ABI 1.1), for `hs-token doctor`: how the store is doing, and
+ * what to do about it.  Asked even when open() failed (handle NULL then). */
+static hs_status ex_probe(void *handle, hs_probe *report, char *msg,
+                          size_t msg_size) {
+  (void)handle;
+  if (keyctl_get_keyring_ID(KEY_SPEC_SESSION_KEYRING, 1) < 0) {
+    say(msg, msg_size, "no session keyring");
+    report->state = HS_STATE_UNAVAILABLE;
+    snprintf(report->fix, report->fix_size,
+             "run inside a login session, or under `keyctl session`");
+    return HS_OK;
+  }
+  report->state = HS_STATE_AVAILABLE;
+  snprintf(report->note, report->note_size,
+           "its profiles end with the session");
+  return HS_OK;
+}
+
 /* The one exported symbol. */
 EXPORT const struct hs_plugin_v1 hs_plugin_v1 = {
     .abi_version = HS_PLUGIN_ABI_VERSION,
@@ -176,4 +194,5 @@ EXPORT const struct hs_plugin_v1 hs_plugin_v1 = {
     .store = ex_store,
     .remove = ex_remove,
     .list = ex_list,
+    .probe = ex_probe, /* may be left out: a store without it still works */
 };

@@ -259,6 +259,28 @@ static hs_status kc_list(void *handle, unsigned int flags, hs_entry_fn fn,
   return status;
 }
 
+/* Available when the keyring can be found, as open() finds it, and read,
+ * as list() reads it. */
+static hs_status kc_probe(void *handle, hs_probe *report, char *msg,
+                          size_t msg_size) {
+  const char *failed = NULL;
+
+  (void)handle;
+  if (keyctl_get_keyring_ID(keyring(), 1) < 0)
+    failed = "opening the keyring";
+  else if (keyctl_read(keyring(), NULL, 0) < 0)
+    failed = "listing the keyring";
+  if (failed != NULL) {
+    (void)unavailable(errno, failed, msg, msg_size);
+    report->state = HS_STATE_UNAVAILABLE;
+    return HS_OK;
+  }
+  report->state = HS_STATE_AVAILABLE;
+  set_msg(report->note, report->note_size,
+          "kernel-keyring profiles do not survive a reboot");
+  return HS_OK;
+}
+
 const struct hs_plugin_v1 hs_plugin_v1 = {
     .abi_version = HS_PLUGIN_ABI_VERSION,
     .struct_size = sizeof(struct hs_plugin_v1),
@@ -269,4 +291,5 @@ const struct hs_plugin_v1 hs_plugin_v1 = {
     .store = kc_store,
     .remove = kc_remove,
     .list = kc_list,
+    .probe = kc_probe,
 };

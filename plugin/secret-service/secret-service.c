@@ -22,6 +22,16 @@
 #define ATTR_HUB_ID "hub_id"
 #define ATTR_VERSION "version"
 
+/* What the user should do, for probe(). */
+#define FIX_NO_SERVICE                                                    \
+  "run inside a desktop session, or start one with dbus-run-session and " \
+  "gnome-keyring-daemon --unlock; on a headless host use "                \
+  "order=secret-service keyctl"
+#define FIX_LOCKED                                                           \
+  "unlock the login keyring (Seahorse, or log in again); on a host without " \
+  "a desktop, gnome-keyring-daemon --unlock reads the password on standard " \
+  "input"
+
 static const SecretSchema profile_schema = {
     .name = "com.hubspot.hs-exec.Profile",
     .flags = SECRET_SCHEMA_NONE,
@@ -45,13 +55,19 @@ static void set_msg(char *msg, size_t msg_size, const char *fmt, ...) {
   va_end(ap);
 }
 
+/* Whether `error` says the keyring is locked and stays so (the unlock
+ * prompt could not be shown, or was dismissed). */
+static gboolean is_locked(const GError *error) {
+  return g_error_matches(error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED) ||
+         g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
 /* Map a libsecret/GDBus error to a status and a message that says what to do.
  * Errors that mean "the service or keyring cannot be used now" are
  * HS_UNAVAIL so that a configured fallback store can take over. */
 static hs_status status_from_error(const GError *error, const char *what,
                                    char *msg, size_t msg_size) {
-  if (g_error_matches(error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED) ||
-      g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+  if (is_locked(error)) {
     set_msg(msg, msg_size,
             "%s: the keyring is locked and was not unlocked (%s); unlock it "
             "in your desktop session or with Seahorse, then try again",
@@ -69,9 +85,23 @@ static hs_status status_from_error(const GError *error, const char *what,
   return HS_ERROR;
 }
 
+/* The Secret Service (transfer full), or NULL with HS_UNAVAIL's message. */
+static SecretService *connect_service(char *msg, size_t msg_size) {
+  g_autoptr(GError) error = NULL;
+  SecretService *service;
+
+  service = secret_service_get_sync(SECRET_SERVICE_NONE, NULL, &error);
+  if (service == NULL)
+    set_msg(msg, msg_size,
+            "no D-Bus session bus to reach the Secret Service (%s); run "
+            "inside a desktop session, or start one with dbus-run-session "
+            "and gnome-keyring-daemon",
+            error->message);
+  return service;
+}
+
 static hs_status ss_open(uint32_t host_abi_version, const char *const *options,
                          void **ret_handle, char *msg, size_t msg_size) {
-  g_autoptr(GError) error = NULL;
   SecretService *service;
 
   (void)options;
@@ -83,15 +113,8 @@ static hs_status ss_open(uint32_t host_abi_version, const char *const *options,
   }
   /* Connect now, so that "no D-Bus session" is told apart from a failing
    * operation, and the caller can fall back before reading any secret. */
-  service = secret_service_get_sync(SECRET_SERVICE_NONE, NULL, &error);
-  if (service == NULL) {
-    set_msg(msg, msg_size,
-            "no D-Bus session bus to reach the Secret Service (%s); run "
-            "inside a desktop session, or start one with dbus-run-session "
-            "and gnome-keyring-daemon",
-            error->message);
-    return HS_UNAVAIL;
-  }
+  service = connect_service(msg, msg_size);
+  if (service == NULL) return HS_UNAVAIL;
   *ret_handle = service;
   return HS_OK;
 }
@@ -304,6 +327,36 @@ static hs_status ss_list(void *handle, unsigned int flags, hs_entry_fn fn,
   return status;
 }
 
+/* Search as list() does, without secrets: whether the service answers and
+ * whether the default collection is locked. */
+static hs_status ss_probe(void *handle, hs_probe *report, char *msg,
+                          size_t msg_size) {
+  g_autoptr(SecretService) own = NULL;
+  g_autoptr(GError) error = NULL;
+  hs_status status;
+
+  if (handle == NULL) { /* open() failed: try again as it did */
+    own = connect_service(msg, msg_size);
+    if (own == NULL) {
+      report->state = HS_STATE_UNAVAILABLE;
+      set_msg(report->fix, report->fix_size, "%s", FIX_NO_SERVICE);
+      return HS_OK;
+    }
+    handle = own;
+  }
+  g_list_free_full(search_items(handle, NULL, FALSE, &error), g_object_unref);
+  if (error == NULL) {
+    report->state = HS_STATE_AVAILABLE;
+    return HS_OK;
+  }
+  status = status_from_error(error, "searching the keyring", msg, msg_size);
+  if (status != HS_UNAVAIL) return status;
+  report->state = is_locked(error) ? HS_STATE_LOCKED : HS_STATE_UNAVAILABLE;
+  set_msg(report->fix, report->fix_size, "%s",
+          is_locked(error) ? FIX_LOCKED : FIX_NO_SERVICE);
+  return HS_OK;
+}
+
 /* The one exported symbol (see secret-service.sym). */
 const struct hs_plugin_v1 hs_plugin_v1 = {
     .abi_version = HS_PLUGIN_ABI_VERSION,
@@ -315,4 +368,5 @@ const struct hs_plugin_v1 hs_plugin_v1 = {
     .store = ss_store,
     .remove = ss_remove,
     .list = ss_list,
+    .probe = ss_probe,
 };

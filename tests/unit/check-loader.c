@@ -1,6 +1,9 @@
-/* check-loader.c — the plugin loader refuses what it must (hs-plugin(7)):
- * another ABI major, a missing symbol, a short table, a missing function,
- * a missing, symlinked, group- or world-writable file. */
+/* check-loader.c — the plugin loader (docs/design.md, "The plugin ABI";
+ * hs-plugin(7)) refuses what it must: another ABI major, a missing symbol,
+ * a short table, a missing function, a missing, symlinked, group- or
+ * world-writable file.  And it calls every hook the same way: msg cleared
+ * before and terminated after, HS_TRYAGAIN retried once, hooks of a later
+ * minor version only when the plugin's struct_size covers them. */
 #include "config.h"
 
 #include <glib/gstdio.h>
@@ -10,8 +13,14 @@
 #include <unistd.h>
 
 #include "check-common.h"
+#include "core/config.h"
 #include "core/error.h"
 #include "core/plugin.h"
+#include "core/record.h"
+#include "core/secure.h"
+#include "core/stores.h"
+
+#define PAT "pat-na1-11111111-2222-3333-4444-555555555555"
 
 static char *plugin_dir;
 
@@ -36,6 +45,10 @@ static void setup(void) {
   plugin_dir = g_dir_make_tmp("hs-loader-XXXXXX", NULL);
   ck_assert_ptr_nonnull(plugin_dir);
   setenv("HS_EXEC_PLUGIN_DIR", plugin_dir, 1);
+  /* The test plugin's knobs and trace (tests/unit/plugins/test-plugin.c). */
+  unsetenv("TEST_PLUGIN_MODE");
+  unsetenv("TEST_PLUGIN_PROBED");
+  unsetenv("TEST_PLUGIN_RECORD");
 }
 
 static void teardown(void) {
@@ -62,6 +75,46 @@ static void expect_refused(const char *name, int code, const char *words) {
   hs_assert_error(error, code);
 }
 
+/* Install test plugin `variant` as `as`, load and open it. */
+static HsPlugin *open_plugin(const char *variant, const char *as) {
+  GError *error = NULL;
+  HsPlugin *plugin;
+
+  install_plugin(variant, as, 0755);
+  plugin = hs_plugin_load(as, &error);
+  ck_assert_msg(plugin != NULL, "%s", error ? error->message : "");
+  ck_assert_msg(hs_plugin_open(plugin, &error), "%s",
+                error ? error->message : "");
+  return plugin;
+}
+
+static int count_entry(const hs_entry *entry, void *user_data) {
+  (void)entry;
+  (*(int *)user_data)++;
+  return 0;
+}
+
+/* The four store hooks, by number, each with a counting callback. */
+enum { LOOKUP, STORE, REMOVE, LIST, N_STORE_HOOKS };
+static const char *const hook_name[] = {"lookup", "store", "remove", "list"};
+
+static hs_status call_hook(HsPlugin *plugin, int hook, int *entries, char *msg,
+                           size_t msg_size) {
+  hs_entry entry = {.profile = "known", .kind = "private-app", .secret = "{}"};
+
+  switch (hook) {
+    case LOOKUP:
+      return hs_plugin_lookup(plugin, "known", count_entry, entries, msg,
+                              msg_size);
+    case STORE:
+      return hs_plugin_store(plugin, &entry, msg, msg_size);
+    case REMOVE:
+      return hs_plugin_remove(plugin, "known", msg, msg_size);
+    default:
+      return hs_plugin_list(plugin, 0, count_entry, entries, msg, msg_size);
+  }
+}
+
 START_TEST(test_good) {
   GError *error = NULL;
   HsPlugin *plugin;
@@ -69,7 +122,7 @@ START_TEST(test_good) {
   install_plugin("good", "good", 0755);
   plugin = hs_plugin_load("good", &error);
   ck_assert_msg(plugin != NULL, "%s", error ? error->message : "");
-  ck_assert_str_eq(plugin->vt.name, "test");
+  ck_assert_str_eq(hs_plugin_name(plugin), "test");
   ck_assert(hs_plugin_open(plugin, &error));
   hs_plugin_free(plugin);
 }
@@ -78,11 +131,16 @@ END_TEST
 START_TEST(test_newer_minor_accepted) {
   GError *error = NULL;
   HsPlugin *plugin;
+  char msg[64];
+  int entries = 0;
 
   install_plugin("newer-minor", "newer", 0755);
   plugin = hs_plugin_load("newer", &error);
   ck_assert_msg(plugin != NULL, "%s", error ? error->message : "");
-  ck_assert_ptr_nonnull(plugin->vt.list);
+  ck_assert(hs_plugin_open(plugin, &error));
+  ck_assert_int_eq(
+      hs_plugin_list(plugin, 0, count_entry, &entries, msg, sizeof msg), HS_OK);
+  ck_assert_int_eq(entries, 1);
   hs_plugin_free(plugin);
 }
 END_TEST
@@ -160,7 +218,7 @@ START_TEST(test_absolute_path) {
   install_plugin("good", "good", 0755);
   plugin = hs_plugin_load(path, &error);
   ck_assert_msg(plugin != NULL, "%s", error ? error->message : "");
-  ck_assert_str_eq(plugin->path, path);
+  ck_assert_str_eq(hs_plugin_path(plugin), path);
   hs_plugin_free(plugin);
 }
 END_TEST
@@ -177,10 +235,282 @@ START_TEST(test_two_plugins_stay_distinct) {
   ck_assert_msg(a != NULL, "%s", error ? error->message : "");
   b = hs_plugin_load("second", &error);
   ck_assert_msg(b != NULL, "%s", error ? error->message : "");
-  ck_assert_uint_eq(a->vt.abi_version, HS_PLUGIN_ABI_VERSION);
-  ck_assert_uint_eq(b->vt.abi_version, HS_PLUGIN_ABI_VERSION + 1);
+  ck_assert_uint_eq(hs_plugin_abi_version(a), HS_PLUGIN_ABI_VERSION);
+  ck_assert_uint_eq(hs_plugin_abi_version(b), HS_PLUGIN_ABI_VERSION + 1);
   hs_plugin_free(a);
   hs_plugin_free(b);
+}
+END_TEST
+
+/* A plugin that fills every buffer to its last byte, with no NUL: the host
+ * reads one line, cut to fit.  The plugin refuses a buffer the host did not
+ * clear, so "x…x" also shows the host cleared the junk put there. */
+START_TEST(test_msg_cleared_and_terminated) {
+  HsPlugin *plugin = open_plugin("good", "fill");
+  HsPlugin *closed;
+  HsPluginReport report;
+  GError *error = NULL;
+  char msg[32], all_x[32];
+
+  memset(all_x, 'x', sizeof all_x - 1);
+  all_x[sizeof all_x - 1] = '\0';
+  setenv("TEST_PLUGIN_MODE", "fill", 1);
+  for (int hook = 0; hook < N_STORE_HOOKS; hook++) {
+    int entries = 0;
+
+    memset(msg, 'j', sizeof msg);
+    ck_assert_int_eq(call_hook(plugin, hook, &entries, msg, sizeof msg),
+                     HS_ERROR);
+    ck_assert_msg(strcmp(msg, all_x) == 0, "%s: msg '%.*s'", hook_name[hook],
+                  (int)sizeof msg, msg);
+  }
+
+  memset(&report, 'j', sizeof report);
+  ck_assert(hs_plugin_probe(plugin, &report));
+  ck_assert_int_eq(report.state, HS_STATE_LOCKED);
+  ck_assert_uint_eq(strlen(report.why), sizeof report.why - 1);
+  ck_assert_uint_eq(strlen(report.fix), sizeof report.fix - 1);
+  ck_assert_uint_eq(strlen(report.note), sizeof report.note - 1);
+  ck_assert_uint_eq(strspn(report.fix, "x"), sizeof report.fix - 1);
+  hs_plugin_free(plugin);
+
+  install_plugin("good", "fill-open", 0755);
+  closed = hs_plugin_load("fill-open", &error);
+  ck_assert_ptr_nonnull(closed);
+  ck_assert(!hs_plugin_open(closed, &error));
+  ck_assert_msg(g_str_has_prefix(error->message, "store test is unavailable: "),
+                "%s", error->message);
+  ck_assert_uint_eq(strspn(error->message + strlen("store test is "
+                                                   "unavailable: "),
+                           "x"),
+                    HS_PLUGIN_MSG_SIZE - 1);
+  hs_assert_error(error, HS_ERR_UNAVAILABLE);
+  hs_plugin_free(closed);
+}
+END_TEST
+
+/* HS_TRYAGAIN gets one more call, at once, from every hook; a second
+ * HS_TRYAGAIN is the answer. */
+START_TEST(test_tryagain_once_for_every_hook) {
+  GError *error = NULL;
+  HsPluginReport report;
+  HsPlugin *plugin, *closed;
+  char msg[64], want[64];
+
+  /* Answers HS_TRYAGAIN the first time only: every hook succeeds. */
+  setenv("TEST_PLUGIN_MODE", "tryagain-once", 1);
+  plugin = open_plugin("good", "once");
+  for (int hook = 0; hook < N_STORE_HOOKS; hook++) {
+    int entries = 0;
+
+    ck_assert_int_eq(call_hook(plugin, hook, &entries, msg, sizeof msg), HS_OK);
+    g_snprintf(want, sizeof want, "%s attempt 2", hook_name[hook]);
+    ck_assert_str_eq(msg, want);
+  }
+  ck_assert(hs_plugin_probe(plugin, &report));
+  ck_assert_int_eq(report.state, HS_STATE_AVAILABLE);
+  ck_assert_str_eq(report.why, "probe attempt 2");
+  hs_plugin_free(plugin);
+
+  /* Answers HS_TRYAGAIN every time: two calls, then HS_TRYAGAIN. */
+  setenv("TEST_PLUGIN_MODE", "tryagain-always", 1);
+  install_plugin("good", "never", 0755);
+  closed = hs_plugin_load("never", &error);
+  ck_assert_ptr_nonnull(closed);
+  ck_assert(!hs_plugin_open(closed, &error));
+  ck_assert_msg(g_str_has_suffix(error->message, ": open attempt 2"), "%s",
+                error->message);
+  hs_assert_error(error, HS_ERR_UNAVAILABLE);
+  hs_plugin_free(closed);
+
+  unsetenv("TEST_PLUGIN_MODE");
+  plugin = open_plugin("good", "always");
+  setenv("TEST_PLUGIN_MODE", "tryagain-always", 1);
+  for (int hook = 0; hook < N_STORE_HOOKS; hook++) {
+    int entries = 0;
+
+    ck_assert_int_eq(call_hook(plugin, hook, &entries, msg, sizeof msg),
+                     HS_TRYAGAIN);
+    g_snprintf(want, sizeof want, "%s attempt 2", hook_name[hook]);
+    ck_assert_str_eq(msg, want);
+  }
+  ck_assert(hs_plugin_probe(plugin, &report));
+  ck_assert_int_eq(report.state, HS_STATE_UNAVAILABLE);
+  ck_assert_str_eq(report.why, "probe attempt 2");
+  hs_plugin_free(plugin);
+}
+END_TEST
+
+/* Entries already handed out are not handed out again by a retry. */
+START_TEST(test_no_retry_after_entries) {
+  HsPlugin *plugin = open_plugin("good", "deliver");
+  char msg[64];
+
+  setenv("TEST_PLUGIN_MODE", "deliver-then-tryagain", 1);
+  for (int hook = LOOKUP; hook < N_STORE_HOOKS; hook += LIST - LOOKUP) {
+    int entries = 0;
+
+    ck_assert_int_eq(call_hook(plugin, hook, &entries, msg, sizeof msg),
+                     HS_TRYAGAIN);
+    ck_assert_msg(entries == 1, "%s: %d entries", hook_name[hook], entries);
+  }
+  hs_plugin_free(plugin);
+}
+END_TEST
+
+START_TEST(test_undefined_status_is_an_error) {
+  HsPlugin *plugin = open_plugin("good", "bad");
+  char msg[128];
+
+  setenv("TEST_PLUGIN_MODE", "bad-status", 1);
+  for (int hook = 0; hook < N_STORE_HOOKS; hook++) {
+    int entries = 0;
+
+    ck_assert_int_eq(call_hook(plugin, hook, &entries, msg, sizeof msg),
+                     HS_ERROR);
+    ck_assert_msg(strstr(msg, "status 42") != NULL, "%s", msg);
+  }
+  hs_plugin_free(plugin);
+}
+END_TEST
+
+/* A 1.1 plugin is asked how it is doing. */
+START_TEST(test_probe) {
+  HsPlugin *plugin = open_plugin("good", "probed");
+  HsPluginReport report;
+
+  ck_assert(hs_plugin_probe(plugin, &report));
+  ck_assert_int_eq(report.state, HS_STATE_AVAILABLE);
+  ck_assert_str_eq(report.note, "a test store");
+  ck_assert_str_eq(g_getenv("TEST_PLUGIN_PROBED"), "1");
+  hs_plugin_free(plugin);
+}
+END_TEST
+
+/* Also when open() failed: with a NULL handle, and the store chain keeps
+ * what open() said as the reason and takes the fix from the probe. */
+typedef struct {
+  HsStoreState state;
+  char *why, *fix, *note;
+  int profiles;
+  int calls;
+} Status;
+
+static void take_status(const HsStoreStatus *st, void *user_data) {
+  Status *out = user_data;
+
+  out->calls++;
+  out->state = st->state;
+  out->why = g_strdup(st->why);
+  out->fix = g_strdup(st->fix);
+  out->note = g_strdup(st->note);
+  out->profiles = st->profiles;
+}
+
+static void status_clear(Status *st) {
+  g_free(st->why);
+  g_free(st->fix);
+  g_free(st->note);
+}
+
+/* The stores of an hs-exec.conf with `order`. */
+static HsStores *open_stores(const char *order) {
+  g_autofree char *conf = g_build_filename(plugin_dir, "hs-exec.conf", NULL);
+  g_autofree char *text = g_strdup_printf("[stores]\norder=%s\n", order);
+  const char *files[] = {conf, NULL};
+  g_autoptr(HsConfig) config = NULL;
+  GError *error = NULL;
+  HsStores *stores;
+
+  ck_assert(g_file_set_contents(conf, text, -1, NULL));
+  config = hs_config_load_files(files, &error);
+  ck_assert_msg(config != NULL, "%s", error ? error->message : "");
+  stores = hs_stores_open(config, &error);
+  ck_assert_msg(stores != NULL, "%s", error ? error->message : "");
+  return stores;
+}
+
+START_TEST(test_probe_after_failed_open) {
+  GError *error = NULL;
+  HsPluginReport report;
+  HsStores *stores;
+  HsPlugin *plugin;
+  Status st = {0};
+
+  install_plugin("good", "shut", 0755);
+  plugin = hs_plugin_load("shut", &error);
+  ck_assert_ptr_nonnull(plugin);
+  setenv("TEST_PLUGIN_MODE", "open-fails", 1);
+  ck_assert(!hs_plugin_open(plugin, &error));
+  hs_assert_error(error, HS_ERR_UNAVAILABLE);
+  ck_assert(!hs_plugin_is_open(plugin));
+  ck_assert(hs_plugin_probe(plugin, &report));
+  ck_assert_int_eq(report.state, HS_STATE_UNAVAILABLE);
+  ck_assert_str_eq(report.why, "the test store did not open");
+  ck_assert_str_eq(report.fix, "open the test store");
+  hs_plugin_free(plugin);
+
+  stores = open_stores("shut");
+  hs_stores_status(stores, take_status, &st);
+  ck_assert_int_eq(st.calls, 1);
+  ck_assert_int_eq(st.state, HS_STORE_UNAVAILABLE);
+  ck_assert_str_eq(st.why,
+                   "store test is unavailable: the test store is closed");
+  ck_assert_str_eq(st.fix, "open the test store");
+  status_clear(&st);
+  hs_stores_free(stores);
+}
+END_TEST
+
+/* A plugin built against the 1.0 header loads and works, and its table is
+ * read no further than its struct_size: the pointer that sits where probe
+ * now is is never called. */
+START_TEST(test_abi_1_0_plugin) {
+  HsPlugin *plugin = open_plugin("abi-1-0", "old");
+  HsRecord *want = hs_record_new("known", HS_KIND_PRIVATE_APP);
+  g_autoptr(HsRecord) got = NULL;
+  hs_autosecret json = NULL;
+  HsPluginReport report;
+  GError *error = NULL;
+  HsStores *stores;
+  Status st = {0};
+  char msg[64];
+  int entries = 0;
+
+  ck_assert_uint_eq(hs_plugin_abi_version(plugin), 1U << 16);
+  ck_assert_int_eq(
+      hs_plugin_lookup(plugin, "known", count_entry, &entries, msg, sizeof msg),
+      HS_OK);
+  ck_assert_int_eq(entries, 1);
+  ck_assert_int_eq(
+      hs_plugin_lookup(plugin, "other", count_entry, &entries, msg, sizeof msg),
+      HS_NOTFOUND);
+  ck_assert_int_eq(
+      hs_plugin_list(plugin, 0, count_entry, &entries, msg, sizeof msg), HS_OK);
+  ck_assert_int_eq(entries, 2);
+  report.state = (hs_state)-1;
+  ck_assert(!hs_plugin_probe(plugin, &report));
+  ck_assert_int_eq(report.state, (hs_state)-1);
+  hs_plugin_free(plugin);
+
+  /* Through the store chain, as hs-exec and doctor use it. */
+  want->token = g_strdup(PAT);
+  json = hs_record_to_json(want, NULL);
+  hs_record_free(want);
+  setenv("TEST_PLUGIN_RECORD", json, 1);
+  stores = open_stores("old");
+  got = hs_stores_lookup(stores, "known", NULL, &error);
+  ck_assert_msg(got != NULL, "%s", error ? error->message : "");
+  ck_assert_str_eq(got->token, PAT);
+  hs_stores_status(stores, take_status, &st);
+  ck_assert_int_eq(st.state, HS_STORE_AVAILABLE);
+  ck_assert_int_eq(st.profiles, 1);
+  ck_assert_ptr_null(st.note);
+  status_clear(&st);
+  hs_stores_free(stores);
+  unsetenv("TEST_PLUGIN_RECORD");
+
+  ck_assert_ptr_null(g_getenv("TEST_PLUGIN_PROBED"));
 }
 END_TEST
 
@@ -203,6 +533,13 @@ int main(void) {
   tcase_add_test(tc, test_name_with_slash);
   tcase_add_test(tc, test_absolute_path);
   tcase_add_test(tc, test_two_plugins_stay_distinct);
+  tcase_add_test(tc, test_msg_cleared_and_terminated);
+  tcase_add_test(tc, test_tryagain_once_for_every_hook);
+  tcase_add_test(tc, test_no_retry_after_entries);
+  tcase_add_test(tc, test_undefined_status_is_an_error);
+  tcase_add_test(tc, test_probe);
+  tcase_add_test(tc, test_probe_after_failed_open);
+  tcase_add_test(tc, test_abi_1_0_plugin);
   suite_add_tcase(s, tc);
   return hs_run_suite(s);
 }

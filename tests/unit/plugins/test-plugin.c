@@ -1,20 +1,89 @@
-/* test-plugin.c — a store plugin that breaks the ABI in the one way its
- * build flags choose, for check-loader.  Without flags it is a valid,
- * empty store. */
+/* test-plugin.c — a store plugin for check-loader.  Its build flags choose
+ * one way to break the ABI (TEST_WRONG_MAJOR, TEST_NO_SYMBOL, ...) or an
+ * older ABI to speak (TEST_ABI_1_0); at run time $TEST_PLUGIN_MODE chooses
+ * how its hooks misbehave, to test what the loader does about it.
+ *
+ * Without flags or mode it is a valid 1.1 store holding one profile,
+ * "known", whose record is $TEST_PLUGIN_RECORD ("{}" when unset). */
 #include "config.h"
 
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hs-plugin.h"
 
+enum { H_OPEN, H_LOOKUP, H_STORE, H_REMOVE, H_LIST, H_PROBE, N_HOOKS };
+static const char *const hook_name[N_HOOKS] = {"open",   "lookup", "store",
+                                               "remove", "list",   "probe"};
+
+/* Calls so far, per hook.  Mutable static data, which a real plugin must
+ * not have: each test loads a copy of its own. */
+static int calls[N_HOOKS];
+
+/* What open() gives, so that probe() can tell it from "open() failed". */
+static const char handle_marker = 'h';
+
+static int mode_is(const char *mode) {
+  const char *want = getenv("TEST_PLUGIN_MODE");
+
+  return want != NULL && strcmp(want, mode) == 0;
+}
+
+/* What every hook does first: refuse a msg the host did not clear, count
+ * the call, and act out the mode:
+ *   fill                 fill msg to its last byte, no NUL; HS_ERROR
+ *   tryagain-once        "HOOK attempt N"; HS_TRYAGAIN, then HS_OK
+ *   tryagain-always      "HOOK attempt N"; HS_TRYAGAIN
+ *   bad-status           a status the ABI does not define
+ *   deliver-then-tryagain  (lookup, list) an entry, then HS_TRYAGAIN
+ *   open-fails           (open) HS_UNAVAIL
+ * Returns the status to answer, or -1 to go on as a good store. */
+static int misbehave(int hook, char *msg, size_t msg_size) {
+  int n = ++calls[hook];
+
+  if (msg[0] != '\0') {
+    snprintf(msg, msg_size, "%s: msg was not cleared", hook_name[hook]);
+    return HS_ERROR;
+  }
+  if (mode_is("fill")) {
+    memset(msg, 'x', msg_size);
+    return HS_ERROR;
+  }
+  if (mode_is("tryagain-once") || mode_is("tryagain-always")) {
+    snprintf(msg, msg_size, "%s attempt %d", hook_name[hook], n);
+    return mode_is("tryagain-always") || n == 1 ? HS_TRYAGAIN : HS_OK;
+  }
+  if (mode_is("bad-status")) return 42;
+  return -1;
+}
+
+static void known_entry(hs_entry *entry, int with_secret) {
+  const char *record = getenv("TEST_PLUGIN_RECORD");
+
+  memset(entry, 0, sizeof *entry);
+  entry->profile = "known";
+  entry->kind = "private-app";
+  entry->version = 1;
+  if (with_secret) {
+    entry->secret = record ? record : "{}";
+    entry->secret_len = strlen(entry->secret);
+  }
+}
+
 static hs_status t_open(uint32_t host, const char *const *options,
                         void **ret_handle, char *msg, size_t msg_size) {
+  int status = misbehave(H_OPEN, msg, msg_size);
+
   (void)host;
   (void)options;
-  (void)msg;
-  (void)msg_size;
-  *ret_handle = NULL;
+  if (status != -1 && status != HS_OK) return (hs_status)status;
+  if (mode_is("open-fails")) {
+    snprintf(msg, msg_size, "the test store is closed");
+    return HS_UNAVAIL;
+  }
+  *ret_handle = (void *)&handle_marker;
   return HS_OK;
 }
 
@@ -22,29 +91,76 @@ static void t_close(void *handle) { (void)handle; }
 
 static hs_status t_lookup(void *handle, const char *profile, hs_entry_fn fn,
                           void *user_data, char *msg, size_t msg_size) {
-  (void)handle, (void)profile, (void)fn, (void)user_data, (void)msg,
-      (void)msg_size;
-  return HS_NOTFOUND;
+  int status = misbehave(H_LOOKUP, msg, msg_size);
+  hs_entry entry;
+
+  (void)handle;
+  if (status != -1) return (hs_status)status;
+  if (strcmp(profile, "known") != 0) return HS_NOTFOUND;
+  known_entry(&entry, 1);
+  fn(&entry, user_data);
+  return mode_is("deliver-then-tryagain") ? HS_TRYAGAIN : HS_OK;
 }
 
 static hs_status t_store(void *handle, const hs_entry *entry, char *msg,
                          size_t msg_size) {
+  int status = misbehave(H_STORE, msg, msg_size);
+
   (void)handle, (void)entry;
-  strncpy(msg, "read-only test store", msg_size - 1);
+  if (status != -1) return (hs_status)status;
+  snprintf(msg, msg_size, "read-only test store");
   return HS_ERROR;
 }
 
 __attribute__((unused)) static hs_status t_remove(void *handle,
                                                   const char *profile,
                                                   char *msg, size_t msg_size) {
-  (void)handle, (void)profile, (void)msg, (void)msg_size;
+  int status = misbehave(H_REMOVE, msg, msg_size);
+
+  (void)handle, (void)profile;
+  if (status != -1) return (hs_status)status;
   return HS_NOTFOUND;
 }
 
 static hs_status t_list(void *handle, unsigned int flags, hs_entry_fn fn,
                         void *user_data, char *msg, size_t msg_size) {
-  (void)handle, (void)flags, (void)fn, (void)user_data, (void)msg,
-      (void)msg_size;
+  int status = misbehave(H_LIST, msg, msg_size);
+  hs_entry entry;
+
+  (void)handle;
+  if (status != -1) return (hs_status)status;
+  known_entry(&entry, (flags & HS_LIST_SECRETS) != 0);
+  fn(&entry, user_data);
+  return mode_is("deliver-then-tryagain") ? HS_TRYAGAIN : HS_OK;
+}
+
+/* Leaves TEST_PLUGIN_PROBED=1 in the environment (which a real plugin must
+ * not touch), for a test to see that it was called. */
+static hs_status t_probe(void *handle, hs_probe *report, char *msg,
+                         size_t msg_size) {
+  int status;
+
+  setenv("TEST_PLUGIN_PROBED", "1", 1);
+  if (report->fix[0] != '\0' || report->note[0] != '\0') {
+    snprintf(msg, msg_size, "probe: fix or note was not cleared");
+    return HS_ERROR;
+  }
+  status = misbehave(H_PROBE, msg, msg_size);
+  if (mode_is("fill")) {
+    memset(report->fix, 'x', report->fix_size);
+    memset(report->note, 'x', report->note_size);
+    report->state = HS_STATE_LOCKED;
+    return HS_OK;
+  }
+  if (status != -1 && status != HS_OK) return (hs_status)status;
+  if (handle == NULL) {
+    snprintf(msg, msg_size, "the test store did not open");
+    snprintf(report->fix, report->fix_size, "open the test store");
+    report->state = HS_STATE_UNAVAILABLE;
+    return HS_OK;
+  }
+  snprintf(report->note, report->note_size, "a test store");
+  report->state = HS_STATE_AVAILABLE;
   return HS_OK;
 }
 
@@ -53,6 +169,8 @@ static hs_status t_list(void *handle, unsigned int flags, hs_entry_fn fn,
 #elif defined(TEST_NEWER_MINOR)
 #define ABI \
   ((uint32_t)((HS_PLUGIN_ABI_MAJOR << 16) | (HS_PLUGIN_ABI_MINOR + 1)))
+#elif defined(TEST_ABI_1_0)
+#define ABI ((uint32_t)(1 << 16))
 #else
 #define ABI HS_PLUGIN_ABI_VERSION
 #endif
@@ -61,6 +179,9 @@ static hs_status t_list(void *handle, unsigned int flags, hs_entry_fn fn,
 #define SIZE ((uint32_t)offsetof(struct hs_plugin_v1, remove))
 #elif defined(TEST_NEWER_MINOR)
 #define SIZE ((uint32_t)sizeof(struct hs_plugin_v1) + 16)
+#elif defined(TEST_ABI_1_0)
+/* What sizeof gave with the 1.0 header: the table ended after list(). */
+#define SIZE ((uint32_t)offsetof(struct hs_plugin_v1, probe))
 #else
 #define SIZE ((uint32_t)sizeof(struct hs_plugin_v1))
 #endif
@@ -82,4 +203,8 @@ const struct hs_plugin_v1 hs_plugin_v1 =
         .remove = t_remove,
 #endif
         .list = t_list,
+        /* Set even in the 1.0 variant, whose struct_size ends before it: in a
+         * real 1.0 plugin whatever follows its table sits here, and the host
+         * must not take it for a hook. */
+        .probe = t_probe,
     };
