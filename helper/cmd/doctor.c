@@ -166,11 +166,16 @@ int hs_doctor_exit_code(GPtrArray *checks) {
                              [HS_ERR_REFUSED] = 2,
                              [HS_ERR_NETWORK] = 3,
                              [HS_ERR_UNAVAILABLE] = 4,
-                             [HS_ERR_CONFIG] = 5};
+                             [HS_ERR_CONFIG] = 5,
+                             [HS_ERR_SYSTEM] = 6};
 
   for (guint i = 0; i < checks->len; i++) {
     HsCheck *c = g_ptr_array_index(checks, i);
-    if (rank[c->code] > rank[worst]) worst = c->code;
+    /* A code outside the table ranks as the worst, not past its end. */
+    int code = c->code >= 0 && c->code < (int)G_N_ELEMENTS(rank)
+                   ? c->code
+                   : HS_ERR_SYSTEM;
+    if (rank[code] > rank[worst]) worst = code;
   }
   return worst;
 }
