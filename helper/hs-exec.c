@@ -124,7 +124,8 @@ static gboolean parse_options(int *argc, char ***argv, Options *opts,
       "Exit status: COMMAND's; 126 not executable; 127 not found; 1 usage; "
       "2 no such profile;\n3 store unavailable; 4 HubSpot refused the "
       "credential; 5 HubSpot unreachable;\n6 configuration error; 7 the "
-      "system refused (pipe, dup2).");
+      "system refused (a pipe, a process, a descriptor,\na FIFO, a lock, a "
+      "socket).");
   g_option_context_add_main_entries(ctx, entries, NULL);
   if (!g_option_context_parse(ctx, argc, argv, &local)) {
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE, "%s; usage: %s",

@@ -60,7 +60,7 @@ void hs_cmd_usage(FILE *out) {
           "Exit status: 0 ok; 1 usage; 2 no such profile; 3 store "
           "unavailable;\n4 HubSpot refused the credential; 5 HubSpot "
           "unreachable; 6 configuration error;\n7 the system refused (a "
-          "lock, a pipe, a process, memory).\n");
+          "lock).\n");
 }
 
 gboolean hs_cmd_dispatch(int argc, char **argv, GError **error) {
