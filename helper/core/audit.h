@@ -8,7 +8,7 @@
 
 #include <glib.h>
 
-/* Record `event` ("add", "show-reveal", "refresh", "exec", "remove",
+/* Record `event` ("add", "import", "show-reveal", "refresh", "exec", "remove",
  * "revoke", "check", "rotate", "rotate-commit", "rotate-rollback",
  * "rotate-expire") for `profile` of `kind` (may be NULL) with `outcome`
  * ("ok" or a short failure word) and, for exec, the command name (argv[0]
