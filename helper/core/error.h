@@ -17,7 +17,7 @@ typedef enum {
   HS_ERR_REFUSED = 4,     /* HubSpot refused the credential */
   HS_ERR_NETWORK = 5,     /* HubSpot or the network unavailable */
   HS_ERR_CONFIG = 6,      /* configuration error */
-  HS_ERR_SYSTEM = 7       /* the system refused: pipe, fork, dup2, memory */
+  HS_ERR_SYSTEM = 7       /* the system refused: pipe, fork, fd, lock, socket */
 } HsErrorCode;
 
 GQuark hs_error_quark(void);
