@@ -75,10 +75,10 @@ TESTS = tests/check-layers $(UNIT_TESTS) $(E2E_TESTS) \
 tests/e2e/secrets-nowhere.log: $(E2E_TESTS:.sh=.log) tests/standin/selftest.log
 
 # Everything speaks TAP: Check through CK_TAP_LOG_FILE_NAME, the scripts
-# through tests/e2e/tap.sh.
+# through tests/e2e/lib/tap.sh.
 LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
 SH_LOG_DRIVER = $(LOG_DRIVER)
-SH_LOG_COMPILER = $(SHELL) $(top_srcdir)/tests/e2e/with-keyring
+SH_LOG_COMPILER = $(SHELL) $(top_srcdir)/tests/e2e/lib/with-keyring
 TEST_EXTENSIONS = .sh
 AM_TESTS_ENVIRONMENT = \
 	CK_TAP_LOG_FILE_NAME=- CK_VERBOSITY=silent CK_DEFAULT_TIMEOUT=20 \
@@ -118,7 +118,7 @@ installcheck-local:
 	    DBUS_RUN_SESSION='$(DBUS_RUN_SESSION)' \
 	    GNOME_KEYRING_DAEMON='$(GNOME_KEYRING_DAEMON)' \
 	    SECRET_TOOL='$(SECRET_TOOL)' NM='$(NM)' \
-	    $(SHELL) $(abs_top_srcdir)/tests/e2e/with-keyring \
+	    $(SHELL) $(abs_top_srcdir)/tests/e2e/lib/with-keyring \
 	      $(abs_top_srcdir)/$$t >installcheck.tap 2>&1 || failed=1; \
 	  grep -E '^(not ok|ok|1\.\.)' installcheck.tap | grep -v '^ok' || true; \
 	  echo "#   $$(grep -c '^ok' installcheck.tap) passed, $$(grep -c '^not ok' installcheck.tap) failed"; \
@@ -140,8 +140,8 @@ analyze:
 .PHONY: analyze
 
 EXTRA_DIST += \
-	tests/e2e/with-keyring tests/e2e/tap.sh tests/e2e/standin.sh \
-	tests/e2e/locked-session.sh \
-	tests/e2e/secrets.list tests/e2e/secrets-nowhere.sh \
+	tests/e2e/lib/with-keyring tests/e2e/lib/tap.sh tests/e2e/lib/standin.sh \
+	tests/e2e/lib/locked-session.sh tests/e2e/lib/secrets.list \
+	tests/e2e/secrets-nowhere.sh \
 	tests/standin/hubspot-standin.py tests/standin/selftest.sh tests/valgrind.supp \
 	tests/lsan.supp tests/run-all tests/check-layers $(E2E_TESTS)

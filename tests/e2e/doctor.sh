@@ -5,8 +5,8 @@ set -u
 if [ -z "${HS_IN_KEYCTL_SESSION:-}" ]; then
   HS_IN_KEYCTL_SESSION=1 exec keyctl session - bash "$0" "$@"
 fi
-. "$E2E_DIR/tap.sh"
-. "$E2E_DIR/standin.sh"
+. "$E2E_DIR/lib/tap.sh"
+. "$E2E_DIR/lib/standin.sh"
 export HS_EXEC_CACHE_KEYRING=session HS_EXEC_KEYCTL_KEYRING=session HS_EXEC_RETRY_BASE_MS=1
 standin_start
 conf="$XDG_CONFIG_HOME/hs-exec/hs-exec.conf"

@@ -17,8 +17,8 @@ set -u
 if [ -z "${HS_IN_KEYCTL_SESSION:-}" ]; then
   HS_IN_KEYCTL_SESSION=1 exec keyctl session - bash "$0" "$@"
 fi
-. "$E2E_DIR/tap.sh"
-. "$E2E_DIR/standin.sh"
+. "$E2E_DIR/lib/tap.sh"
+. "$E2E_DIR/lib/standin.sh"
 # Short backoff and a short whole-request timeout (test-only overrides,
 # ignored under AT_SECURE), so that a hang costs 3 x 0.8 s, not 3 x 15 s.
 export HS_EXEC_CACHE_KEYRING=session HS_EXEC_RETRY_BASE_MS=1 \
@@ -182,7 +182,7 @@ is "$status" 0 "set-up: private-app profile added"
 
 # A locked keyring (as tests/e2e/locked.sh): a second private session whose
 # daemon opens the same keyring file without unlocking it.
-. "$E2E_DIR/locked-session.sh"
+. "$E2E_DIR/lib/locked-session.sh"
 run locked "$HS_EXEC" static -- true
 check "hs-exec on a locked keyring" 3 hs-exec
 table "hs-exec (static)" "locked keyring" "$status"
@@ -286,7 +286,7 @@ run "$HS_EXEC" --proxy oauth -- sh -c '
   tr "\0" "\n" </proc/$PPID/environ >"$1/proxy-parent.env" 2>/dev/null
   test -s "$1/proxy-child.env"' sh "$E2E_SCRATCH"
 is "$status" 0 "--proxy: COMMAND ran and saw its environment"
-grep -v '^#' "$E2E_DIR/secrets.list" | grep . >"$E2E_SCRATCH/proxy-secrets"
+grep -v '^#' "$E2E_DIR/lib/secrets.list" | grep . >"$E2E_SCRATCH/proxy-secrets"
 cat "$STANDIN_DIR/issued-tokens" >>"$E2E_SCRATCH/proxy-secrets"
 is "$(grep -cFf "$E2E_SCRATCH/proxy-secrets" "$E2E_SCRATCH/proxy-child.env")" 0 \
   "--proxy: COMMAND's environment holds no real token or secret"

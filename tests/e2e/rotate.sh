@@ -8,8 +8,8 @@ set -u
 if [ -z "${HS_IN_KEYCTL_SESSION:-}" ]; then
   HS_IN_KEYCTL_SESSION=1 exec keyctl session - bash "$0" "$@"
 fi
-. "$E2E_DIR/tap.sh"
-. "$E2E_DIR/standin.sh"
+. "$E2E_DIR/lib/tap.sh"
+. "$E2E_DIR/lib/standin.sh"
 export HS_EXEC_CACHE_KEYRING=session HS_EXEC_RETRY_BASE_MS=50
 
 OLD=pat-na1-0e3c9a71-5d2b-4f8e-9c41-7a6b2d1e8f03

@@ -6,10 +6,10 @@
 # tap.sh's finish() fills).  Each test's own files are searched by its
 # finish().  Not part of installcheck, which keeps no logs.
 set -u
-. "$E2E_DIR/tap.sh"
+. "$E2E_DIR/lib/tap.sh"
 : "${E2E_LOG_DIR:?}" "${E2E_ISSUED_LOG:?}"
 patterns="$E2E_SCRATCH/.log-patterns"
-{ grep -v '^#' "$E2E_DIR/secrets.list" | grep .; cat "$E2E_ISSUED_LOG" 2>/dev/null; } >"$patterns"
+{ grep -v '^#' "$E2E_DIR/lib/secrets.list" | grep .; cat "$E2E_ISSUED_LOG" 2>/dev/null; } >"$patterns"
 mapfile -t logs < <(find "$E2E_LOG_DIR" -name '*.log' ! -name secrets-nowhere.log ! -name test-suite.log)
 like "${#logs[@]}" '^[1-9][0-9]*$' "there are test logs to search"
 like "$(wc -l <"$E2E_ISSUED_LOG" 2>/dev/null)" '^[1-9][0-9]*$' "the stand-in's issued tokens were collected"

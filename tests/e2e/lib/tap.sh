@@ -53,11 +53,11 @@ fails_with() {
   [ "$lines" = 1 ] || printf '%s\n' "$err" | sed 's/^/#   stderr: /'
 }
 
-# The secrets this test may have used: tests/e2e/secrets.list and every
+# The secrets this test may have used: tests/e2e/lib/secrets.list and every
 # token the stand-in issued (its DIR/issued-tokens, which is also appended
 # to $E2E_ISSUED_LOG for tests/e2e/secrets-nowhere.sh's search of the logs).
 secret_patterns() {
-  grep -v '^#' "$E2E_DIR/secrets.list" | grep .
+  grep -v '^#' "$E2E_DIR/lib/secrets.list" | grep .
   cat "$E2E_SCRATCH"/standin*/issued-tokens 2>/dev/null
 }
 
