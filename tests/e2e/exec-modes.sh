@@ -8,7 +8,7 @@ set -u
 if [ -z "${HS_IN_KEYCTL_SESSION:-}" ]; then
   HS_IN_KEYCTL_SESSION=1 exec keyctl session - bash "$0" "$@"
 fi
-. "$E2E_DIR/lib/tap.sh"
+. "$E2E_DIR/lib/e2e.sh"
 . "$E2E_DIR/lib/standin.sh"
 export HS_EXEC_CACHE_KEYRING=session HS_EXEC_RETRY_BASE_MS=50
 
@@ -165,7 +165,7 @@ for a in args:
     except urllib.error.HTTPError as e:
         print(e.code, e.read().decode())
 PY
-# ctl for COMMAND, which has no tap.sh
+# ctl for COMMAND, which has none of e2e.sh's functions
 cat >"$E2E_SCRATCH/ctl" <<CTL
 #!/bin/bash
 E2E_DIR='$E2E_DIR' HS_EXEC_API_BASE='$HS_EXEC_API_BASE' HS_EXEC_CA_FILE='$HS_EXEC_CA_FILE'

@@ -17,7 +17,7 @@ set -u
 if [ -z "${HS_IN_KEYCTL_SESSION:-}" ]; then
   HS_IN_KEYCTL_SESSION=1 exec keyctl session - bash "$0" "$@"
 fi
-. "$E2E_DIR/lib/tap.sh"
+. "$E2E_DIR/lib/e2e.sh"
 . "$E2E_DIR/lib/standin.sh"
 # Short backoff and a short whole-request timeout (test-only overrides,
 # ignored under AT_SECURE), so that a hang costs 3 x 0.8 s, not 3 x 15 s.

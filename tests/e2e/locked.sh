@@ -4,7 +4,7 @@
 # exit 3 saying the keyring is locked, never "no such profile", and doctor
 # names the problem and the fix.
 set -u
-. "$E2E_DIR/lib/tap.sh"
+. "$E2E_DIR/lib/e2e.sh"
 TOKEN=pat-na1-0e3c9a71-5d2b-4f8e-9c41-7a6b2d1e8f03
 run --in "$TOKEN" "$HS_TOKEN" add prod --kind private-app --no-verify
 is "$status" 0 "added while the keyring is unlocked"

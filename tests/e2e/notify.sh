@@ -5,7 +5,7 @@
 # says so on stderr and still exits with check's code.  The server is a
 # stand-in (tests/notify/notify-server) on the test's private bus.
 set -u
-. "$E2E_DIR/lib/tap.sh"
+. "$E2E_DIR/lib/e2e.sh"
 . "$E2E_DIR/lib/standin.sh"
 export HS_EXEC_RETRY_BASE_MS=1
 

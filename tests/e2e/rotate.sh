@@ -8,7 +8,7 @@ set -u
 if [ -z "${HS_IN_KEYCTL_SESSION:-}" ]; then
   HS_IN_KEYCTL_SESSION=1 exec keyctl session - bash "$0" "$@"
 fi
-. "$E2E_DIR/lib/tap.sh"
+. "$E2E_DIR/lib/e2e.sh"
 . "$E2E_DIR/lib/standin.sh"
 export HS_EXEC_CACHE_KEYRING=session HS_EXEC_RETRY_BASE_MS=50
 

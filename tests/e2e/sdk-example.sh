@@ -7,7 +7,7 @@ set -u
 if [ -z "${HS_IN_KEYCTL_SESSION:-}" ]; then
   HS_IN_KEYCTL_SESSION=1 exec keyctl session - bash "$0" "$@"
 fi
-. "$E2E_DIR/lib/tap.sh"
+. "$E2E_DIR/lib/e2e.sh"
 if [ -z "${HS_INSTALLED_PKGCONFIG:-}" ]; then
   echo "1..0 # SKIP needs an installed tree (make installcheck)"
   exit 0
