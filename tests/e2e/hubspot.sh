@@ -28,7 +28,6 @@ JSON
 # Every refresh hands out a new refresh token and kills the old one, so a
 # refresh token that is not saved at once breaks the next refresh.
 standin_start --rotate-refresh-tokens
-exec_token() { run "$HS_EXEC" "$@" -- sh -c 'printf %s "$HUBSPOT_ACCESS_TOKEN"'; }
 cache_id() { keyctl search @s user "hs-exec:$1" 2>/dev/null; }
 
 # ---- static tokens are verified ----

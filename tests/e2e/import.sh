@@ -28,7 +28,6 @@ standin_start
 W="$E2E_SCRATCH/work"
 planted "$W" # the .env and YAML files to import hold tokens on purpose
 mkdir -p "$W"
-exec_token() { run "$HS_EXEC" "$1" -- sh -c 'printf %s "$HUBSPOT_ACCESS_TOKEN"'; }
 profiles() {
   "$HS_TOKEN" list --json | python3 -c 'import json,sys; print(" ".join(p["profile"] for p in json.load(sys.stdin)))'
 }

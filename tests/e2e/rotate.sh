@@ -24,7 +24,6 @@ cat >"$STANDIN_SEED" <<JSON
                              "refresh_tokens": {"rt-1": {"hub_id": 42, "scopes": ["oauth"]}}}}}
 JSON
 standin_start
-exec_token() { run "$HS_EXEC" "$1" -- sh -c 'printf %s "$HUBSPOT_ACCESS_TOKEN"'; }
 field() { "$HS_TOKEN" show "$1" --json | python3 -c "import json,sys; print(json.load(sys.stdin)[\"$2\"])"; }
 audit_count() { grep -c "\"event\":\"$1\".*\"profile\":\"$2\"" "$XDG_STATE_HOME/hs-exec/audit.jsonl"; }
 

@@ -7,6 +7,9 @@
 #   fails_with STATUS PROG DESC
 #                          the last run exited STATUS with one line on
 #                          stderr, "PROG: …"
+#   exec_token [OPTION…] PROFILE
+#                          run hs-exec PROFILE; $out is the token the child
+#                          saw in HUBSPOT_ACCESS_TOKEN
 #   planted PATH…          files the test filled with secrets on purpose
 #   finish                 check that no secret was left anywhere (below),
 #                          print the plan, exit 1 if anything failed
@@ -36,6 +39,8 @@ fails_with() {
   # Say what the other lines were, so a failure in CI can be read.
   [ "$lines" = 1 ] || printf '%s\n' "$err" | sed 's/^/#   stderr: /'
 }
+
+exec_token() { run "$HS_EXEC" "$@" -- sh -c 'printf %s "$HUBSPOT_ACCESS_TOKEN"'; }
 
 # The secrets this test may have used: tests/e2e/lib/secrets.list and every
 # token the stand-in issued (its DIR/issued-tokens, which is also appended
