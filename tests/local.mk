@@ -141,7 +141,7 @@ analyze:
 
 EXTRA_DIST += \
 	tests/e2e/lib/with-keyring tests/e2e/lib/tap.sh tests/e2e/lib/e2e.sh \
-	tests/e2e/lib/standin.sh \
+	tests/e2e/lib/standin.sh tests/e2e/lib/session-keyring.sh \
 	tests/e2e/lib/locked-session.sh tests/e2e/lib/secrets.list \
 	tests/e2e/secrets-nowhere.sh \
 	tests/standin/hubspot-standin.py tests/standin/selftest.sh tests/valgrind.supp \

@@ -4,13 +4,10 @@
 # --proxy, and, whenever hs-exec stays as the parent, exit statuses and
 # signal forwarding.
 set -u
-# A private session keyring, so that cached tokens are this test's alone.
-if [ -z "${HS_IN_KEYCTL_SESSION:-}" ]; then
-  HS_IN_KEYCTL_SESSION=1 exec keyctl session - bash "$0" "$@"
-fi
+. "$E2E_DIR/lib/session-keyring.sh"
 . "$E2E_DIR/lib/e2e.sh"
 . "$E2E_DIR/lib/standin.sh"
-export HS_EXEC_CACHE_KEYRING=session HS_EXEC_RETRY_BASE_MS=50
+export HS_EXEC_RETRY_BASE_MS=50
 
 PAT=pat-na1-0e3c9a71-5d2b-4f8e-9c41-7a6b2d1e8f03
 PAK=CiRuYTEtYjdmMS1jMmQzLTlhOGUtNGM2Yi04ZDVmMWUyYTNiNGMQ
