@@ -1,6 +1,6 @@
 #!/bin/bash
-# Bad input: each gives one line on stderr and the DESIGN.md §4 exit code,
-# and leaves no partial record.
+# Bad input: each gives one line on stderr and its exit code (docs/design.md,
+# "Exit codes"), and leaves no partial record.
 set -u
 . "$E2E_DIR/lib/e2e.sh"
 

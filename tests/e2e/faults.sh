@@ -1,13 +1,13 @@
 #!/bin/bash
 # faults.sh — what hs-token and hs-exec do when things go wrong, as a
 # table: every HubSpot fault (FAULTS) during every operation (OPS), then the
-# system's faults one by one.  Each case checks the DESIGN.md §4 exit code,
-# exactly one stderr line "hs-exec: …"/"hs-token: …" (a line
-# "…: warning: …" or "…: note: …" is allowed besides it and counted
-# apart), and that the stored credential is unchanged (or, for a success,
-# still works).  Every case's observed exit code is printed as a TAP comment
-# "# fault-table: OPERATION | FAULT | EXIT" (and appended to
-# $FAULT_TABLE_FILE when set) for the issue's closing note.
+# system's faults one by one.  Each case checks the exit code that
+# docs/design.md gives ("Exit codes"), exactly one stderr line
+# "hs-exec: …"/"hs-token: …" (a line "…: warning: …" or "…: note: …" is
+# allowed besides it and counted apart), and that the stored credential is
+# unchanged (or, for a success, still works).  Every case's observed exit
+# code is printed as a TAP comment "# fault-table: OPERATION | FAULT | EXIT"
+# (and appended to $FAULT_TABLE_FILE when set) for the issue's closing note.
 #
 # Adding a row: an operation is a function op_NAME FAULT that runs one
 # command under the fault and sets $status/$err (see op_verify); add NAME to
@@ -77,7 +77,7 @@ clear_fault() {
   export HS_EXEC_CA_FILE=$GOOD_CA
   ctl POST clear-faults >/dev/null
 }
-# What §4 says for each: every one of them is "HubSpot or the network
+# What "Exit codes" says for each: every one of them is "HubSpot or the network
 # unavailable after retries".
 want_exit() { echo 5; }
 

@@ -1,6 +1,6 @@
 #!/bin/bash
-# NSS-style stacking of stores (DESIGN.md §6) with the Secret Service and the
-# kernel-keyring store: keyctl alone, a fallback when D-Bus is gone, the
+# NSS-style stacking of stores (docs/design.md, "Stores and the chain") with
+# the Secret Service and the kernel-keyring store: keyctl alone, a fallback when D-Bus is gone, the
 # UNAVAIL and NOTFOUND actions, add --store, and failing closed.
 set -u
 . "$E2E_DIR/lib/session-keyring.sh"
