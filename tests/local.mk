@@ -9,13 +9,13 @@ UNIT_TESTS = \
 	tests/unit/check-record \
 	tests/unit/check-config \
 	tests/unit/check-child-env \
-	tests/unit/check-loader \
+	tests/unit/check-plugin \
 	tests/unit/check-hubspot \
 	tests/unit/check-mask \
 	tests/unit/check-proxy-request \
 	tests/unit/check-dotenv \
-	tests/unit/check-cli-yaml \
-	tests/unit/check-token-scan \
+	tests/unit/check-cli-config \
+	tests/unit/check-scan \
 	tests/unit/check-rotation \
 	tests/unit/check-usage
 LDADD = $(HS_TOKEN_LIBS) $(CHECK_LIBS)

@@ -185,7 +185,7 @@ START_TEST(test_two_plugins_stay_distinct) {
 END_TEST
 
 int main(void) {
-  Suite *s = suite_create("loader");
+  Suite *s = suite_create("plugin");
   TCase *tc = tcase_create("load");
 
   tcase_add_checked_fixture(tc, setup, teardown);

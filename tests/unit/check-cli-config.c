@@ -1,4 +1,4 @@
-/* check-cli-yaml.c — the HubSpot CLI config parser (accounts of each auth
+/* check-cli-config.c — the HubSpot CLI config parser (accounts of each auth
  * type, legacy keys, secret ranges) and the byte-range scrub on top. */
 #include "config.h"
 
@@ -262,7 +262,7 @@ START_TEST(test_empty_null) {
 END_TEST
 
 int main(void) {
-  Suite *s = suite_create("cli-yaml");
+  Suite *s = suite_create("cli-config");
   TCase *tc = tcase_create("parse");
 
   tcase_add_loop_test(tc, test_accounts, 0, G_N_ELEMENTS(accounts));
