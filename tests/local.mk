@@ -10,7 +10,9 @@ UNIT_TESTS = \
 	tests/unit/check-config \
 	tests/unit/check-child-env \
 	tests/unit/check-plugin \
-	tests/unit/check-hubspot \
+	tests/unit/check-http \
+	tests/unit/check-api \
+	tests/unit/check-auth \
 	tests/unit/check-mask \
 	tests/unit/check-proxy-request \
 	tests/unit/check-dotenv \
