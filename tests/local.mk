@@ -17,6 +17,7 @@ UNIT_TESTS = \
 	tests/unit/check-proxy-request \
 	tests/unit/check-dotenv \
 	tests/unit/check-cli-config \
+	tests/unit/check-scrub \
 	tests/unit/check-scan \
 	tests/unit/check-rotation \
 	tests/unit/check-usage
