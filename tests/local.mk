@@ -5,6 +5,7 @@
 # global LDADD); a new one is a line here.
 UNIT_TESTS = \
 	tests/unit/check-profile-name \
+	tests/unit/check-kind \
 	tests/unit/check-secret-input \
 	tests/unit/check-record \
 	tests/unit/check-config \
