@@ -82,28 +82,32 @@ tests/e2e/secrets-nowhere.log: $(E2E_TESTS:.sh=.log) tests/standin/selftest.log
 # through tests/e2e/lib/tap.sh.
 LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
 SH_LOG_DRIVER = $(LOG_DRIVER)
-SH_LOG_COMPILER = $(SHELL) $(top_srcdir)/tests/e2e/lib/with-keyring
 TEST_EXTENSIONS = .sh
-AM_TESTS_ENVIRONMENT = \
-	CK_TAP_LOG_FILE_NAME=- CK_VERBOSITY=silent CK_DEFAULT_TIMEOUT=20 \
-	HS_EXEC_PLUGIN_DIR='$(abs_top_builddir)/plugin/.libs' \
-	TEST_PLUGIN_DIR='$(abs_top_builddir)/tests/unit/plugins/.libs' \
+
+# The tests' environment, written once.  E2E_ENVIRONMENT is what the
+# end-to-end scripts need wherever the programs are; `make check` adds the
+# build tree's programs and plugins (and what the unit tests read), and
+# installcheck-local the installed ones.  E2E_RUN runs a script on a
+# throw-away desktop.
+E2E_ENVIRONMENT = \
+	E2E_DIR='$(abs_top_srcdir)/tests/e2e' \
+	NOTIFY_SERVER='$(abs_top_builddir)/tests/notify/notify-server' \
+	DBUS_RUN_SESSION='$(DBUS_RUN_SESSION)' \
+	GNOME_KEYRING_DAEMON='$(GNOME_KEYRING_DAEMON)' \
+	SECRET_TOOL='$(SECRET_TOOL)' NM='$(NM)'
+E2E_RUN = $(SHELL) $(abs_top_srcdir)/tests/e2e/lib/with-keyring
+SH_LOG_COMPILER = $(E2E_RUN)
+AM_TESTS_ENVIRONMENT = export $(E2E_ENVIRONMENT) \
 	HS_EXEC_BIN='$(abs_top_builddir)/helper/hs-exec' \
 	HS_TOKEN_BIN='$(abs_top_builddir)/helper/hs-token' \
 	HS_TOKEN_FAULTS_BIN='$(abs_top_builddir)/helper/hs-token-faults' \
-	NOTIFY_SERVER='$(abs_top_builddir)/tests/notify/notify-server' \
-	E2E_DIR='$(abs_top_srcdir)/tests/e2e' \
-	DBUS_RUN_SESSION='$(DBUS_RUN_SESSION)' \
-	GNOME_KEYRING_DAEMON='$(GNOME_KEYRING_DAEMON)' \
-	SECRET_TOOL='$(SECRET_TOOL)' \
+	HS_EXEC_PLUGIN_DIR='$(abs_top_builddir)/plugin/.libs' \
 	PLUGIN_SO_DIR='$(abs_top_builddir)/plugin/.libs' \
 	E2E_LOG_DIR='$(abs_top_builddir)/tests' \
 	E2E_ISSUED_LOG='$(abs_top_builddir)/tests/e2e/issued-tokens.txt' \
-	TOP_SRCDIR='$(abs_top_srcdir)' TOP_BUILDDIR='$(abs_top_builddir)' \
-	NM='$(NM)'; export TOP_SRCDIR TOP_BUILDDIR CK_TAP_LOG_FILE_NAME CK_VERBOSITY CK_DEFAULT_TIMEOUT \
-	HS_EXEC_PLUGIN_DIR TEST_PLUGIN_DIR HS_EXEC_BIN HS_TOKEN_BIN HS_TOKEN_FAULTS_BIN NOTIFY_SERVER E2E_DIR \
-	DBUS_RUN_SESSION GNOME_KEYRING_DAEMON SECRET_TOOL PLUGIN_SO_DIR NM \
-	E2E_LOG_DIR E2E_ISSUED_LOG;
+	TEST_PLUGIN_DIR='$(abs_top_builddir)/tests/unit/plugins/.libs' \
+	CK_TAP_LOG_FILE_NAME=- CK_VERBOSITY=silent CK_DEFAULT_TIMEOUT=20 \
+	TOP_SRCDIR='$(abs_top_srcdir)' TOP_BUILDDIR='$(abs_top_builddir)';
 CLEANFILES += tests/e2e/issued-tokens.txt
 
 # `make installcheck` (and so `make distcheck`) runs the end-to-end scripts
@@ -112,18 +116,12 @@ CLEANFILES += tests/e2e/issued-tokens.txt
 installcheck-local:
 	@failed=0; for t in $(E2E_TESTS); do \
 	  echo "# $$t (installed)"; \
-	  env -u HS_EXEC_PLUGIN_DIR \
+	  env -u HS_EXEC_PLUGIN_DIR $(E2E_ENVIRONMENT) \
 	    HS_EXEC_BIN='$(DESTDIR)$(bindir)/hs-exec' \
 	    HS_TOKEN_BIN='$(DESTDIR)$(bindir)/hs-token' \
 	    PLUGIN_SO_DIR='$(DESTDIR)$(plugindir)' \
 	    HS_INSTALLED_PKGCONFIG='$(DESTDIR)$(pkgconfigdir)' \
-	    NOTIFY_SERVER='$(abs_top_builddir)/tests/notify/notify-server' \
-	    E2E_DIR='$(abs_top_srcdir)/tests/e2e' \
-	    DBUS_RUN_SESSION='$(DBUS_RUN_SESSION)' \
-	    GNOME_KEYRING_DAEMON='$(GNOME_KEYRING_DAEMON)' \
-	    SECRET_TOOL='$(SECRET_TOOL)' NM='$(NM)' \
-	    $(SHELL) $(abs_top_srcdir)/tests/e2e/lib/with-keyring \
-	      $(abs_top_srcdir)/$$t >installcheck.tap 2>&1 || failed=1; \
+	    $(E2E_RUN) $(abs_top_srcdir)/$$t >installcheck.tap 2>&1 || failed=1; \
 	  grep -E '^(not ok|ok|1\.\.)' installcheck.tap | grep -v '^ok' || true; \
 	  echo "#   $$(grep -c '^ok' installcheck.tap) passed, $$(grep -c '^not ok' installcheck.tap) failed"; \
 	done; rm -f installcheck.tap; test $$failed = 0
