@@ -141,10 +141,15 @@ analyze:
 	done
 .PHONY: analyze
 
-EXTRA_DIST += \
-	tests/e2e/lib/with-keyring tests/e2e/lib/tap.sh tests/e2e/lib/e2e.sh \
-	tests/e2e/lib/standin.sh tests/e2e/lib/session-keyring.sh \
-	tests/e2e/lib/locked-session.sh tests/e2e/lib/secrets.list \
-	tests/e2e/secrets-nowhere.sh \
-	tests/standin/hubspot-standin.py tests/standin/selftest.sh tests/valgrind.supp \
-	tests/lsan.supp tests/run-all tests/check-layers $(E2E_TESTS)
+# What the end-to-end scripts source or run (tests/e2e/lib/).
+E2E_LIB = \
+	tests/e2e/lib/with-keyring \
+	tests/e2e/lib/e2e.sh \
+	tests/e2e/lib/tap.sh \
+	tests/e2e/lib/session-keyring.sh \
+	tests/e2e/lib/standin.sh \
+	tests/e2e/lib/locked-session.sh \
+	tests/e2e/lib/secrets.list
+EXTRA_DIST += $(E2E_LIB) $(E2E_TESTS) tests/e2e/secrets-nowhere.sh \
+	tests/standin/hubspot-standin.py tests/standin/selftest.sh \
+	tests/valgrind.supp tests/lsan.supp tests/run-all tests/check-layers
