@@ -1,6 +1,7 @@
 # lib.sh — shared set-up of the benchmarks (sourced, bash): build the tree if
 # needed, then re-run the calling script inside a throw-away keyring session
-# (tests/e2e/with-keyring) with the HubSpot stand-in's helpers loaded.
+# (tests/e2e/lib/with-keyring) and a kernel session keyring of its own, with
+# the HubSpot stand-in's helpers loaded.
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 if [ -z "${E2E_SCRATCH:-}" ]; then
@@ -13,9 +14,9 @@ if [ -z "${E2E_SCRATCH:-}" ]; then
   command -v hyperfine >/dev/null || { echo "bench: needs hyperfine (apt-get install hyperfine)" >&2; exit 1; }
   export HS_EXEC_PLUGIN_DIR="$top/plugin/.libs" HS_EXEC_BIN="$top/helper/hs-exec" \
     HS_TOKEN_BIN="$top/helper/hs-token" E2E_DIR="$top/tests/e2e"
-  exec keyctl session - bash "$top/tests/e2e/with-keyring" "$0" "$@"
+  exec bash "$top/tests/e2e/lib/with-keyring" "$0" "$@"
 fi
-export HS_EXEC_CACHE_KEYRING=session
-. "$E2E_DIR/standin.sh"
+. "$E2E_DIR/lib/session-keyring.sh"
+. "$E2E_DIR/lib/standin.sh"
 HS_EXEC=$HS_EXEC_BIN
 HS_TOKEN=$HS_TOKEN_BIN

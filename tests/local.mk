@@ -1,23 +1,27 @@
 # tests/: Check unit tests (one suite per module), the plugins that break the
-# ABI for the loader's tests, the end-to-end scripts, the layering check.
+# ABI for the loader's tests (check-plugin), the end-to-end scripts, the layering check.
 
 # Each unit test is tests/unit/check-MODULE.c, linked with every layer (the
 # global LDADD); a new one is a line here.
 UNIT_TESTS = \
 	tests/unit/check-profile-name \
+	tests/unit/check-kind \
 	tests/unit/check-secret-input \
 	tests/unit/check-record \
 	tests/unit/check-config \
 	tests/unit/check-child-env \
 	tests/unit/check-delivery \
-	tests/unit/check-loader \
-	tests/unit/check-hubspot \
+	tests/unit/check-plugin \
+	tests/unit/check-http \
+	tests/unit/check-api \
+	tests/unit/check-auth \
 	tests/unit/check-mask \
 	tests/unit/check-proxy-request \
 	tests/unit/check-dotenv \
-	tests/unit/check-cli-yaml \
+	tests/unit/check-cli-config \
 	tests/unit/check-import-items \
-	tests/unit/check-token-scan \
+	tests/unit/check-scrub \
+	tests/unit/check-scan \
 	tests/unit/check-rotation \
 	tests/unit/check-usage \
 	tests/unit/check-fd \
@@ -27,7 +31,7 @@ check_PROGRAMS += $(UNIT_TESTS) tests/notify/notify-server
 noinst_HEADERS = tests/unit/check-common.h
 tests_notify_notify_server_LDADD = $(GLIB_LIBS)
 
-# Plugins that break the ABI in one way each, for the loader's tests.
+# Plugins that break the ABI in one way each, for the loader's tests (check-plugin).
 TEST_PLUGIN_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared \
 	-no-undefined -rpath /nowhere
 check_LTLIBRARIES = \
@@ -83,31 +87,35 @@ TESTS = tests/check-layers $(UNIT_TESTS) $(E2E_TESTS) \
 tests/e2e/secrets-nowhere.log: $(E2E_TESTS:.sh=.log) tests/standin/selftest.log
 
 # Everything speaks TAP: Check through CK_TAP_LOG_FILE_NAME, the scripts
-# through tests/e2e/tap.sh.
+# through tests/e2e/lib/tap.sh.
 LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
 SH_LOG_DRIVER = $(LOG_DRIVER)
-SH_LOG_COMPILER = $(SHELL) $(top_srcdir)/tests/e2e/with-keyring
 TEST_EXTENSIONS = .sh
-AM_TESTS_ENVIRONMENT = \
-	CK_TAP_LOG_FILE_NAME=- CK_VERBOSITY=silent CK_DEFAULT_TIMEOUT=20 \
-	HS_EXEC_PLUGIN_DIR='$(abs_top_builddir)/plugin/.libs' \
-	TEST_PLUGIN_DIR='$(abs_top_builddir)/tests/unit/plugins/.libs' \
+
+# The tests' environment, written once.  E2E_ENVIRONMENT is what the
+# end-to-end scripts need wherever the programs are; `make check` adds the
+# build tree's programs and plugins (and what the unit tests read), and
+# installcheck-local the installed ones.  E2E_RUN runs a script on a
+# throw-away desktop.
+E2E_ENVIRONMENT = \
+	E2E_DIR='$(abs_top_srcdir)/tests/e2e' \
+	NOTIFY_SERVER='$(abs_top_builddir)/tests/notify/notify-server' \
+	DBUS_RUN_SESSION='$(DBUS_RUN_SESSION)' \
+	GNOME_KEYRING_DAEMON='$(GNOME_KEYRING_DAEMON)' \
+	SECRET_TOOL='$(SECRET_TOOL)' NM='$(NM)'
+E2E_RUN = $(SHELL) $(abs_top_srcdir)/tests/e2e/lib/with-keyring
+SH_LOG_COMPILER = $(E2E_RUN)
+AM_TESTS_ENVIRONMENT = export $(E2E_ENVIRONMENT) \
 	HS_EXEC_BIN='$(abs_top_builddir)/helper/hs-exec' \
 	HS_TOKEN_BIN='$(abs_top_builddir)/helper/hs-token' \
 	HS_TOKEN_FAULTS_BIN='$(abs_top_builddir)/helper/hs-token-faults' \
-	NOTIFY_SERVER='$(abs_top_builddir)/tests/notify/notify-server' \
-	E2E_DIR='$(abs_top_srcdir)/tests/e2e' \
-	DBUS_RUN_SESSION='$(DBUS_RUN_SESSION)' \
-	GNOME_KEYRING_DAEMON='$(GNOME_KEYRING_DAEMON)' \
-	SECRET_TOOL='$(SECRET_TOOL)' \
+	HS_EXEC_PLUGIN_DIR='$(abs_top_builddir)/plugin/.libs' \
 	PLUGIN_SO_DIR='$(abs_top_builddir)/plugin/.libs' \
 	E2E_LOG_DIR='$(abs_top_builddir)/tests' \
 	E2E_ISSUED_LOG='$(abs_top_builddir)/tests/e2e/issued-tokens.txt' \
-	TOP_SRCDIR='$(abs_top_srcdir)' TOP_BUILDDIR='$(abs_top_builddir)' \
-	NM='$(NM)'; export TOP_SRCDIR TOP_BUILDDIR CK_TAP_LOG_FILE_NAME CK_VERBOSITY CK_DEFAULT_TIMEOUT \
-	HS_EXEC_PLUGIN_DIR TEST_PLUGIN_DIR HS_EXEC_BIN HS_TOKEN_BIN HS_TOKEN_FAULTS_BIN NOTIFY_SERVER E2E_DIR \
-	DBUS_RUN_SESSION GNOME_KEYRING_DAEMON SECRET_TOOL PLUGIN_SO_DIR NM \
-	E2E_LOG_DIR E2E_ISSUED_LOG;
+	TEST_PLUGIN_DIR='$(abs_top_builddir)/tests/unit/plugins/.libs' \
+	CK_TAP_LOG_FILE_NAME=- CK_VERBOSITY=silent CK_DEFAULT_TIMEOUT=20 \
+	TOP_SRCDIR='$(abs_top_srcdir)' TOP_BUILDDIR='$(abs_top_builddir)';
 CLEANFILES += tests/e2e/issued-tokens.txt
 
 # `make installcheck` (and so `make distcheck`) runs the end-to-end scripts
@@ -116,18 +124,12 @@ CLEANFILES += tests/e2e/issued-tokens.txt
 installcheck-local:
 	@failed=0; for t in $(E2E_TESTS); do \
 	  echo "# $$t (installed)"; \
-	  env -u HS_EXEC_PLUGIN_DIR \
+	  env -u HS_EXEC_PLUGIN_DIR $(E2E_ENVIRONMENT) \
 	    HS_EXEC_BIN='$(DESTDIR)$(bindir)/hs-exec' \
 	    HS_TOKEN_BIN='$(DESTDIR)$(bindir)/hs-token' \
 	    PLUGIN_SO_DIR='$(DESTDIR)$(plugindir)' \
 	    HS_INSTALLED_PKGCONFIG='$(DESTDIR)$(pkgconfigdir)' \
-	    NOTIFY_SERVER='$(abs_top_builddir)/tests/notify/notify-server' \
-	    E2E_DIR='$(abs_top_srcdir)/tests/e2e' \
-	    DBUS_RUN_SESSION='$(DBUS_RUN_SESSION)' \
-	    GNOME_KEYRING_DAEMON='$(GNOME_KEYRING_DAEMON)' \
-	    SECRET_TOOL='$(SECRET_TOOL)' NM='$(NM)' \
-	    $(SHELL) $(abs_top_srcdir)/tests/e2e/with-keyring \
-	      $(abs_top_srcdir)/$$t >installcheck.tap 2>&1 || failed=1; \
+	    $(E2E_RUN) $(abs_top_srcdir)/$$t >installcheck.tap 2>&1 || failed=1; \
 	  grep -E '^(not ok|ok|1\.\.)' installcheck.tap | grep -v '^ok' || true; \
 	  echo "#   $$(grep -c '^ok' installcheck.tap) passed, $$(grep -c '^not ok' installcheck.tap) failed"; \
 	done; rm -f installcheck.tap; test $$failed = 0
@@ -147,9 +149,15 @@ analyze:
 	done
 .PHONY: analyze
 
-EXTRA_DIST += \
-	tests/e2e/with-keyring tests/e2e/tap.sh tests/e2e/standin.sh \
-	tests/e2e/locked-session.sh \
-	tests/e2e/secrets.list tests/e2e/secrets-nowhere.sh \
-	tests/standin/hubspot-standin.py tests/standin/selftest.sh tests/valgrind.supp \
-	tests/lsan.supp tests/run-all tests/check-layers $(E2E_TESTS)
+# What the end-to-end scripts source or run (tests/e2e/lib/).
+E2E_LIB = \
+	tests/e2e/lib/with-keyring \
+	tests/e2e/lib/e2e.sh \
+	tests/e2e/lib/tap.sh \
+	tests/e2e/lib/session-keyring.sh \
+	tests/e2e/lib/standin.sh \
+	tests/e2e/lib/locked-session.sh \
+	tests/e2e/lib/secrets.list
+EXTRA_DIST += $(E2E_LIB) $(E2E_TESTS) tests/e2e/secrets-nowhere.sh \
+	tests/standin/hubspot-standin.py tests/standin/selftest.sh \
+	tests/valgrind.supp tests/lsan.supp tests/run-all tests/check-layers

@@ -2,7 +2,7 @@
 # The audit trail: one JSON line per event, in a 0600 file, never a secret;
 # concurrent writers never interleave; `hs-token audit` filters it.
 set -u
-. "$E2E_DIR/tap.sh"
+. "$E2E_DIR/lib/e2e.sh"
 TOKEN=pat-na1-0e3c9a71-5d2b-4f8e-9c41-7a6b2d1e8f03
 log="$XDG_STATE_HOME/hs-exec/audit.jsonl"
 

@@ -2,7 +2,7 @@
 # Bad input: each gives one line on stderr and the exit code docs/design.md
 # gives it ("Exit codes"), and leaves no partial record.
 set -u
-. "$E2E_DIR/tap.sh"
+. "$E2E_DIR/lib/e2e.sh"
 
 TOKEN=pat-na1-0e3c9a71-5d2b-4f8e-9c41-7a6b2d1e8f03
 no_profiles() {

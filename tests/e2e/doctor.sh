@@ -2,12 +2,10 @@
 # hs-token doctor: each check with its fix, and an exit code that says
 # whether anything is wrong.
 set -u
-if [ -z "${HS_IN_KEYCTL_SESSION:-}" ]; then
-  HS_IN_KEYCTL_SESSION=1 exec keyctl session - bash "$0" "$@"
-fi
-. "$E2E_DIR/tap.sh"
-. "$E2E_DIR/standin.sh"
-export HS_EXEC_CACHE_KEYRING=session HS_EXEC_KEYCTL_KEYRING=session HS_EXEC_RETRY_BASE_MS=1
+. "$E2E_DIR/lib/session-keyring.sh"
+. "$E2E_DIR/lib/e2e.sh"
+. "$E2E_DIR/lib/standin.sh"
+export HS_EXEC_RETRY_BASE_MS=1
 standin_start
 conf="$XDG_CONFIG_HOME/hs-exec/hs-exec.conf"
 mkdir -p "$(dirname "$conf")"

@@ -4,13 +4,10 @@
 # --proxy, and, whenever hs-exec stays as the parent, exit statuses and
 # signal forwarding.
 set -u
-# A private session keyring, so that cached tokens are this test's alone.
-if [ -z "${HS_IN_KEYCTL_SESSION:-}" ]; then
-  HS_IN_KEYCTL_SESSION=1 exec keyctl session - bash "$0" "$@"
-fi
-. "$E2E_DIR/tap.sh"
-. "$E2E_DIR/standin.sh"
-export HS_EXEC_CACHE_KEYRING=session HS_EXEC_RETRY_BASE_MS=50
+. "$E2E_DIR/lib/session-keyring.sh"
+. "$E2E_DIR/lib/e2e.sh"
+. "$E2E_DIR/lib/standin.sh"
+export HS_EXEC_RETRY_BASE_MS=50
 
 PAT=pat-na1-0e3c9a71-5d2b-4f8e-9c41-7a6b2d1e8f03
 PAK=CiRuYTEtYjdmMS1jMmQzLTlhOGUtNGM2Yi04ZDVmMWUyYTNiNGMQ
@@ -165,11 +162,11 @@ for a in args:
     except urllib.error.HTTPError as e:
         print(e.code, e.read().decode())
 PY
-# ctl for COMMAND, which has no tap.sh
+# ctl for COMMAND, which has none of e2e.sh's functions
 cat >"$E2E_SCRATCH/ctl" <<CTL
 #!/bin/bash
 E2E_DIR='$E2E_DIR' HS_EXEC_API_BASE='$HS_EXEC_API_BASE' HS_EXEC_CA_FILE='$HS_EXEC_CA_FILE'
-. "\$E2E_DIR/standin.sh"
+. "\$E2E_DIR/lib/standin.sh"
 ctl "\$@"
 CTL
 chmod +x "$E2E_SCRATCH/ctl"

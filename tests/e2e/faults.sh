@@ -14,15 +14,12 @@
 # OPS.  A fault is a word in FAULTS that set_fault knows.  An operation whose
 # command does not exist yet is detected at run time (see the rotate row).
 set -u
-if [ -z "${HS_IN_KEYCTL_SESSION:-}" ]; then
-  HS_IN_KEYCTL_SESSION=1 exec keyctl session - bash "$0" "$@"
-fi
-. "$E2E_DIR/tap.sh"
-. "$E2E_DIR/standin.sh"
+. "$E2E_DIR/lib/session-keyring.sh"
+. "$E2E_DIR/lib/e2e.sh"
+. "$E2E_DIR/lib/standin.sh"
 # Short backoff and a short whole-request timeout (test-only overrides,
 # ignored under AT_SECURE), so that a hang costs 3 x 0.8 s, not 3 x 15 s.
-export HS_EXEC_CACHE_KEYRING=session HS_EXEC_RETRY_BASE_MS=1 \
-  HS_EXEC_HTTP_TIMEOUT_MS=800
+export HS_EXEC_RETRY_BASE_MS=1 HS_EXEC_HTTP_TIMEOUT_MS=800
 
 PAT=pat-na1-5b0f4c1e-2a7d-4e93-8c61-0d9e8f7a6b5c
 PAK=CiRuYTEtZmF1bHRzLTAwMDAtNDAwMC04MDAwLTAwMDAwMDAwMDAwMQ
@@ -85,11 +82,6 @@ clear_fault() {
 want_exit() { echo 5; }
 
 reveal() { "$HS_TOKEN" show "$1" --reveal 2>/dev/null; }
-drop_cache() { # no valid cached token for PROFILE
-  local id
-  id=$(keyctl search @s user "hs-exec:$1" 2>/dev/null) && keyctl unlink "$id" @s >/dev/null
-  return 0
-}
 
 # verify: hs-token add of a private-app token; nothing is stored.
 op_verify() {
@@ -182,7 +174,7 @@ is "$status" 0 "set-up: private-app profile added"
 
 # A locked keyring (as tests/e2e/locked.sh): a second private session whose
 # daemon opens the same keyring file without unlocking it.
-. "$E2E_DIR/locked-session.sh"
+. "$E2E_DIR/lib/locked-session.sh"
 run locked "$HS_EXEC" static -- true
 check "hs-exec on a locked keyring" 3 hs-exec
 table "hs-exec (static)" "locked keyring" "$status"
@@ -304,7 +296,7 @@ run "$HS_EXEC" --proxy oauth -- sh -c '
   tr "\0" "\n" </proc/$PPID/environ >"$1/proxy-parent.env" 2>/dev/null
   test -s "$1/proxy-child.env"' sh "$E2E_SCRATCH"
 is "$status" 0 "--proxy: COMMAND ran and saw its environment"
-grep -v '^#' "$E2E_DIR/secrets.list" | grep . >"$E2E_SCRATCH/proxy-secrets"
+grep -v '^#' "$E2E_DIR/lib/secrets.list" | grep . >"$E2E_SCRATCH/proxy-secrets"
 cat "$STANDIN_DIR/issued-tokens" >>"$E2E_SCRATCH/proxy-secrets"
 is "$(grep -cFf "$E2E_SCRATCH/proxy-secrets" "$E2E_SCRATCH/proxy-child.env")" 0 \
   "--proxy: COMMAND's environment holds no real token or secret"

@@ -4,13 +4,10 @@
 # cache, --min-ttl, faults and retries, the offline fallback, certificate
 # checks, and one refresh for 50 concurrent hs-exec.
 set -u
-# A private session keyring, so that cached tokens are this test's alone.
-if [ -z "${HS_IN_KEYCTL_SESSION:-}" ]; then
-  HS_IN_KEYCTL_SESSION=1 exec keyctl session - bash "$0" "$@"
-fi
-. "$E2E_DIR/tap.sh"
-. "$E2E_DIR/standin.sh"
-export HS_EXEC_CACHE_KEYRING=session HS_EXEC_RETRY_BASE_MS=50
+. "$E2E_DIR/lib/session-keyring.sh"
+. "$E2E_DIR/lib/e2e.sh"
+. "$E2E_DIR/lib/standin.sh"
+export HS_EXEC_RETRY_BASE_MS=50
 
 PAT=pat-na1-0e3c9a71-5d2b-4f8e-9c41-7a6b2d1e8f03
 PAT_EU=pat-eu1-b7f1c2d3-9a8e-4c6b-8d5f-1e2a3b4c5d6e
@@ -28,8 +25,6 @@ JSON
 # Every refresh hands out a new refresh token and kills the old one, so a
 # refresh token that is not saved at once breaks the next refresh.
 standin_start --rotate-refresh-tokens
-exec_token() { run "$HS_EXEC" "$@" -- sh -c 'printf %s "$HUBSPOT_ACCESS_TOKEN"'; }
-cache_id() { keyctl search @s user "hs-exec:$1" 2>/dev/null; }
 
 # ---- static tokens are verified ----
 run --in "$PAT" "$HS_TOKEN" add prod --kind private-app
@@ -111,7 +106,7 @@ exec_token --min-ttl 999999 app
 is "$status" 0 "HubSpot down, cached token still valid: exit 0"
 like "$err" "^hs-exec: note: .*cached token" "HubSpot down: a note says the cached token is used"
 is "$(token_requests)" 3 "HubSpot down: three tries"
-id=$(cache_id app); [ -n "$id" ] && keyctl invalidate "$id"
+drop_cache app
 exec_token app
 fails_with 5 hs-exec "HubSpot down and nothing cached"
 like "$err" "after 3 tries" "HubSpot down: says how many tries"
@@ -122,7 +117,7 @@ is "$(token_requests)" 2 "429 with Retry-After: retried"
 fault '{"kind": "429", "count": 1, "policy": "DAILY"}'
 exec_token --min-ttl 999999 app
 is "$status" 0 "DAILY 429 on refresh, cached token valid: falls back"
-id=$(cache_id app); [ -n "$id" ] && keyctl invalidate "$id"
+drop_cache app
 fault '{"kind": "429", "count": 1, "policy": "DAILY"}'
 exec_token app
 fails_with 5 hs-exec "DAILY 429"
@@ -207,7 +202,7 @@ run "$HS_TOKEN" check nobody
 is "$status" 2 "check of a missing profile: exit 2"
 
 # ---- one refresh for 50 concurrent hs-exec ----
-id=$(cache_id app); [ -n "$id" ] && keyctl invalidate "$id"
+drop_cache app
 ctl POST reset-counters >/dev/null
 outdir="$E2E_SCRATCH/storm"; mkdir -p "$outdir"
 pids=()

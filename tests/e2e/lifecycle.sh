@@ -4,7 +4,7 @@
 # passes through, 127/126) → remove → hs-exec exits 2.  Then: the token is in
 # no file anywhere under the throw-away HOME, XDG dirs or TMPDIR.
 set -u
-. "$E2E_DIR/tap.sh"
+. "$E2E_DIR/lib/e2e.sh"
 
 TOKEN=pat-na1-0e3c9a71-5d2b-4f8e-9c41-7a6b2d1e8f03
 TOKEN2=pat-eu1-b7f1c2d3-9a8e-4c6b-8d5f-1e2a3b4c5d6e

@@ -4,13 +4,13 @@
 # exit 3 saying the keyring is locked, never "no such profile", and doctor
 # names the problem and the fix.
 set -u
-. "$E2E_DIR/tap.sh"
+. "$E2E_DIR/lib/e2e.sh"
 TOKEN=pat-na1-0e3c9a71-5d2b-4f8e-9c41-7a6b2d1e8f03
 run --in "$TOKEN" "$HS_TOKEN" add prod --kind private-app --no-verify
 is "$status" 0 "added while the keyring is unlocked"
 
 # A second, private session whose daemon opens the same keyring file locked.
-. "$E2E_DIR/locked-session.sh"
+. "$E2E_DIR/lib/locked-session.sh"
 run locked "$HS_EXEC" prod -- true
 fails_with 3 hs-exec "hs-exec on a locked keyring"
 like "$err" "locked" "hs-exec on a locked keyring: says it is locked"

@@ -2,7 +2,7 @@
 # Without a D-Bus session the Secret Service cannot be reached: exit 3 and a
 # message naming the cause, before any secret is read.
 set -u
-. "$E2E_DIR/tap.sh"
+. "$E2E_DIR/lib/e2e.sh"
 
 TOKEN=pat-na1-0e3c9a71-5d2b-4f8e-9c41-7a6b2d1e8f03
 export DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent/hs-exec-test-bus

@@ -5,8 +5,8 @@
 # says so on stderr and still exits with check's code.  The server is a
 # stand-in (tests/notify/notify-server) on the test's private bus.
 set -u
-. "$E2E_DIR/tap.sh"
-. "$E2E_DIR/standin.sh"
+. "$E2E_DIR/lib/e2e.sh"
+. "$E2E_DIR/lib/standin.sh"
 export HS_EXEC_RETRY_BASE_MS=1
 
 PAT=pat-na1-0e3c9a71-5d2b-4f8e-9c41-7a6b2d1e8f03

@@ -2,7 +2,7 @@
 # The built plugin exports hs_plugin_v1 and no other symbol (as pam_u2f's
 # dlsym test does), so that a plugin cannot clash with the host or another.
 set -u
-. "$E2E_DIR/tap.sh"
+. "$E2E_DIR/lib/e2e.sh"
 
 for name in secret-service keyctl; do
   so="${PLUGIN_SO_DIR:?}/$name.so"

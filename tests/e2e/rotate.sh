@@ -5,12 +5,10 @@
 # (with the test build's fault points) followed by a working hs-exec, and a
 # rotation racing 20 hs-exec.
 set -u
-if [ -z "${HS_IN_KEYCTL_SESSION:-}" ]; then
-  HS_IN_KEYCTL_SESSION=1 exec keyctl session - bash "$0" "$@"
-fi
-. "$E2E_DIR/tap.sh"
-. "$E2E_DIR/standin.sh"
-export HS_EXEC_CACHE_KEYRING=session HS_EXEC_RETRY_BASE_MS=50
+. "$E2E_DIR/lib/session-keyring.sh"
+. "$E2E_DIR/lib/e2e.sh"
+. "$E2E_DIR/lib/standin.sh"
+export HS_EXEC_RETRY_BASE_MS=50
 
 OLD=pat-na1-0e3c9a71-5d2b-4f8e-9c41-7a6b2d1e8f03
 NEW=pat-na1-1f4d0b82-6e3c-4a9f-8d52-8b7c3e2f9a14
@@ -24,7 +22,6 @@ cat >"$STANDIN_SEED" <<JSON
                              "refresh_tokens": {"rt-1": {"hub_id": 42, "scopes": ["oauth"]}}}}}
 JSON
 standin_start
-exec_token() { run "$HS_EXEC" "$1" -- sh -c 'printf %s "$HUBSPOT_ACCESS_TOKEN"'; }
 field() { "$HS_TOKEN" show "$1" --json | python3 -c "import json,sys; print(json.load(sys.stdin)[\"$2\"])"; }
 audit_count() { grep -c "\"event\":\"$1\".*\"profile\":\"$2\"" "$XDG_STATE_HOME/hs-exec/audit.jsonl"; }
 

@@ -3,7 +3,7 @@
 # .git, symbolic links (a loop, one leading out of the tree), and --staged
 # over git's index as a pre-commit hook runs it.
 set -u
-. "$E2E_DIR/tap.sh"
+. "$E2E_DIR/lib/e2e.sh"
 
 PAT=pat-na1-0e3c9a71-5d2b-4f8e-9c41-7a6b2d1e8f03
 PAT_EU=pat-eu1-b7f1c2d3-9a8e-4c6b-8d5f-1e2a3b4c5d6e

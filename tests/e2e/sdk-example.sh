@@ -4,10 +4,8 @@
 # absolute path in a private config file.  Runs under `make installcheck`
 # (and so `make distcheck`), where an installed tree exists.
 set -u
-if [ -z "${HS_IN_KEYCTL_SESSION:-}" ]; then
-  HS_IN_KEYCTL_SESSION=1 exec keyctl session - bash "$0" "$@"
-fi
-. "$E2E_DIR/tap.sh"
+. "$E2E_DIR/lib/session-keyring.sh"
+. "$E2E_DIR/lib/e2e.sh"
 if [ -z "${HS_INSTALLED_PKGCONFIG:-}" ]; then
   echo "1..0 # SKIP needs an installed tree (make installcheck)"
   exit 0

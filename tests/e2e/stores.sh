@@ -3,11 +3,8 @@
 # kernel-keyring store: keyctl alone, a fallback when D-Bus is gone, the
 # UNAVAIL and NOTFOUND actions, add --store, and failing closed.
 set -u
-if [ -z "${HS_IN_KEYCTL_SESSION:-}" ]; then
-  HS_IN_KEYCTL_SESSION=1 exec keyctl session - bash "$0" "$@"
-fi
-. "$E2E_DIR/tap.sh"
-export HS_EXEC_KEYCTL_KEYRING=session HS_EXEC_CACHE_KEYRING=session
+. "$E2E_DIR/lib/session-keyring.sh"
+. "$E2E_DIR/lib/e2e.sh"
 TOKEN=pat-na1-0e3c9a71-5d2b-4f8e-9c41-7a6b2d1e8f03
 TOKEN2=pat-eu1-b7f1c2d3-9a8e-4c6b-8d5f-1e2a3b4c5d6e
 conf="$XDG_CONFIG_HOME/hs-exec/hs-exec.conf"

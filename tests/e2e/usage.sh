@@ -5,7 +5,7 @@
 # concurrent runs' lines whole, is trimmed of old lines, and is never
 # written through a symlink.
 set -u
-. "$E2E_DIR/tap.sh"
+. "$E2E_DIR/lib/e2e.sh"
 
 TOKEN=pat-na1-0e3c9a71-5d2b-4f8e-9c41-7a6b2d1e8f03
 LOG="$XDG_STATE_HOME/hs-exec/usage.jsonl"

@@ -15,20 +15,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# ---- TAP ----
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() {
-  n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift
-  local line; for line in "$@"; do echo "#   $line"; done
-}
-is() { if [ "$1" = "$2" ]; then ok "$3"; else not_ok "$3" "got:  $1" "want: $2"; fi; }
-like() {
-  if printf %s "$1" | grep -Eq -- "$2"; then ok "$3"; else not_ok "$3" "got:  $1" "want match: $2"; fi
-}
-unlike() {
-  if printf %s "$1" | grep -Eq -- "$2"; then not_ok "$3" "got:  $1" "must not match: $2"; else ok "$3"; fi
-}
+# TAP: ok, not_ok, is, like, unlike, tap_plan (shared with the e2e scripts)
+. "$here/../e2e/lib/tap.sh"
+
 # elapsed START: seconds since START (an $EPOCHREALTIME); between X LOW HIGH
 elapsed() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }'; }
 between() { awk -v x="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(x != "" && x + 0 >= lo && x + 0 <= hi) }'; }
@@ -542,5 +531,4 @@ bad=$(python3 "$STANDIN" --state-dir "$work/bad" --seed "$work/nonexistent.json"
 is "$st:$(ls "$work/bad" 2>/dev/null | grep -c port)" 1:0 "--seed with a missing file: exits 1, never ready"
 like "$bad" 'nonexistent\.json' "--seed with a missing file: says which"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_plan

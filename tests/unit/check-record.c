@@ -1,4 +1,5 @@
-/* check-record.c — the profile record's JSON round trip and its refusals. */
+/* check-record.c — the profile record: its JSON round trip, its refusals and
+ * its age. */
 #include "config.h"
 
 #include <string.h>
@@ -6,7 +7,6 @@
 #include "check-common.h"
 #include "core/error.h"
 #include "core/record.h"
-#include "core/rotation.h"
 #include "core/secure.h"
 
 #define PAT "pat-na1-11111111-2222-3333-4444-555555555555"
@@ -118,17 +118,12 @@ START_TEST(test_bad_docs) {
 }
 END_TEST
 
-START_TEST(test_rotation_status) {
+START_TEST(test_age_days) {
   HsRecord *r = hs_record_new("p", HS_KIND_PRIVATE_APP);
   gint64 day = 86400, now = 1800000000;
 
   r->created = now - 10 * day;
   ck_assert_int_eq(hs_record_age_days(r, now), 10);
-  ck_assert_str_eq(hs_rotation_status(10), "ok");
-  ck_assert_str_eq(hs_rotation_status(179), "ok");
-  ck_assert_str_eq(hs_rotation_status(180), "due");
-  ck_assert_str_eq(hs_rotation_status(364), "due");
-  ck_assert_str_eq(hs_rotation_status(365), "overdue");
   r->rotated = now - 2 * day; /* a rotation resets the age */
   ck_assert_int_eq(hs_record_age_days(r, now), 2);
   r->rotated = now + day; /* a clock step backwards is not a negative age */
@@ -157,7 +152,7 @@ int main(void) {
   tcase_add_test(tc, test_oauth_round_trip);
   tcase_add_test(tc, test_optional_fields_absent);
   tcase_add_loop_test(tc, test_bad_docs, 0, G_N_ELEMENTS(bad_docs));
-  tcase_add_test(tc, test_rotation_status);
+  tcase_add_test(tc, test_age_days);
   tcase_add_test(tc, test_valid_hub_id);
   suite_add_tcase(s, tc);
   return hs_run_suite(s);

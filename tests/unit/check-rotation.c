@@ -1,5 +1,6 @@
 /* check-rotation.c — a static token's rotation: begin, commit, rollback,
- * the 7-day expiry, and the record document carrying the previous token. */
+ * the 7-day expiry, the record document carrying the previous token, and
+ * when a rotation is due. */
 #include "config.h"
 
 #include <string.h>
@@ -134,6 +135,16 @@ START_TEST(test_document_round_trip) {
 }
 END_TEST
 
+/* A token's age in days says whether its rotation is due. */
+START_TEST(test_status) {
+  ck_assert_str_eq(hs_rotation_status(10), "ok");
+  ck_assert_str_eq(hs_rotation_status(179), "ok");
+  ck_assert_str_eq(hs_rotation_status(180), "due");
+  ck_assert_str_eq(hs_rotation_status(364), "due");
+  ck_assert_str_eq(hs_rotation_status(365), "overdue");
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("rotation");
   TCase *tc = tcase_create("rotation");
@@ -145,6 +156,7 @@ int main(void) {
   tcase_add_test(tc, test_rollback_swaps_back);
   tcase_add_test(tc, test_expiry_after_seven_days);
   tcase_add_test(tc, test_document_round_trip);
+  tcase_add_test(tc, test_status);
   suite_add_tcase(s, tc);
   return hs_run_suite(s);
 }

@@ -151,34 +151,6 @@ START_TEST(test_exactly_at_bound_is_read) {
 }
 END_TEST
 
-START_TEST(test_hublet) {
-  char *h = hs_kind_hublet_from_token(HS_KIND_PRIVATE_APP, PAT);
-  ck_assert_str_eq(h, "na1");
-  g_free(h);
-  h = hs_kind_hublet_from_token(HS_KIND_PRIVATE_APP,
-                                "pat-eu1-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee");
-  ck_assert_str_eq(h, "eu1");
-  g_free(h);
-  ck_assert_ptr_null(hs_kind_hublet_from_token(HS_KIND_SERVICE_KEY, PAT));
-  ck_assert_ptr_null(hs_kind_hublet_from_token(HS_KIND_PRIVATE_APP, "pat-x"));
-}
-END_TEST
-
-START_TEST(test_kind_names) {
-  GError *error = NULL;
-  HsKind kind;
-
-  ck_assert(hs_kind_from_name("private-app", &kind, &error));
-  ck_assert_int_eq(kind, HS_KIND_PRIVATE_APP);
-  ck_assert(hs_kind_from_name("personal-access-key", &kind, &error));
-  ck_assert_str_eq(hs_kind_name(kind), "personal-access-key");
-  ck_assert(!hs_kind_from_name("password", &kind, &error));
-  hs_assert_error(error, HS_ERR_USAGE);
-  ck_assert(!hs_kind_from_name(NULL, &kind, &error));
-  hs_assert_error(error, HS_ERR_USAGE);
-}
-END_TEST
-
 static const char *const oauth_keys[] = {"client_secret", "refresh_token",
                                          NULL};
 
@@ -245,8 +217,6 @@ int main(void) {
   tcase_add_test(tc, test_errors_never_echo);
   tcase_add_test(tc, test_size_bound);
   tcase_add_test(tc, test_exactly_at_bound_is_read);
-  tcase_add_test(tc, test_hublet);
-  tcase_add_test(tc, test_kind_names);
   tcase_add_loop_test(tc, test_pairs, 0, G_N_ELEMENTS(pairs));
   tcase_add_test(tc, test_check_input);
   suite_add_tcase(s, tc);

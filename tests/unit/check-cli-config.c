@@ -1,5 +1,5 @@
-/* check-cli-yaml.c — the HubSpot CLI config parser (accounts of each auth
- * type, legacy keys, secret ranges) and the byte-range scrub on top. */
+/* check-cli-config.c — the HubSpot CLI config parser: accounts of each
+ * auth type, legacy keys, and secret ranges that scrub.c can blank out. */
 #include "config.h"
 
 #include <string.h>
@@ -233,36 +233,18 @@ START_TEST(test_scrub_round_trip) {
 }
 END_TEST
 
-START_TEST(test_scrub_overlap_refused) {
-  HsScrubRange r[] = {{0, 4, "x"}, {2, 6, "y"}};
-  GError *error = NULL;
-  gsize len;
-
-  ck_assert_ptr_null(hs_scrub_apply("abcdefgh", 8, r, 2, &len, &error));
-  hs_assert_error(error, HS_ERR_USAGE);
-}
-END_TEST
-
-/* An empty buffer may be NULL: libyaml asserted on it, and qsort and memcpy
- * were given NULL for no ranges (found by tests/fuzz/fuzz-cli-yaml and
- * fuzz-dotenv). */
+/* An empty buffer may be NULL: libyaml asserted on it (found by
+ * tests/fuzz/fuzz-cli-yaml). */
 START_TEST(test_empty_null) {
   GError *error = NULL;
-  gsize len = 1;
-  char *out;
 
   ck_assert_ptr_null(hs_cli_config_parse(NULL, 0, &error));
   hs_assert_error(error, HS_ERR_USAGE);
-  out = hs_scrub_apply(NULL, 0, NULL, 0, &len, &error);
-  ck_assert_ptr_nonnull(out);
-  ck_assert_str_eq(out, "");
-  ck_assert_uint_eq(len, 0);
-  g_free(out);
 }
 END_TEST
 
 int main(void) {
-  Suite *s = suite_create("cli-yaml");
+  Suite *s = suite_create("cli-config");
   TCase *tc = tcase_create("parse");
 
   tcase_add_loop_test(tc, test_accounts, 0, G_N_ELEMENTS(accounts));
@@ -270,7 +252,6 @@ int main(void) {
   tcase_add_loop_test(tc, test_docs, 0, G_N_ELEMENTS(docs));
   tcase_add_test(tc, test_depth_bound);
   tcase_add_test(tc, test_scrub_round_trip);
-  tcase_add_test(tc, test_scrub_overlap_refused);
   tcase_add_test(tc, test_empty_null);
   suite_add_tcase(s, tc);
   return hs_run_suite(s);

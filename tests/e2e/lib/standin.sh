@@ -1,5 +1,5 @@
 # standin.sh — start and steer the HubSpot stand-in (tests/standin/) from an
-# end-to-end script (sourced, bash, after tap.sh).
+# end-to-end script (sourced, bash, after e2e.sh).
 #
 #   standin_start [ARGS…]  start it with the seed in $STANDIN_SEED (a JSON
 #                          file, optional); exports HS_EXEC_API_BASE and

@@ -1,4 +1,4 @@
-/* check-loader.c — the plugin loader (docs/design.md, "The plugin ABI";
+/* check-plugin.c — the plugin loader (docs/design.md, "The plugin ABI";
  * hs-plugin(7)) refuses what it must: another ABI major, a missing symbol,
  * a short table, a missing function, a missing, symlinked, group- or
  * world-writable file.  And it calls every hook the same way: msg cleared
@@ -515,7 +515,7 @@ START_TEST(test_abi_1_0_plugin) {
 END_TEST
 
 int main(void) {
-  Suite *s = suite_create("loader");
+  Suite *s = suite_create("plugin");
   TCase *tc = tcase_create("load");
 
   tcase_add_checked_fixture(tc, setup, teardown);

@@ -1,5 +1,5 @@
-/* check-hubspot.c — the HubSpot client's pure parts: where requests go,
- * when they are retried, what HubSpot's answers and errors say. */
+/* check-api.c — HubSpot's endpoints: where requests go, when they are
+ * retried, and what an error answer says. */
 #include "config.h"
 
 #include <string.h>
@@ -7,7 +7,6 @@
 #include "check-common.h"
 #include "core/error.h"
 #include "hubspot/api.h"
-#include "hubspot/auth.h"
 
 static const struct {
   const char *url;
@@ -157,128 +156,8 @@ START_TEST(test_retry_delay) {
 }
 END_TEST
 
-START_TEST(test_parse_oauth) {
-  const char *body =
-      "{\"access_token\":\"AT\",\"refresh_token\":\"RT2\",\"expires_in\":1800,"
-      "\"token_type\":\"bearer\",\"hub_id\":42,\"scopes\":[\"oauth\",\"crm."
-      "objects.contacts.read\"]}";
-  GError *error = NULL;
-  HsGrant *g = hs_auth_parse_oauth(body, strlen(body), 1000, &error);
-
-  ck_assert_ptr_nonnull(g);
-  ck_assert_str_eq(g->access_token, "AT");
-  ck_assert_str_eq(g->refresh_token, "RT2");
-  ck_assert_int_eq(g->expires_at, 2800);
-  ck_assert_str_eq(g->hub_id, "42");
-  ck_assert_uint_eq(g_strv_length(g->scopes), 2);
-  hs_auth_grant_free(g);
-
-  /* no hub_id nor scopes (before 2025-08): unknown, not an error */
-  body = "{\"access_token\":\"AT\",\"expires_in\":\"60\"}";
-  g = hs_auth_parse_oauth(body, strlen(body), 1000, &error);
-  ck_assert_ptr_nonnull(g);
-  ck_assert_int_eq(g->expires_at, 1060);
-  ck_assert_ptr_null(g->hub_id);
-  ck_assert_ptr_null(g->scopes);
-  hs_auth_grant_free(g);
-
-  body = "{\"access_token\":\"AT\"}";
-  ck_assert_ptr_null(hs_auth_parse_oauth(body, strlen(body), 1000, &error));
-  hs_assert_error(error, HS_ERR_NETWORK);
-  ck_assert_ptr_null(hs_auth_parse_oauth("{not json", 9, 1000, &error));
-  hs_assert_error(error, HS_ERR_NETWORK);
-}
-END_TEST
-
-START_TEST(test_parse_pak) {
-  const char *body =
-      "{\"oauthAccessToken\":\"AT\",\"expiresAtMillis\":1700000123456,"
-      "\"hubId\":777,\"userId\":5,\"scopeGroups\":[\"crm.objects.contacts."
-      "read\"],\"encodedOAuthRefreshToken\":\"PAK\"}";
-  GError *error = NULL;
-  HsGrant *g = hs_auth_parse_pak(body, strlen(body), &error);
-
-  ck_assert_ptr_nonnull(g);
-  ck_assert_str_eq(g->access_token, "AT");
-  ck_assert_int_eq(g->expires_at, 1700000123);
-  ck_assert_str_eq(g->hub_id, "777");
-  ck_assert_ptr_null(g->refresh_token);
-  hs_auth_grant_free(g);
-  body = "{\"oauthAccessToken\":\"AT\"}";
-  ck_assert_ptr_null(hs_auth_parse_pak(body, strlen(body), &error));
-  hs_assert_error(error, HS_ERR_NETWORK);
-}
-END_TEST
-
-/* Numbers no gint64 holds are refused, not converted (found by
- * tests/fuzz/fuzz-hubspot-json: undefined behaviour before). */
-START_TEST(test_parse_huge_numbers) {
-  const char *pak = "{\"oauthAccessToken\":\"AT\",\"expiresAtMillis\":1e40}";
-  const char *oauth =
-      "{\"access_token\":\"AT\",\"expires_in\":"
-      "9223372036854775807}";
-  GError *error = NULL;
-
-  ck_assert_ptr_null(hs_auth_parse_pak(pak, strlen(pak), &error));
-  hs_assert_error(error, HS_ERR_NETWORK);
-  ck_assert_ptr_null(
-      hs_auth_parse_oauth(oauth, strlen(oauth), 1700000000, &error));
-  hs_assert_error(error, HS_ERR_NETWORK);
-}
-END_TEST
-
-/* Header lines as libcurl hands them over, and introspection's answer. */
-START_TEST(test_header_and_introspect) {
-  const char line[] = "Retry-After:  7\r\nX";
-  GError *error = NULL;
-  gboolean active = TRUE;
-  char *v = hs_http_header_value(line, sizeof line - 2, "retry-after:");
-
-  ck_assert_str_eq(v, "7");
-  g_free(v);
-  ck_assert_ptr_null(hs_http_header_value(line, 6, "retry-after:"));
-  ck_assert_ptr_null(hs_http_header_value("Date: x", 7, "retry-after:"));
-  ck_assert(hs_auth_parse_introspect("{\"active\":true}", 15, &active, NULL));
-  ck_assert(active);
-  ck_assert(
-      hs_auth_parse_introspect("{\"active\":\"yes\"}", 16, &active, NULL));
-  ck_assert(!active);
-  ck_assert(!hs_auth_parse_introspect("[true]", 6, &active, &error));
-  hs_assert_error(error, HS_ERR_NETWORK);
-}
-END_TEST
-
-START_TEST(test_account_info_and_hublet) {
-  const char *body =
-      "{\"portalId\":12345678,\"accountType\":\"STANDARD\",\"uiDomain\":"
-      "\"app-eu1.hubspot.com\",\"dataHostingLocation\":\"eu1\"}";
-  GError *error = NULL;
-  HsGrant *g = hs_auth_parse_account_info(body, strlen(body), &error);
-  char *h;
-
-  ck_assert_str_eq(g->hub_id, "12345678");
-  ck_assert_str_eq(g->hublet, "eu1");
-  hs_auth_grant_free(g);
-  body = "{\"accountType\":\"STANDARD\"}";
-  ck_assert_ptr_null(hs_auth_parse_account_info(body, strlen(body), &error));
-  hs_assert_error(error, HS_ERR_NETWORK);
-
-  h = hs_auth_hublet(NULL, "app.hubspot.com");
-  ck_assert_str_eq(h, "na1");
-  g_free(h);
-  h = hs_auth_hublet(NULL, "app-ap1.hubspot.com");
-  ck_assert_str_eq(h, "ap1");
-  g_free(h);
-  h = hs_auth_hublet("NA2", "app-eu1.hubspot.com");
-  ck_assert_str_eq(h, "na2");
-  g_free(h);
-  ck_assert_ptr_null(hs_auth_hublet(NULL, "example.com"));
-  ck_assert_ptr_null(hs_auth_hublet(NULL, NULL));
-}
-END_TEST
-
 int main(void) {
-  Suite *s = suite_create("hubspot");
+  Suite *s = suite_create("api");
   TCase *tc = tcase_create("api");
 
   tcase_add_loop_test(tc, test_base_validate, 0, G_N_ELEMENTS(bases));
@@ -288,11 +167,6 @@ int main(void) {
   tcase_add_test(tc, test_error_rate_limit_and_garbage);
   tcase_add_test(tc, test_retry_after);
   tcase_add_test(tc, test_retry_delay);
-  tcase_add_test(tc, test_parse_oauth);
-  tcase_add_test(tc, test_parse_pak);
-  tcase_add_test(tc, test_parse_huge_numbers);
-  tcase_add_test(tc, test_header_and_introspect);
-  tcase_add_test(tc, test_account_info_and_hublet);
   suite_add_tcase(s, tc);
   return hs_run_suite(s);
 }

@@ -1,24 +1,23 @@
-# tap.sh — TAP helpers for the end-to-end scripts (sourced, bash).
+# e2e.sh — what every end-to-end script sources first (bash): TAP
+# (tap.sh), the programs under test as $HS_EXEC and $HS_TOKEN, running them,
+# and the closing search for secrets.  The script runs inside with-keyring.
 #
 #   run [--in TEXT] CMD…   run CMD with TEXT (or nothing) on stdin; sets
 #                          $out, $err and $status
-#   is  GOT WANT DESC      equal
-#   like GOT PATTERN DESC  GOT matches the extended regex PATTERN
-#   unlike GOT PATTERN DESC
+#   fails_with STATUS PROG DESC
+#                          the last run exited STATUS with one line on
+#                          stderr, "PROG: …"
+#   exec_token [OPTION…] PROFILE
+#                          run hs-exec PROFILE; $out is the token the child
+#                          saw in HUBSPOT_ACCESS_TOKEN
+#   planted PATH…          files the test filled with secrets on purpose
 #   finish                 check that no secret was left anywhere (below),
 #                          print the plan, exit 1 if anything failed
 
-tap_n=0
-tap_failed=0
+. "$E2E_DIR/lib/tap.sh"
+
 HS_EXEC=${HS_EXEC_BIN:?}
 HS_TOKEN=${HS_TOKEN_BIN:?}
-
-ok() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $*"; }
-not_ok() {
-  tap_n=$((tap_n + 1)); tap_failed=$((tap_failed + 1))
-  echo "not ok $tap_n - $1"; shift
-  for line in "$@"; do echo "#   $line"; done
-}
 
 run() {
   local input=""
@@ -27,18 +26,6 @@ run() {
   status=0
   out=$(printf %s "$input" | "$@" 2>"$errf") || status=$?
   err=$(cat "$errf"); rm -f "$errf"
-}
-
-is() {
-  if [ "$1" = "$2" ]; then ok "$3"; else not_ok "$3" "got:  $1" "want: $2"; fi
-}
-like() {
-  if printf %s "$1" | grep -Eq -- "$2"; then ok "$3"
-  else not_ok "$3" "got:  $1" "want match: $2"; fi
-}
-unlike() {
-  if printf %s "$1" | grep -Eq -- "$2"; then not_ok "$3" "got:  $1" "must not match: $2"
-  else ok "$3"; fi
 }
 
 # One line on stderr, "PROG: …", and status WANT.
@@ -53,11 +40,13 @@ fails_with() {
   [ "$lines" = 1 ] || printf '%s\n' "$err" | sed 's/^/#   stderr: /'
 }
 
-# The secrets this test may have used: tests/e2e/secrets.list and every
+exec_token() { run "$HS_EXEC" "$@" -- sh -c 'printf %s "$HUBSPOT_ACCESS_TOKEN"'; }
+
+# The secrets this test may have used: tests/e2e/lib/secrets.list and every
 # token the stand-in issued (its DIR/issued-tokens, which is also appended
 # to $E2E_ISSUED_LOG for tests/e2e/secrets-nowhere.sh's search of the logs).
 secret_patterns() {
-  grep -v '^#' "$E2E_DIR/secrets.list" | grep .
+  grep -v '^#' "$E2E_DIR/lib/secrets.list" | grep .
   cat "$E2E_SCRATCH"/standin*/issued-tokens 2>/dev/null
 }
 
@@ -87,6 +76,5 @@ no_secret_left() {
 
 finish() {
   no_secret_left
-  echo "1..$tap_n"
-  [ "$tap_failed" -eq 0 ]
+  tap_plan
 }

@@ -1,4 +1,4 @@
-/* check-token-scan.c — the plain-text credential scanner, as a table of
+/* check-scan.c — the plain-text credential scanner, as a table of
  * inputs and the hits they give (line:kind:token;…), and the staged-diff
  * reader. */
 #include "config.h"
@@ -151,7 +151,7 @@ START_TEST(test_mask) {
 END_TEST
 
 int main(void) {
-  Suite *s = suite_create("token-scan");
+  Suite *s = suite_create("scan");
   TCase *tc = tcase_create("scan");
 
   tcase_add_loop_test(tc, test_table, 0, G_N_ELEMENTS(table));
