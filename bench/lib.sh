@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # lib.sh — shared set-up of the benchmarks (sourced, bash): build the tree if
 # needed, then re-run the calling script inside a throw-away keyring session
 # (tests/e2e/lib/with-keyring) and a kernel session keyring of its own, with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* hs-exec — run COMMAND with a HubSpot profile's token in its environment.
  *
  *   hs-exec [OPTIONS] PROFILE -- COMMAND [ARG…]

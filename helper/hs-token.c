@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* hs-token — manage hs-exec's HubSpot profiles.
  *
  * A thin main: the command table and every command live in cmd/; this file

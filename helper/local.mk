@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # helper/: one libtool convenience library per layer, the two thin mains.
 # A layer's library holds only its own folder; the programs link them top
 # down, and tests/check-layers checks that no layer reaches a higher one

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # packaging/: man pages, shell completions, the systemd user units, and the
 # Debian, RPM and Arch recipes (shipped in the tarball, built by their own
 # tools: packaging/build-deb, packaging/build-rpm).

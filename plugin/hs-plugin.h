@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* hs-plugin.h — the credential-store plugin ABI of hs-exec, version 1.1.
  *
  * A store plugin is a shared object that exports exactly one symbol,

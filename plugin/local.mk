@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # plugin/: the ABI header, its pkg-config file, the backends.
 hsexecincludedir = $(includedir)/hs-exec
 hsexecinclude_HEADERS = plugin/hs-plugin.h

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/: Check unit tests (one suite per module), the plugins that break the
 # ABI for the loader's tests (check-plugin), the end-to-end scripts, the layering check.
 

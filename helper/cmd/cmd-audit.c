@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* hs-token audit: read the audit trail back, filtered. */
 #include "config.h"
 

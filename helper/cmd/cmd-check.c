@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* hs-token check: ask HubSpot whether each token still works, and
  * whether its rotation is due. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* hs-token doctor: print what hs_doctor_run() found, with each fix. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* hs-token import: credentials from a .env file or the HubSpot CLI's config
  * into the stores, verified, and with --scrub the file rewritten without
  * them.  Nothing is stored unless every credential verified, and nothing is

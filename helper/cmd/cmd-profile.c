@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* hs-token add, list, show and remove: a profile's life in the stores. */
 #include "config.h"
 

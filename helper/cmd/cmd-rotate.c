@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* hs-token rotate: a new token for a profile.
  *
  * Static kinds (private-app, service-key): the new token comes from stdin,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* hs-token scan: HubSpot credentials in plain text, in a tree or in what is
  * staged for commit. */
 #include "config.h"

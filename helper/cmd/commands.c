@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* commands.c — hs-token's command table: {name, fn} as git's credential
  * helpers have, its lookup and the usage text. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* commands.h — hs-token's commands and their table.
  *
  * Each command takes the argv that starts at its own name, parses its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* doctor.c — `hs-token doctor`: what works, what does not, and the fix. */
 #include "config.h"
 

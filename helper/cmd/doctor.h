@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* doctor.h — `hs-token doctor`: what works, what does not, and the fix. */
 #ifndef HS_DOCTOR_H
 #define HS_DOCTOR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* new-profile.c — see new-profile.h. */
 #include "config.h"
 

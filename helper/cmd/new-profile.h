@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* new-profile.h — the steps add, import and rotate share around writing a
  * new credential: may the profile be written, does HubSpot accept the
  * credential, storing it, and dropping a previous token whose 7 days are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* notify.c — desktop notifications over D-Bus. */
 #include "config.h"
 

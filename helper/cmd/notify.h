@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* notify.h — a desktop notification through org.freedesktop.Notifications
  * on the session bus (GIO), for `hs-token check --notify`. */
 #ifndef HS_NOTIFY_H

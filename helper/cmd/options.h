@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* options.h — hs-token commands' option parsing with one error form, the
  * store chain they open, and the clock they read. */
 #pragma once

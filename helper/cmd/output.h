@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* output.h — how hs-token's commands print: times and JSON. */
 #pragma once
 

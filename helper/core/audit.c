@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* audit.c — the local audit trail. */
 #include "config.h"
 

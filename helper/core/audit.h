@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* audit.h — the local audit trail: one JSON line per event in
  * $XDG_STATE_HOME/hs-exec/audit.jsonl (mode 0600), and the same line to
  * the journal (sd_journal_send, with HS_EXEC_EVENT/PROFILE/KIND/OUTCOME

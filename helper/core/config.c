@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* config.c — hs-exec.conf: the system file, then the user's (GKeyFile). */
 #include "config.h" /* autoconf's, found first on the include path */
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* config.h — hs-exec.conf: the system file, then the user's (GKeyFile). */
 #ifndef HS_HS_CONFIG_H
 #define HS_HS_CONFIG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* error.c — the error domain shared by hs-exec and hs-token. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* error.h — the error domain shared by hs-exec and hs-token.
  *
  * Each code is the process exit status (docs/design.md, "Exit codes"), so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fault.c — fault points for the crash tests of the test builds. */
 #include "config.h"
 

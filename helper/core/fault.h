@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fault.h — named points where the test builds can kill the process, to
  * show that a SIGKILL at any step of a rotation leaves a working profile.
  * Only the test variant of hs-token (hs-token-faults, built for `make

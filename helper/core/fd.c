@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fd.c — file descriptors closed on every path. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fd.h — file descriptors closed on every path.
  *
  * hs_autofd declares an int descriptor that is closed when it goes out of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* json.c — reading json-glib trees that may hold secrets. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* json.h — reading json-glib trees that may hold secrets: typed member
  * access that treats a missing or mistyped member as absent, and wiping the
  * tree's own copies of string values before it is freed. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* kind.c — the kinds of credential and their token shapes. */
 #include "config.h"
 

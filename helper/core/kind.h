@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* kind.h — the kinds of credential a profile holds (docs/design.md, "Profiles
  * and kinds") and the shape of each kind's token. */
 #ifndef HS_KIND_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plugin.c — finding, vetting and loading store plugins (after sudo's
  * load_plugins.c and pam_u2f's careful opens), and the one way into them. */
 #include "config.h"

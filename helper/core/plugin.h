@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plugin.h — finding, vetting and loading store plugins, and calling them.
  *
  * A loaded plugin is opaque: its function table is reached only through the

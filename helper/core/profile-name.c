@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* profile-name.c — what a profile may be called (hs-token(1)). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* profile-name.h — what a profile may be called (hs-token(1)). */
 #ifndef HS_PROFILE_NAME_H
 #define HS_PROFILE_NAME_H

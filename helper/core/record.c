@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* record.c — a profile's record as a JSON document, through json-glib. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* record.h — a profile's record: everything hs-exec knows about one profile,
  * kept as a small JSON document that is the secret value in a store. */
 #ifndef HS_RECORD_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* rotation.c — a static token's rotation with an overlap. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* rotation.h — rotating a static token (private-app, service-key) with an
  * overlap, as HubSpot's "rotate and expire later": the new token becomes
  * current, the old one stays as *previous* for HS_ROTATION_OVERLAP seconds

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* secret-input.c — reading a secret from standard input or a no-echo
  * prompt. */
 #include "config.h"

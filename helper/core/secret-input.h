@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* secret-input.h — reading a secret from standard input or a no-echo prompt
  * (docs/design.md, "Profiles and kinds").  Secrets never come from argv. */
 #ifndef HS_SECRET_INPUT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* secure.c — freeing memory that held a secret. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* secure.h — freeing memory that held a secret.
  *
  * Everything that ever held a token, a refresh token, a client secret or a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* stores.c — the configured, ordered stores as one. */
 #include "config.h"
 

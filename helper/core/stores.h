@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* stores.h — the configured, ordered stores as one: lookup with NSS-style
  * actions, save, remove from all, list across all. */
 #ifndef HS_STORE_H

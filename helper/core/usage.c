@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* usage.c — the per-profile usage log. */
 #include "config.h"
 

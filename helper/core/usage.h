@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* usage.h — the usage log, after HubSpot's API call log: which profile ran
  * which command when, as non-secret state in
  * $XDG_STATE_HOME/hs-exec/usage.jsonl (mode 0600, never through a

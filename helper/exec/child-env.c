@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* child-env.c — the environment COMMAND runs with. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* child-env.h — the environment COMMAND runs with (hs-exec(1)). */
 #ifndef HS_CHILD_ENV_H
 #define HS_CHILD_ENV_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* delivery.c — how COMMAND gets its token and runs. */
 #include "config.h"
 

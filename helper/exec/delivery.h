@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* delivery.h — how COMMAND gets its token and runs (docs/design.md, "One
  * hs-exec run"): in its environment, on a pipe (--fd), through a FIFO
  * (--file) or behind a loopback proxy (--proxy), with the HubSpot CLI's

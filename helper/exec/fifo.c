@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fifo.c — the token through a named pipe. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fifo.h — hs-exec --file: the token through a named pipe in a
  * private directory, readable once, never a regular file. */
 #ifndef HS_TOKEN_FIFO_H

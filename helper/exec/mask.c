@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mask.c — replacing secrets in a byte stream. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mask.h — a streaming filter that replaces every occurrence of any
  * of a set of secrets with "***" (hs-exec --mask).
  *

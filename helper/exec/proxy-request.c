@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* proxy-request.c — parsing a request head (RFC 9112), strictly. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* proxy-request.h — the request head a client of hs-exec --proxy sends:
  * a small, strict HTTP/1.x parser with fixed bounds, written to be fuzzed
  * (it takes any bytes and never reads past `len`). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* proxy.c — the loopback proxy of hs-exec --proxy. */
 #include "config.h"
 

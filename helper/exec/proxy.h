@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* proxy.h — hs-exec --proxy: a loopback HTTP server that forwards each
  * request carrying a per-run placeholder token to the HubSpot API over TLS
  * with the real, current access token, so COMMAND never holds a real one. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* run.c — replacing the process with COMMAND. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* run.h — replacing the process with COMMAND. */
 #ifndef HS_RUN_COMMAND_H
 #define HS_RUN_COMMAND_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* supervise.c — hs-exec as COMMAND's parent. */
 #include "config.h"
 

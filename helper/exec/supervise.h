@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* supervise.h — running COMMAND as a child when hs-exec must stay its
  * parent (--file, --proxy, --mask): signals forwarded, output relayed
  * through the mask filter, COMMAND's exit status returned as a shell would

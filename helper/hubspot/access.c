@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* access.c — the bearer token to hand to a command, and the policy of one
  * run: when the cache will do, what needs the stores and HubSpot. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* access.h — the bearer token to hand to a command: a static token
  * as stored, or a cached access token while it lasts, or a fresh one from
  * HubSpot — one refresh per profile at a time across processes; and the

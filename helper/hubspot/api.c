@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* api.c — HubSpot's endpoints, where to reach them, how to retry,
  * and what an error response says. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* api.h — HubSpot's endpoints, where to reach them, how to retry,
  * and what an error response says (docs/design.md, "HubSpot"). */
 #ifndef HS_HUBSPOT_API_H

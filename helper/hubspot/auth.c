@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* auth.c — asking HubSpot about a credential. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* auth.h — asking HubSpot about a credential: verify a static token,
  * refresh an OAuth token, exchange a personal access key. */
 #ifndef HS_HUBSPOT_AUTH_H

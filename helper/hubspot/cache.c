@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cache.c — derived access tokens in the Linux kernel keyring.
  *
  * Which keyring: the user keyring (@u).  It lives as long as the user has

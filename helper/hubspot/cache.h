@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cache.h — derived access tokens cached in the Linux kernel keyring,
  * each with a kernel timeout equal to its expiry.  Only derived, short-lived
  * access tokens go here; never a refresh token, client secret or key. */

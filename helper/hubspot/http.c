@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* http.c — one HTTPS request over libcurl. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* http.h — one HTTPS request over libcurl, nothing HubSpot-specific:
  * TLS verification always on, fixed timeouts, no token in any message. */
 #ifndef HS_HTTP_CLIENT_H

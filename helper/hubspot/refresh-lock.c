@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* refresh-lock.c — one refresh at a time per profile, across processes. */
 #include "config.h"
 

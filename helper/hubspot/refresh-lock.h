@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* refresh-lock.h — one refresh at a time per profile, across processes. */
 #ifndef HS_REFRESH_LOCK_H
 #define HS_REFRESH_LOCK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cli-config.c — the HubSpot CLI's config through libyaml's event API:
  * a small tree with byte ranges, then the accounts read off it. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cli-config.h — the HubSpot CLI's config (hubspot.config.yml, and the
  * global ~/.hscli/config.yml of newer CLI versions) read with libyaml: its
  * accounts, their credentials, and the byte range of each secret scalar so

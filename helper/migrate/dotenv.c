@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dotenv.c — a .env parser over a buffer: pure, no I/O, secrets wiped. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* dotenv.h — parsing .env files (KEY=VALUE lines as docker compose,
  * python-dotenv and the shells read them) into entries with the byte range
  * of each line, so that a caller can rewrite a file line by line. */

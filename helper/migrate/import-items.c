@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* import-items.c — see import-items.h. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* import-items.h — what `hs-token import` stores from a parsed .env file or
  * HubSpot CLI config: one named record per credential, and the file's text
  * without the secrets those records took (the scrub).  Pure: no stores, no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* scan.c — one PCRE pattern (GRegex, JIT) for every credential shape,
  * then a check of what the pattern cannot say (a personal access key's
  * decoded prefix). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* scan.h — finding HubSpot credentials in plain text: private-app
  * tokens (pat-<hublet>-<uuid>), the HubSpot CLI's personal access keys,
  * OAuth refresh tokens of HubSpot's shape, and values given to HUBSPOT_*

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* scrub.c — byte-range replacement and an atomic, owner- and
  * mode-preserving file swap. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* scrub.h — rewriting a file without its secrets: replace byte ranges, then
  * swap the new content in atomically with the original's mode and owner. */
 #ifndef HS_SCRUB_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # bash completion for hs-token(1)                          -*- shell-script -*-
 # Installed as $(datadir)/bash-completion/completions/hs-token.
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* example-store.c — a complete, small hs-exec store plugin to start from.
  *
  * It keeps each profile as one "user" key in the caller's *session* keyring:

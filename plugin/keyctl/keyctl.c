@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* keyctl.c — store plugin keeping profiles in the Linux kernel keyring, for
  * headless hosts and CI runners without a D-Bus session.
  *

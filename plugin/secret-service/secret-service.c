@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* secret-service.c — store plugin for the freedesktop Secret Service
  * (GNOME Keyring, KWallet, KeePassXC) through libsecret.
  *

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The audit trail: one JSON line per event, in a 0600 file, never a secret;
 # concurrent writers never interleave; `hs-token audit` filters it.
 set -u

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Bad input: each gives one line on stderr and the exit code docs/design.md
 # gives it ("Exit codes"), and leaves no partial record.
 set -u

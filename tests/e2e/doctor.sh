@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # hs-token doctor: each check with its fix, and an exit code that says
 # whether anything is wrong.
 set -u

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # hs-exec's delivery modes (issue 7) against the HubSpot stand-in:
 # --pristine, the nested guard, --format hubspot-cli, --fd, --file, --mask,
 # --proxy, and, whenever hs-exec stays as the parent, exit statuses and

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # faults.sh — what hs-token and hs-exec do when things go wrong, as a
 # table: every HubSpot fault (FAULTS) during every operation (OPS), then the
 # system's faults one by one.  Each case checks the exit code (docs/design.md,

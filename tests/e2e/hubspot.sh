@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # hs-token and hs-exec against the HubSpot stand-in over TLS: verification of
 # each kind, OAuth and personal-access-key refresh with the kernel-keyring
 # cache, --min-ttl, faults and retries, the offline fallback, certificate

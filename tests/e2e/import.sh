@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # hs-token import from .env files and the HubSpot CLI's config against the
 # HubSpot stand-in: verification, profile naming, --dry-run, --scrub keeping
 # the mode, the owner and every byte but the secrets, and a failure part-way

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # A user's whole round on a real Secret Service: add → list → show →
 # hs-exec (the child sees the token, other HUBSPOT_* are gone, its exit status
 # passes through, 127/126) → remove → hs-exec exits 2.  Then: the token is in

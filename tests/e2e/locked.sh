@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # A locked keyring (gnome-keyring started without --unlock, so its login
 # collection stays locked and the unlock prompt cannot be shown headless):
 # exit 3 saying the keyring is locked, never "no such profile", and doctor

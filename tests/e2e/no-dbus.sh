@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Without a D-Bus session the Secret Service cannot be reached: exit 3 and a
 # message naming the cause, before any secret is read.
 set -u

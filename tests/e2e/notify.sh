@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # hs-token check --notify: a desktop notification (org.freedesktop.Notifications
 # on the session bus) when a rotation is due or overdue or a token is invalid
 # or unreachable, none when all is well; without a notification server it

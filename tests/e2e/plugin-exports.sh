@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The built plugin exports hs_plugin_v1 and no other symbol (as pam_u2f's
 # dlsym test does), so that a plugin cannot clash with the host or another.
 set -u

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # hs-token rotate against the HubSpot stand-in: a static token's rotation
 # with a 7-day overlap (happy path, wrong hub, rollback, commit, expiry on a
 # fake clock), an OAuth refresh forced now, a SIGKILL at every step of each

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # hs-token scan over a tree with planted tokens, binaries, a large file,
 # .git, symbolic links (a loop, one leading out of the tree), and --staged
 # over git's index as a pre-commit hook runs it.

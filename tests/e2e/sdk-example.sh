@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The plugin SDK: plugin/example/ builds out of tree against the *installed*
 # hs-plugin.h through pkg-config, and hs-exec uses it end to end, named by
 # absolute path in a private config file.  Runs under `make installcheck`

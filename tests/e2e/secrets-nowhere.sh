@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # secrets-nowhere.sh — runs after every other test (tests/local.mk orders it):
 # no captured stdout/stderr of any test (the .log files automake keeps)
 # holds a secret the tests used — the fixed ones in secrets.list, or any

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # NSS-style stacking of stores (hs-exec.conf(5)) with the Secret Service and the
 # kernel-keyring store: keyctl alone, a fallback when D-Bus is gone, the
 # UNAVAIL and NOTFOUND actions, add --store, and failing closed.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The usage log: hs-exec appends one line per run; `hs-token show` says how
 # often a profile was used in the last 7 days and when last, by what;
 # `list` has a LAST USE column.  The file is 0600, holds no secret, keeps

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz-cli-yaml.c — the HubSpot CLI's config (hubspot.config.yml,
  * ~/.hscli/config.yml) through libyaml, and the scrub `hs-token import
  * --scrub` makes of it: the secret scalars' byte ranges must lie in the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz-common.h — what every libFuzzer target here shares.  A target is one
  * file fuzz-NAME.c defining LLVMFuzzerTestOneInput, with seeds in
  * corpus/NAME/ and its program in tests/fuzz/local.mk. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz-config.c — hs-exec.conf (GKeyFile, [stores] order= with NSS-style
  * actions, [hubspot] oauth-api=).  The first byte says whether the file is
  * "vetted" (may name plugins by absolute path). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz-dotenv.c — .env files (KEY=VALUE, export, quotes and escapes that
  * may span lines, inline comments, CRLF), and the line ranges `hs-token
  * import --scrub` cuts out: with every assignment replaced by a comment the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz-http-headers.c — response header lines as libcurl hands them over
  * (not NUL-terminated), the Retry-After value (delta-seconds or an HTTP
  * date) and the retry delay computed from it. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz-hubspot-json.c — everything HubSpot's answers go through: the OAuth
  * token response, the personal-access-key exchange, account info, token
  * introspection and the error JSON (old and new shapes). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz-proxy-request.c — the request head a client of hs-exec --proxy
  * sends (request line, header fields, Content-Length / chunked framing),
  * read as the proxy reads it: any bytes, perhaps only part of a head. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz-record.c — a profile record as read back from a store
  * (hs_record_from_json): whatever the store hands back, the parser fails
  * cleanly, and what it accepts survives a round trip. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz-secret-input.c — the secret reader (hs-token(1)): the checks on raw
  * stdin bytes, then the one-token parser for every kind and the KEY=VALUE
  * parser for oauth.  An error must never quote the input. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz-token-scan.c — finding credentials in text (hs-token scan, the
  * pre-commit hook): a buffer scanned whole and as a unified diff.  Every
  * hit must lie inside what was scanned, in order. */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/fuzz/: libFuzzer targets, one per parser of outside input, built by
 # `configure CC=clang-14 --enable-fuzzing` (see configure.ac) and run by
 # tests/fuzz/run-all-fuzz.  A new target is tests/fuzz/fuzz-NAME.c, its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* notify-server — a stand-in desktop notification server for the tests:
  * owns org.freedesktop.Notifications on the session bus, appends each
  * Notify call's app name, summary, body and urgency to LOG, answers with an

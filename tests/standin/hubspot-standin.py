@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """hubspot-standin.py: a local stand-in for HubSpot's API, over TLS.
 
 For the end-to-end tests and benchmarks of hs-exec/hs-token.  It answers the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # selftest.sh — checks hubspot-standin.py from outside, the way the C programs
 # see it: starts it, exercises every endpoint, control call and fault with
 # curl --cacert, and stops it.  TAP output ("ok N - …", "not ok N - …", then

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check-api.c — HubSpot's endpoints: where requests go, when they are
  * retried, and what an error answer says. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check-auth.c — HubSpot's answers about a credential: an OAuth refresh,
  * a personal access key's exchange, introspection, the account's details
  * and its hublet. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check-child-env.c — the environment COMMAND gets (hs-exec(1)). */
 #include "config.h"
 

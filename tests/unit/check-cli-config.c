@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check-cli-config.c — the HubSpot CLI config parser: accounts of each
  * auth type, legacy keys, and secret ranges that scrub.c can blank out. */
 #include "config.h"

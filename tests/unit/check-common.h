@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check-common.h — the main() every Check test program shares. */
 #ifndef HS_CHECK_COMMON_H
 #define HS_CHECK_COMMON_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check-config.c — hs-exec.conf: the order of stores and its actions. */
 #include "config.h"
 

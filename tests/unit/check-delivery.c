@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check-delivery.c — what each delivery mode asks of the access token, and
  * when a nested hs-exec may pass its environment through. */
 #include "config.h"

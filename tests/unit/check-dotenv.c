@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check-dotenv.c — the .env parser, as a table: each input and the entries
  * it gives (line:KEY=VALUE;…) or NULL when refused. */
 #include "config.h"

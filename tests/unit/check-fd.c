@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check-fd.c — descriptors closed on every path: hs_autofd and hs_autopipe
  * close at the end of their scope, hs_fd_steal hands a descriptor over,
  * and hs_fd_close keeps errno. */

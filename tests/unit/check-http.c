@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check-http.c — the HTTP client's pure parts: header lines as libcurl
  * hands them over. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check-import-items.c — what import takes from a .env file and a HubSpot
  * CLI config: kinds by variable name and by shape, one item per distinct
  * value, ranked names, hub ids, the refusals, the notes for skipped

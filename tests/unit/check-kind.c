@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check-kind.c — the credential kinds: their names, and the hublet a
  * private-app token names. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check-mask.c — the streaming secret filter behind hs-exec --mask. */
 #include "config.h"
 

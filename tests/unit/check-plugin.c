@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check-plugin.c — the plugin loader (docs/design.md, "The plugin ABI";
  * hs-plugin(7)) refuses what it must: another ABI major, a missing symbol,
  * a short table, a missing function, a missing, symlinked, group- or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check-profile-name.c — the profile-name rule of hs-token(1). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check-proxy-request.c — the request-head parser of hs-exec --proxy. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check-record.c — the profile record: its JSON round trip, its refusals and
  * its age. */
 #include "config.h"

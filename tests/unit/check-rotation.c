@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check-rotation.c — a static token's rotation: begin, commit, rollback,
  * the 7-day expiry, the record document carrying the previous token, and
  * when a rotation is due. */

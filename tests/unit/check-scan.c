@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check-scan.c — the plain-text credential scanner, as a table of
  * inputs and the hits they give (line:kind:token;…), and the staged-diff
  * reader. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check-scrub.c — replacing byte ranges of a file's text: overlapping
  * ranges refused, an empty text with no ranges. */
 #include "config.h"

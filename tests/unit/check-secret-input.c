@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check-secret-input.c — the stdin secret reader of hs-token(1). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check-supervise.c — COMMAND as hs-exec's child: its exit status, 127 when
  * it is not found, 7 (HS_ERR_SYSTEM) when the system refuses a pipe or the
  * fork, and no descriptor left behind on any path. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check-usage.c — the usage log: counts in the 7-day window, the last use
  * and its command name, malformed lines skipped quietly, the trim that
  * keeps each profile's last use, and no write through a symlink. */

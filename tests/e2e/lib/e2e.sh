@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # e2e.sh — what every end-to-end script sources first (bash): TAP
 # (tap.sh), the programs under test as $HS_EXEC and $HS_TOKEN, running them,
 # and the closing search for secrets.  The script runs inside with-keyring.

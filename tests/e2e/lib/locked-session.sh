@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # locked-session.sh — run a command against a locked keyring (sourced, bash).
 #
 #   locked CMD…   run CMD in a second private D-Bus session whose

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # session-keyring.sh — run the sourcing script in a kernel session keyring
 # of its own (sourced first, bash): the script starts again under
 # `keyctl session -`, and hs-exec's access-token cache and the keyctl store

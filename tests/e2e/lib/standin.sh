@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # standin.sh — start and steer the HubSpot stand-in (tests/standin/) from an
 # end-to-end script (sourced, bash, after e2e.sh).
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tap.sh — TAP output for the test scripts (sourced, bash): the end-to-end
 # scripts (through e2e.sh) and tests/standin/selftest.sh.
 #

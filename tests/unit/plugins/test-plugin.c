@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-plugin.c — a store plugin for check-plugin.  Its build flags choose
  * one way to break the ABI (TEST_WRONG_MAJOR, TEST_NO_SYMBOL, ...) or an
  * older ABI to speak (TEST_ABI_1_0); at run time $TEST_PLUGIN_MODE chooses
