@@ -5,6 +5,10 @@
 # UNAVAIL and NOTFOUND actions, add --store, and failing closed.
 set -u
 . "$E2E_DIR/lib/session-keyring.sh"
+# Until the user-keyring cache and keyctl store work from a `keyctl
+# session` that does not link @u (issue 15), both stay in this session's
+# keyring, as they did before the shared preamble.
+export HS_EXEC_CACHE_KEYRING=session HS_EXEC_KEYCTL_KEYRING=session
 . "$E2E_DIR/lib/e2e.sh"
 TOKEN=pat-na1-0e3c9a71-5d2b-4f8e-9c41-7a6b2d1e8f03
 TOKEN2=pat-eu1-b7f1c2d3-9a8e-4c6b-8d5f-1e2a3b4c5d6e
