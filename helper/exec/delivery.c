@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/fd.h"
 #include "core/kind.h"
 #include "core/record.h"
 #include "core/secure.h"
@@ -142,24 +143,17 @@ static GPtrArray *mask_secrets(const HsAccessSession *access) {
 /* --fd: a pipe holding the token and a newline, its write end closed; the
  * read end (returned) becomes descriptor N in COMMAND. */
 static int token_pipe(const char *token, GError **error) {
-  int p[2], saved;
+  hs_autopipe p[2] = {-1, -1};
   gsize len = strlen(token);
 
-  if (pipe2(p, O_CLOEXEC) != 0) goto fail;
   /* far below the pipe's capacity: never blocks */
-  if (write(p[1], token, len) != (ssize_t)len || write(p[1], "\n", 1) != 1) {
-    saved = errno;
-    close(p[0]);
-    close(p[1]);
-    errno = saved;
-    goto fail;
+  if (pipe2(p, O_CLOEXEC) != 0 || write(p[1], token, len) != (ssize_t)len ||
+      write(p[1], "\n", 1) != 1) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_SYSTEM,
+                "cannot make the pipe for --fd: %s", g_strerror(errno));
+    return -1;
   }
-  close(p[1]);
-  return p[0];
-fail:
-  g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_SYSTEM,
-              "cannot make the pipe for --fd: %s", g_strerror(errno));
-  return -1;
+  return hs_fd_steal(&p[0]); /* the write end closes on return */
 }
 
 /* Put `from` at descriptor `to`, inheritable, for execve in place. */
@@ -284,7 +278,7 @@ int hs_delivery_run(HsDelivery *d, char *const *argv, GError **error) {
 void hs_delivery_free(HsDelivery *d) {
   if (d == NULL) return;
   if (d->env != NULL) hs_child_env_free(d->env);
-  if (d->token_fd >= 0) close(d->token_fd);
+  hs_fd_close(&d->token_fd);
   g_clear_pointer(&d->fifo, hs_fifo_free);
   /* Before the session: the proxy's threads ask it for tokens. */
   g_clear_pointer(&d->proxy, hs_proxy_stop);
