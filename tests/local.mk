@@ -69,6 +69,7 @@ E2E_TESTS = \
 	tests/e2e/bad-input.sh \
 	tests/e2e/lifecycle.sh \
 	tests/e2e/no-dbus.sh \
+	tests/e2e/secret-service-down.sh \
 	tests/e2e/hubspot.sh \
 	tests/e2e/stores.sh \
 	tests/e2e/doctor.sh \
@@ -158,6 +159,7 @@ E2E_LIB = \
 	tests/e2e/lib/session-keyring.sh \
 	tests/e2e/lib/standin.sh \
 	tests/e2e/lib/locked-session.sh \
+	tests/e2e/lib/secrets-bus.sh \
 	tests/e2e/lib/secrets.list
 EXTRA_DIST += $(E2E_LIB) $(E2E_TESTS) tests/e2e/secrets-nowhere.sh \
 	tests/standin/hubspot-standin.py tests/standin/selftest.sh \

@@ -28,6 +28,10 @@
   "run inside a desktop session, or start one with dbus-run-session and " \
   "gnome-keyring-daemon --unlock; on a headless host use "                \
   "order=secret-service keyctl"
+#define FIX_NOT_STARTED                                                        \
+  "find in the session's log (journalctl --user) why org.freedesktop.secrets " \
+  "does not start or answer, and restart it or log in again; on a host "       \
+  "without a desktop use order=keyctl"
 #define FIX_LOCKED                                                           \
   "unlock the login keyring (Seahorse, or log in again); on a host without " \
   "a desktop, gnome-keyring-daemon --unlock reads the password on standard " \
@@ -86,17 +90,98 @@ static hs_status status_from_error(const GError *error, const char *what,
   return HS_ERROR;
 }
 
-/* The Secret Service (transfer full), or NULL with HS_UNAVAIL's message. */
-static SecretService *connect_service(char *msg, size_t msg_size) {
+/* How long the Secret Service may take to start and answer.  A desktop's
+ * keyring answers in well under a second; without a bound, GDBus waits 25 s
+ * for a service that hangs while starting, on every run. */
+#define ANSWER_TIMEOUT_MS 5000
+#define SECRETS_BUS_NAME "org.freedesktop.secrets"
+
+static void set_no_answer(char *msg, size_t msg_size) {
+  set_msg(msg, msg_size,
+          "the Secret Service (%s) did not answer within %d s; it hangs "
+          "while starting, or is stuck: restart it (or log in again), see "
+          "why in the session's log (journalctl --user)",
+          SECRETS_BUS_NAME, ANSWER_TIMEOUT_MS / 1000);
+}
+
+/* Whether a Secret Service answers on `bus`, starting it if the bus knows
+ * how (a Ping to its name is what auto-starts it), within
+ * ANSWER_TIMEOUT_MS.  FALSE with the message when it is not installed,
+ * fails to start or does not answer. */
+static gboolean service_answers(GDBusConnection *bus, char *msg,
+                                size_t msg_size) {
+  /* Once it has not answered, asking again in the same run (doctor's probe
+   * after open) would only wait as long again. */
+  static gboolean timed_out;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (timed_out) {
+    set_no_answer(msg, msg_size);
+    return FALSE;
+  }
+  reply = g_dbus_connection_call_sync(
+      bus, SECRETS_BUS_NAME, "/org/freedesktop/secrets",
+      "org.freedesktop.DBus.Peer", "Ping", NULL, NULL, G_DBUS_CALL_FLAGS_NONE,
+      ANSWER_TIMEOUT_MS, NULL, &error);
+  /* An error from the service itself (it does not implement Ping) still
+   * means that it runs and answers. */
+  if (reply != NULL ||
+      g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD) ||
+      g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_INTERFACE) ||
+      g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT))
+    return TRUE;
+  g_dbus_error_strip_remote_error(error);
+  if (g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
+      g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER))
+    set_msg(msg, msg_size,
+            "no Secret Service runs on this D-Bus session, and none can be "
+            "started (%s); install and start gnome-keyring, KeePassXC or "
+            "KWallet, or list another store in [stores] order=",
+            error->message);
+  else if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) ||
+           g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_TIMEOUT) ||
+           g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_TIMED_OUT) ||
+           g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_NO_REPLY)) {
+    timed_out = TRUE;
+    set_no_answer(msg, msg_size);
+  } else {
+    set_msg(msg, msg_size,
+            "the Secret Service (%s) did not start (%s); see why in the "
+            "session's log (journalctl --user), or list another store in "
+            "[stores] order=",
+            SECRETS_BUS_NAME, error->message);
+  }
+  return FALSE;
+}
+
+/* The Secret Service (transfer full), or NULL with HS_UNAVAIL's message and
+ * its fix in *ret_fix (transfer none, may be NULL): no session bus, or a
+ * Secret Service that does not start or answer. */
+static SecretService *connect_service(char *msg, size_t msg_size,
+                                      const char **ret_fix) {
+  g_autoptr(GDBusConnection) bus = NULL;
   g_autoptr(GError) error = NULL;
   SecretService *service;
 
-  service = secret_service_get_sync(SECRET_SERVICE_NONE, NULL, &error);
-  if (service == NULL)
+  /* The same shared connection libsecret uses. */
+  bus = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, &error);
+  if (bus == NULL) {
     set_msg(msg, msg_size,
             "no D-Bus session bus to reach the Secret Service (%s); run "
             "inside a desktop session, or start one with dbus-run-session "
             "and gnome-keyring-daemon",
+            error->message);
+    if (ret_fix != NULL) *ret_fix = FIX_NO_SERVICE;
+    return NULL;
+  }
+  if (ret_fix != NULL) *ret_fix = FIX_NOT_STARTED;
+  if (!service_answers(bus, msg, msg_size)) return NULL;
+  service = secret_service_get_sync(SECRET_SERVICE_NONE, NULL, &error);
+  if (service == NULL)
+    set_msg(msg, msg_size,
+            "the Secret Service did not answer (%s); restart it, or log in "
+            "again",
             error->message);
   return service;
 }
@@ -114,7 +199,7 @@ static hs_status ss_open(uint32_t host_abi_version, const char *const *options,
   }
   /* Connect now, so that "no D-Bus session" is told apart from a failing
    * operation, and the caller can fall back before reading any secret. */
-  service = connect_service(msg, msg_size);
+  service = connect_service(msg, msg_size, NULL);
   if (service == NULL) return HS_UNAVAIL;
   *ret_handle = service;
   return HS_OK;
@@ -334,13 +419,14 @@ static hs_status ss_probe(void *handle, hs_probe *report, char *msg,
                           size_t msg_size) {
   g_autoptr(SecretService) own = NULL;
   g_autoptr(GError) error = NULL;
+  const char *fix = FIX_NO_SERVICE;
   hs_status status;
 
   if (handle == NULL) { /* open() failed: try again as it did */
-    own = connect_service(msg, msg_size);
+    own = connect_service(msg, msg_size, &fix);
     if (own == NULL) {
       report->state = HS_STATE_UNAVAILABLE;
-      set_msg(report->fix, report->fix_size, "%s", FIX_NO_SERVICE);
+      set_msg(report->fix, report->fix_size, "%s", fix);
       return HS_OK;
     }
     handle = own;
