@@ -7,6 +7,7 @@
 #include "cmd/doctor.h"
 #include "core/config.h"
 #include "core/error.h"
+#include "core/plugin.h"
 #include "hubspot/http.h"
 #include "hubspot/api.h"
 #include "hubspot/refresh-lock.h"
@@ -62,6 +63,33 @@ static void store_status(const HsStoreStatus *st, void *user_data) {
           st->fix ? st->fix : FIX_UNAVAILABLE);
       break;
   }
+}
+
+/* Each section or key the files hold that this version does not know: a
+ * typo there means a setting silently does not apply. */
+static void check_unknown_settings(GPtrArray *checks, const HsConfig *config) {
+  g_autofree char *known = NULL, *fix = NULL;
+
+  if (config->unknown->len == 0) return;
+  known = hs_config_known_settings();
+  fix = g_strdup_printf(
+      "correct the spelling or remove it; hs-exec.conf "
+      "knows %s",
+      known);
+  for (guint i = 0; i < config->unknown->len; i++)
+    add(checks, "config", HS_ERR_CONFIG,
+        hs_config_unknown_describe(g_ptr_array_index(config->unknown, i)), fix);
+}
+
+/* The fix for a store that is not installed: the names that are. */
+static char *fix_store_name(void) {
+  g_auto(GStrv) installed = hs_plugin_installed();
+  g_autofree char *list = g_strjoinv(", ", installed);
+
+  return g_strdup_printf(
+      "name installed store plugins in [stores] order= "
+      "(installed in %s: %s)",
+      hs_plugin_dir(), *list ? list : "none");
 }
 
 static void check_hubspot(GPtrArray *checks, const HsConfig *config) {
@@ -129,14 +157,15 @@ GPtrArray *hs_doctor_run(void) {
     g_ptr_array_remove_index(config->files_read, config->files_read->len - 1);
     add(checks, "config", 0, g_strdup_printf("read %s", files), NULL);
   }
+  check_unknown_settings(checks, config);
   add(checks, "dbus", 0,
       g_strdup_printf("DBUS_SESSION_BUS_ADDRESS %s",
                       bus && *bus ? "is set" : "is not set"),
       NULL);
   stores = hs_stores_open(config, &error);
   if (stores == NULL) {
-    add(checks, "store", HS_ERR_CONFIG, g_strdup(error->message),
-        "list installed store plugins in [stores] order=");
+    g_autofree char *fix = fix_store_name();
+    add(checks, "store", HS_ERR_CONFIG, g_strdup(error->message), fix);
   } else {
     hs_stores_status(stores, store_status, checks);
   }

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -13,6 +14,77 @@
 #include "core/fd.h"
 
 #define DEFAULT_STORE "secret-service"
+
+/* Every setting hs-exec.conf may hold, grouped by section in the order the
+ * manual gives them.  Anything else is reported as unknown. */
+static const struct {
+  const char *group;
+  const char *key;
+} known_settings[] = {
+    {"stores", "order"},
+    {"hubspot", "oauth-api"},
+    {"hubspot", "api-base"},
+    {"hubspot", "ca-file"},
+};
+
+/* "[store NAME]" sections hold one store's own options: its plugin, not
+ * this table, knows their keys. */
+#define STORE_SECTION_PREFIX "store "
+
+static gboolean known_group(const char *group) {
+  if (g_str_has_prefix(group, STORE_SECTION_PREFIX)) return TRUE;
+  for (gsize i = 0; i < G_N_ELEMENTS(known_settings); i++)
+    if (strcmp(known_settings[i].group, group) == 0) return TRUE;
+  return FALSE;
+}
+
+static gboolean known_key(const char *group, const char *key) {
+  if (g_str_has_prefix(group, STORE_SECTION_PREFIX)) return TRUE;
+  for (gsize i = 0; i < G_N_ELEMENTS(known_settings); i++)
+    if (strcmp(known_settings[i].group, group) == 0 &&
+        strcmp(known_settings[i].key, key) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+char *hs_config_known_settings(void) {
+  GString *s = g_string_new(NULL);
+  const char *group = NULL;
+
+  for (gsize i = 0; i < G_N_ELEMENTS(known_settings); i++) {
+    if (group == NULL || strcmp(group, known_settings[i].group) != 0) {
+      group = known_settings[i].group;
+      g_string_append_printf(s, "%s[%s] ", s->len > 0 ? "; " : "", group);
+    } else {
+      g_string_append(s, ", ");
+    }
+    g_string_append(s, known_settings[i].key);
+  }
+  g_string_append(s, "; and [" STORE_SECTION_PREFIX
+                     "NAME] for one store's "
+                     "options");
+  return g_string_free(s, FALSE);
+}
+
+char *hs_config_unknown_describe(const HsConfigUnknown *u) {
+  g_autofree char *where = u->line > 0
+                               ? g_strdup_printf("%s:%d", u->file, u->line)
+                               : g_strdup(u->file);
+
+  if (u->key == NULL)
+    return g_strdup_printf("%s: unknown section [%s]", where, u->group);
+  return g_strdup_printf("%s: unknown key '%s' in [%s]", where, u->key,
+                         u->group);
+}
+
+static void unknown_free(gpointer data) {
+  HsConfigUnknown *u = data;
+
+  g_free(u->file);
+  g_free(u->group);
+  g_free(u->key);
+  g_free(u);
+}
 
 static void store_spec_free(gpointer data) {
   HsStoreSpec *spec = data;
@@ -30,6 +102,7 @@ void hs_config_free(HsConfig *config) {
   if (config == NULL) return;
   g_ptr_array_unref(config->stores);
   g_ptr_array_unref(config->files_read);
+  g_ptr_array_unref(config->unknown);
   g_free(config);
 }
 
@@ -213,27 +286,59 @@ static GKeyFile *read_file(const char *path, gboolean *ret_vetted,
   return g_steal_pointer(&kf);
 }
 
-/* The 1-based line of `key` in `[group]` of a key file's text, or 0. */
-static int key_line(const char *text, const char *group, const char *key) {
+/* The 1-based line of `key` in `[group]` of a key file's text, or of the
+ * section's first header when `key` is NULL; 0 when not found.  GKeyFile
+ * does not keep line numbers. */
+static int setting_line(const char *text, const char *group, const char *key) {
   g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
   gboolean in_group = FALSE;
+  size_t n = key != NULL ? strlen(key) : 0;
   int found = 0;
 
   for (int i = 0; lines[i] != NULL; i++) {
     const char *l = lines[i];
-    size_t n = strlen(key);
 
     while (*l == ' ' || *l == '\t') l++;
     if (*l == '[') {
       const char *end = strchr(l, ']');
       in_group = end != NULL && (size_t)(end - l - 1) == strlen(group) &&
                  strncmp(l + 1, group, strlen(group)) == 0;
-    } else if (in_group && strncmp(l, key, n) == 0 &&
+      if (in_group && key == NULL) return i + 1;
+    } else if (in_group && key != NULL && strncmp(l, key, n) == 0 &&
                (l[n] == '=' || l[n] == ' ' || l[n] == '\t')) {
       found = i + 1; /* the last one wins, as in GKeyFile */
     }
   }
   return found;
+}
+
+static void add_unknown(HsConfig *config, const char *text, const char *path,
+                        const char *group, const char *key) {
+  HsConfigUnknown *u = g_new0(HsConfigUnknown, 1);
+
+  u->file = g_strdup(path);
+  u->line = setting_line(text, group, key);
+  u->group = g_strdup(group);
+  u->key = g_strdup(key);
+  g_ptr_array_add(config->unknown, u);
+}
+
+/* Note each section and key of `kf` that known_settings does not list. */
+static void find_unknown(HsConfig *config, GKeyFile *kf, const char *text,
+                         const char *path) {
+  g_auto(GStrv) groups = g_key_file_get_groups(kf, NULL);
+
+  for (char **g = groups; *g != NULL; g++) {
+    g_auto(GStrv) keys = NULL;
+
+    if (!known_group(*g)) {
+      add_unknown(config, text, path, *g, NULL);
+      continue;
+    }
+    keys = g_key_file_get_keys(kf, *g, NULL, NULL);
+    for (char **k = keys; k != NULL && *k != NULL; k++)
+      if (!known_key(*g, *k)) add_unknown(config, text, path, *g, *k);
+  }
 }
 
 /* [hubspot] oauth-api = 2026-03 (default) | v1 */
@@ -260,13 +365,14 @@ static gboolean apply_file(HsConfig *config, GKeyFile *kf, const char *text,
   g_autofree char *order = NULL, *where = NULL;
 
   g_ptr_array_add(config->files_read, g_strdup(path));
+  find_unknown(config, kf, text, path);
   if (!read_hubspot_group(kf, path, config, error)) return FALSE;
   order = g_key_file_get_string(kf, "stores", "order", NULL);
   if (order != NULL) {
     /* A later file's order replaces an earlier one's. */
     g_ptr_array_set_size(config->stores, 0);
     /* GKeyFile does not tell lines: find the key's line for messages. */
-    int line = key_line(text, "stores", "order");
+    int line = setting_line(text, "stores", "order");
     where = line > 0 ? g_strdup_printf("%s:%d", path, line) : g_strdup(path);
     if (!hs_config_parse_order(order, where, vetted, config->stores, error))
       return FALSE;
@@ -279,6 +385,7 @@ static HsConfig *config_new(void) {
 
   config->stores = hs_config_store_specs_new();
   config->files_read = g_ptr_array_new_with_free_func(g_free);
+  config->unknown = g_ptr_array_new_with_free_func(unknown_free);
   return config;
 }
 
@@ -331,6 +438,20 @@ HsConfig *hs_config_load(GError **error) {
   g_autofree char *user_file = g_build_filename(
       g_get_user_config_dir(), "hs-exec", "hs-exec.conf", NULL);
   const char *paths[] = {system_file, user_file, NULL};
+  static gboolean warned;
+  HsConfig *config = hs_config_load_files(paths, error);
 
-  return hs_config_load_files(paths, error);
+  /* A typo in a key is otherwise silent: the setting just does not apply. */
+  if (config != NULL && !warned) {
+    for (guint i = 0; i < config->unknown->len; i++) {
+      g_autofree char *what =
+          hs_config_unknown_describe(g_ptr_array_index(config->unknown, i));
+      fprintf(stderr,
+              "%s: warning: %s, ignored; see hs-exec.conf(5) or run "
+              "'hs-token doctor'\n",
+              g_get_prgname() ? g_get_prgname() : "hs-exec", what);
+    }
+    warned = TRUE;
+  }
+  return config;
 }

@@ -16,19 +16,33 @@ typedef struct {
   HsAction on_tryagain;
 } HsStoreSpec;
 
+/* A section or key of hs-exec.conf that this version does not know.  It is
+ * ignored; doctor reports it as a problem and every program warns. */
+typedef struct {
+  char *file;  /* the file it is in */
+  int line;    /* 1-based; 0 when it could not be found in the text */
+  char *group; /* the section, without brackets */
+  char *key;   /* the key, or NULL when the whole section is unknown */
+} HsConfigUnknown;
+
 typedef struct {
   GPtrArray *stores;     /* HsStoreSpec*, in order; never empty */
   GPtrArray *files_read; /* char*: the files that existed and were read */
   gboolean oauth_api_v1; /* [hubspot] oauth-api=v1: the deprecated family */
+  GPtrArray *unknown;    /* HsConfigUnknown*, file by file, in file order */
 } HsConfig;
 
 /* The configuration from SYSCONFDIR/hs-exec/hs-exec.conf, then
  * $XDG_CONFIG_HOME/hs-exec/hs-exec.conf; a later file's keys override an
  * earlier one's.  No file at all gives the default (secret-service alone).
+ * The first call in a process prints one warning line on stderr per unknown
+ * section or key (like the audit log's warning, the one place the core
+ * prints: every program loads its configuration here).
  * (transfer full) NULL with HS_ERR_CONFIG naming the file on a bad one. */
 HsConfig *hs_config_load(GError **error);
 
-/* The same from an explicit list of files (missing ones are skipped). */
+/* The same from an explicit list of files (missing ones are skipped),
+ * without printing anything. */
 HsConfig *hs_config_load_files(const char *const *paths, GError **error);
 
 /* The same from one file's contents already in memory (`len` bytes; read
@@ -49,6 +63,14 @@ gboolean hs_config_parse_order(const char *order, const char *origin,
 /* An empty array for hs_config_parse_order() that frees its specs
  * (transfer full). */
 GPtrArray *hs_config_store_specs_new(void);
+
+/* "FILE:LINE: unknown key 'KEY' in [GROUP]", or "… unknown section
+ * [GROUP]" (transfer full). */
+char *hs_config_unknown_describe(const HsConfigUnknown *unknown);
+
+/* Every section and key hs-exec.conf may hold, for messages:
+ * "[stores] order; [hubspot] oauth-api, …" (transfer full). */
+char *hs_config_known_settings(void);
 
 void hs_config_free(HsConfig *config);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HsConfig, hs_config_free)

@@ -123,8 +123,28 @@ static gboolean check_table(const struct hs_plugin_v1 *table, const char *path,
   return TRUE;
 }
 
+static gint compare_names(gconstpointer a, gconstpointer b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **hs_plugin_installed(void) {
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GDir) dir = g_dir_open(hs_plugin_dir(), 0, NULL);
+  const char *file;
+
+  while (dir != NULL && (file = g_dir_read_name(dir)) != NULL) {
+    if (g_str_has_suffix(file, ".so") && file[0] != '.' &&
+        strlen(file) > strlen(".so"))
+      g_ptr_array_add(names, g_strndup(file, strlen(file) - strlen(".so")));
+  }
+  g_ptr_array_sort(names, compare_names);
+  g_ptr_array_add(names, NULL);
+  return (char **)g_ptr_array_free(g_steal_pointer(&names), FALSE);
+}
+
 HsPlugin *hs_plugin_load(const char *name, GError **error) {
   g_autoptr(HsPlugin) plugin = g_new0(HsPlugin, 1);
+  g_autoptr(GError) local = NULL;
   g_autofree char *fd_path = NULL;
   const struct hs_plugin_v1 *table;
   void *dl;
@@ -143,8 +163,21 @@ HsPlugin *hs_plugin_load(const char *name, GError **error) {
     }
     plugin->path = g_build_filename(hs_plugin_dir(), file, NULL);
   }
-  fd = open_vetted(plugin->path, error);
-  if (fd < 0) return NULL;
+  fd = open_vetted(plugin->path, &local);
+  if (fd < 0) {
+    if (local->code == HS_ERR_CONFIG && name[0] != '/') {
+      /* A misspelled name: say which ones would do. */
+      g_auto(GStrv) installed = hs_plugin_installed();
+      g_autofree char *list = g_strjoinv(", ", installed);
+      g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG,
+                  "no store plugin named '%s' in %s (installed: %s); correct "
+                  "[stores] order= in hs-exec.conf",
+                  name, hs_plugin_dir(), *list ? list : "none");
+      return NULL;
+    }
+    g_propagate_error(error, g_steal_pointer(&local));
+    return NULL;
+  }
   /* Load the file we vetted, not whatever the path names by now.  The
    * descriptor stays open for the life of the process: glibc knows a loaded
    * object by the name it was opened with, so a later plugin opened through

@@ -29,6 +29,10 @@ typedef struct HsPlugin HsPlugin;
  * none). */
 const char *hs_plugin_dir(void);
 
+/* The names of the plugins in hs_plugin_dir(), sorted, for messages
+ * (transfer full, NULL-terminated; empty when there are none). */
+char **hs_plugin_installed(void);
+
 /* Load plugin `name` (a name, looked up in hs_plugin_dir(), or an absolute
  * path already vetted by the config loader).  The file must be a regular
  * file, not a symbolic link, owned by root or the user, not group- or

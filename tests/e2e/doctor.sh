@@ -46,4 +46,37 @@ printf '[stores]\norder=secret-service [UNAVAIL=sometimes]\n' >"$conf"
 run "$HS_TOKEN" doctor
 is "$status" 6 "bad config: exit 6"
 like "$out" "config +PROBLEM .*hs-exec.conf" "bad config: names the file"
+
+# Settings this version does not know: a problem each, at its file and line,
+# and one warning each from every other command, which goes on.
+printf '[stores]\norder=secret-service\nordr=keyctl\n[hubspot]\noauth-api=2026-03\n[proxies]\nport=1\n' >"$conf"
+run "$HS_TOKEN" doctor
+is "$status" 6 "unknown settings: doctor exits 6"
+like "$out" "config +PROBLEM $conf:3: unknown key 'ordr' in \[stores\]" "unknown key: file, line, key and section"
+like "$out" "config +PROBLEM $conf:6: unknown section \[proxies\]" "unknown section: file, line and section"
+like "$out" "fix: correct the spelling or remove it; hs-exec.conf knows \[stores\] order; \[hubspot\] oauth-api" "unknown settings: the fix lists what is known"
+run "$HS_TOKEN" list
+is "$status" 0 "unknown settings: hs-token list still works"
+is "$(printf '%s\n' "$err" | grep -c 'warning: ')" 2 "unknown settings: hs-token warns once for each"
+like "$err" "^hs-token: warning: $conf:3: unknown key 'ordr' in \[stores\], ignored" "hs-token's warning names file, line and key"
+run "$HS_EXEC" p -- true
+is "$status" 0 "unknown settings: hs-exec still runs"
+like "$err" "^hs-exec: warning: $conf:6: unknown section \[proxies\], ignored" "hs-exec warns too"
+# What other settings and per-store sections use is known.
+printf '[stores]\norder=secret-service\n[hubspot]\noauth-api=2026-03\napi-base=%s\nca-file=%s\n[store keyctl]\nanything=1\n' \
+  "$HS_EXEC_API_BASE" "$HS_EXEC_CA_FILE" >"$conf"
+run "$HS_TOKEN" doctor
+unlike "$out" "config +PROBLEM" "api-base, ca-file and [store NAME] are known"
+run "$HS_TOKEN" list
+is "$err" "" "known settings: no warning"
+
+# A misspelled store name: a problem that lists the installed plugins.
+printf '[stores]\norder=secret-servce keyctl\n' >"$conf"
+run "$HS_TOKEN" doctor
+is "$status" 6 "misspelled store: doctor exits 6"
+like "$out" "store +PROBLEM $conf:2: \[stores\] order: no store plugin named 'secret-servce'" "misspelled store: named, with file and line"
+like "$out" "fix: name installed store plugins in \[stores\] order= \(installed in .*: keyctl, secret-service\)" "misspelled store: the fix lists the installed plugins"
+run "$HS_EXEC" p -- true
+fails_with 6 hs-exec "misspelled store: hs-exec"
+like "$err" "installed: keyctl, secret-service" "misspelled store: hs-exec lists the installed plugins"
 finish

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* check-config.c — hs-exec.conf: the order of stores and its actions. */
+/* check-config.c — hs-exec.conf: the order of stores and its actions, and
+ * the settings it does not know. */
 #include "config.h"
 
 #include <glib/gstdio.h>
@@ -182,6 +183,79 @@ START_TEST(test_load_data) {
 }
 END_TEST
 
+/* What `data` holds that hs-exec.conf does not know, one description per
+ * line (transfer full). */
+static char *unknown_of(const char *data) {
+  GError *error = NULL;
+  g_autoptr(HsConfig) config =
+      hs_config_load_data(data, strlen(data), "u.conf", TRUE, &error);
+  GString *s = g_string_new(NULL);
+
+  ck_assert_msg(config != NULL, "%s", error ? error->message : "");
+  for (guint i = 0; i < config->unknown->len; i++) {
+    g_autofree char *line =
+        hs_config_unknown_describe(g_ptr_array_index(config->unknown, i));
+    g_string_append_printf(s, "%s\n", line);
+  }
+  return g_string_free(s, FALSE);
+}
+
+/* Sections and keys outside the table are found, with their file and line;
+ * every known one, and any key of a [store NAME] section, is not. */
+START_TEST(test_unknown_settings) {
+  g_autofree char *none = unknown_of(
+      "# every known setting\n[stores]\norder=keyctl\n[hubspot]\n"
+      "oauth-api=v1\napi-base=https://h.example\nca-file=/etc/ca.pem\n"
+      "[store keyctl]\nanything=1\n");
+  g_autofree char *found = unknown_of(
+      "[stores]\n# a comment\nordr = keyctl\norder=keyctl\n\n"
+      "[hubspot]\noauth-api=v1\n  apibase=https://h.example\n"
+      "[Stores]\norder=x\n[proxy]\nport=1\n");
+  g_autofree char *known = hs_config_known_settings();
+
+  ck_assert_str_eq(none, "");
+  ck_assert_str_eq(found,
+                   "u.conf:3: unknown key 'ordr' in [stores]\n"
+                   "u.conf:8: unknown key 'apibase' in [hubspot]\n"
+                   "u.conf:9: unknown section [Stores]\n"
+                   "u.conf:11: unknown section [proxy]\n");
+  ck_assert_str_eq(known,
+                   "[stores] order; [hubspot] oauth-api, api-base, ca-file; "
+                   "and [store NAME] for one store's options");
+}
+END_TEST
+
+/* Each file's unknown settings are named at that file. */
+START_TEST(test_unknown_in_each_file) {
+  g_autofree char *dir = g_dir_make_tmp("hs-conf-XXXXXX", NULL);
+  g_autofree char *sys =
+      write_conf(dir, "sys.conf", "[stores]\norder=keyctl\n[x]\n", 0644);
+  g_autofree char *user =
+      write_conf(dir, "user.conf", "[hubspot]\n\noath-api=v1\n", 0600);
+  const char *both[] = {sys, user, NULL};
+  GError *error = NULL;
+  g_autoptr(HsConfig) config = hs_config_load_files(both, &error);
+  HsConfigUnknown *u;
+
+  ck_assert_msg(config != NULL, "%s", error ? error->message : "");
+  ck_assert_uint_eq(config->unknown->len, 2);
+  u = g_ptr_array_index(config->unknown, 0);
+  ck_assert_str_eq(u->file, sys);
+  ck_assert_int_eq(u->line, 3);
+  ck_assert_str_eq(u->group, "x");
+  ck_assert_ptr_null(u->key);
+  u = g_ptr_array_index(config->unknown, 1);
+  ck_assert_str_eq(u->file, user);
+  ck_assert_int_eq(u->line, 3);
+  ck_assert_str_eq(u->key, "oath-api");
+  /* Unknown settings are ignored, not errors: the rest still applies. */
+  ck_assert_str_eq(spec_at(config->stores, 0)->name, "keyctl");
+  g_unlink(sys);
+  g_unlink(user);
+  g_rmdir(dir);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("config");
   TCase *tc = tcase_create("order");
@@ -191,6 +265,8 @@ int main(void) {
   tcase_add_test(tc, test_files_default_and_override);
   tcase_add_test(tc, test_files_refused);
   tcase_add_test(tc, test_load_data);
+  tcase_add_test(tc, test_unknown_settings);
+  tcase_add_test(tc, test_unknown_in_each_file);
   suite_add_tcase(s, tc);
   return hs_run_suite(s);
 }

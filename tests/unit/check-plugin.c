@@ -171,7 +171,22 @@ START_TEST(test_null_function) {
 END_TEST
 
 START_TEST(test_missing_file) {
-  expect_refused("absent", HS_ERR_CONFIG, "does not exist");
+  expect_refused("absent", HS_ERR_CONFIG, "no store plugin named 'absent' in ");
+  expect_refused("absent", HS_ERR_CONFIG, "(installed: none)");
+}
+END_TEST
+
+/* A misspelled name is told which names would do. */
+START_TEST(test_missing_lists_installed) {
+  g_auto(GStrv) names = NULL;
+
+  install_plugin("good", "zeta", 0755);
+  install_plugin("good", "alpha", 0755);
+  names = hs_plugin_installed();
+  ck_assert_uint_eq(g_strv_length(names), 2);
+  ck_assert_str_eq(names[0], "alpha");
+  ck_assert_str_eq(names[1], "zeta");
+  expect_refused("alfa", HS_ERR_CONFIG, "(installed: alpha, zeta)");
 }
 END_TEST
 
@@ -527,6 +542,7 @@ int main(void) {
   tcase_add_test(tc, test_short_struct);
   tcase_add_test(tc, test_null_function);
   tcase_add_test(tc, test_missing_file);
+  tcase_add_test(tc, test_missing_lists_installed);
   tcase_add_test(tc, test_world_writable);
   tcase_add_test(tc, test_group_writable);
   tcase_add_test(tc, test_symlink);
