@@ -28,9 +28,13 @@ UNIT_TESTS = \
 	tests/unit/check-fd \
 	tests/unit/check-supervise
 LDADD = $(HS_TOKEN_LIBS) $(CHECK_LIBS)
-check_PROGRAMS += $(UNIT_TESTS) tests/notify/notify-server
+check_PROGRAMS += $(UNIT_TESTS) tests/notify/notify-server \
+	tests/seccomp/no-keyctl
 noinst_HEADERS = tests/unit/check-common.h
 tests_notify_notify_server_LDADD = $(GLIB_LIBS)
+# Runs a command with the kernel keyring blocked by seccomp, as in a
+# container: the e2e tests of "no cache" run the shipped programs under it.
+tests_seccomp_no_keyctl_LDADD =
 
 # Plugins that break the ABI in one way each, for the loader's tests (check-plugin).
 TEST_PLUGIN_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared \
@@ -101,6 +105,7 @@ TEST_EXTENSIONS = .sh
 E2E_ENVIRONMENT = \
 	E2E_DIR='$(abs_top_srcdir)/tests/e2e' \
 	NOTIFY_SERVER='$(abs_top_builddir)/tests/notify/notify-server' \
+	NO_KEYCTL='$(abs_top_builddir)/tests/seccomp/no-keyctl' \
 	DBUS_RUN_SESSION='$(DBUS_RUN_SESSION)' \
 	GNOME_KEYRING_DAEMON='$(GNOME_KEYRING_DAEMON)' \
 	SECRET_TOOL='$(SECRET_TOOL)' NM='$(NM)'
