@@ -75,6 +75,7 @@ E2E_TESTS = \
 	tests/e2e/no-dbus.sh \
 	tests/e2e/hubspot.sh \
 	tests/e2e/stores.sh \
+	tests/e2e/keyring-sessions.sh \
 	tests/e2e/doctor.sh \
 	tests/e2e/sdk-example.sh \
 	tests/e2e/audit.sh \
