@@ -8,18 +8,23 @@
 # timeout on every key; the keyctl store: add (with --ttl), exec, remove
 # from another session; a refresh storm: one token request, no failure;
 # and the kernel keyring blocked by seccomp (tests/seccomp/no-keyctl).
+# A third kind, a process with no session keyring of its own, runs the
+# same checks.
 set -u
 . "$E2E_DIR/lib/session-keyring.sh"
 . "$E2E_DIR/lib/e2e.sh"
 . "$E2E_DIR/lib/standin.sh"
 STORM=${STORM:-100}
 PAT=pat-na1-6a1d2c3b-4e5f-4a7b-8c9d-0e1f2a3b4c5d
+PAT2=pat-na1-7b2e3d4c-5f6a-4b8c-9d0e-1f2a3b4c5d6e
 STANDIN_SEED="$E2E_SCRATCH/seed.json"
 cat >"$STANDIN_SEED" <<JSON
-{"private_apps": {"$PAT": {"hub_id": 515, "hublet": "na1", "scopes": []}},
+{"private_apps": {"$PAT": {"hub_id": 515, "hublet": "na1", "scopes": []},
+                  "$PAT2": {"hub_id": 515, "hublet": "na1", "scopes": []}},
  "oauth_clients": {"cid-k": {"client_secret": "cs-keyring-1",
      "refresh_tokens": {"rt-keyring-plain": {"hub_id": 51},
                         "rt-keyring-linked": {"hub_id": 52},
+                        "rt-keyring-usersession": {"hub_id": 54},
                         "rt-keyring-blocked": {"hub_id": 53}}}}}
 JSON
 standin_start
@@ -27,11 +32,16 @@ conf="$XDG_CONFIG_HOME/hs-exec/hs-exec.conf"
 mkdir -p "$(dirname "$conf")"
 printf '[stores]\norder=secret-service keyctl\n' >"$conf"
 
-other() { [ "$1" = plain ] && echo linked || echo plain; }
-# The /proc/keys line of the live key described DESC: its expiry ($4),
-# perm ($5).  An invalidated (flag i), revoked or dead key stays listed
-# until the kernel's garbage collector runs: it is not there any more.
-key_line() { awk -v d="$1:" '$9 == d && $2 !~ /[iRD]/' /proc/keys; }
+# The next kind: each runs what the one before it made.
+other() { case $1 in plain) echo linked ;; linked) echo usersession ;; *) echo plain ;; esac; }
+# The /proc/keys line of the key described DESC in @u: its expiry ($4),
+# perm ($5).  Found by id: a key invalidated, or unlinked when a newer one
+# took its place, stays listed until the kernel collects it.
+key_line() {
+  local id
+  id=$(keyctl search @u user "$1" 2>/dev/null) || return 0
+  awk -v id="$(printf %08x "$id")" '$1 == id' /proc/keys
+}
 
 # storm KIND PROFILE N [WRAPPER…]: N hs-exec at once, children of one new
 # session of KIND; sets $failures.
@@ -50,7 +60,11 @@ storm() {
   [ "$failures" = 0 ] || sed 's/^/#   /' "$dir"/*.err | sort | uniq -c | head -5
 }
 
-for kind in plain linked; do
+# usersession: a process with no session keyring of its own, which uses the
+# user-session keyring (@us, which links @u), joined by its name.
+run in_session usersession sh -c 'test "$(keyctl id @s)" = "$(keyctl id @us)"'
+is "$status" 0 "set-up: the usersession kind runs in the user-session keyring"
+for kind in plain linked usersession; do
   P=$(tagged "oauth-$kind")
   # ---- the token cache ----
   run --in "$(printf 'client_secret=cs-keyring-1\nrefresh_token=rt-keyring-%s\n' "$kind")" \
@@ -119,6 +133,10 @@ like "$err" "secret-service cannot give a profile a lifetime" "--ttl for the Sec
 T=$(tagged ttl-short)
 run --in "$PAT" "$HS_TOKEN" add "$T" --kind private-app --no-verify --store keyctl --ttl 30m
 like "$(key_line "hs-exec-profile:$T" | awk '{print $4}')" "^(29|30)m$" "--ttl 30m: the key expires in 30 min"
+# A later save keeps the lifetime: a rotation rewrites the record.
+run --in "$PAT2" "$HS_TOKEN" rotate "$T"
+is "$status" 0 "--ttl: rotate the profile's token"
+like "$(key_line "hs-exec-profile:$T" | awk '{print $4}')" "^(29|30)m$" "--ttl: the rotated record's key still expires when the first did"
 run "$HS_TOKEN" remove "$T"
 
 # ---- the kernel keyring blocked (seccomp, as in a container) ----

@@ -16,7 +16,8 @@
 #                        or nothing
 #   drop_cache PROFILE   PROFILE has no cached access token any more
 #   in_session KIND CMD… run CMD in a new session keyring of kind `plain`
-#                        or `linked`
+#                        or `linked`, or (`usersession`) in the user-session
+#                        keyring, as a process that has none of its own
 
 if [ -z "${HS_IN_KEYCTL_SESSION:-}" ]; then
   export E2E_TAG="t$$r$RANDOM"
@@ -54,9 +55,10 @@ drop_cache() {
   return 0
 }
 in_session() {
-  local kind=$1
+  local kind=$1 name=-
   shift
-  keyctl session - bash -c '
+  [ "$kind" = usersession ] && name="_uid_ses.$(id -u)"
+  keyctl session "$name" bash -c '
     [ "$0" = linked ] && keyctl link @u @s >/dev/null
     exec "$@" 2>&3 3>&-' "$kind" "$@" 3>&2 2>/dev/null
 }
