@@ -46,7 +46,8 @@ check_LTLIBRARIES = \
 	tests/unit/plugins/no-symbol.la \
 	tests/unit/plugins/short-struct.la \
 	tests/unit/plugins/null-function.la \
-	tests/unit/plugins/abi-1-0.la
+	tests/unit/plugins/abi-1-0.la \
+	tests/unit/plugins/abi-1-1.la
 tests_unit_plugins_good_la_SOURCES = tests/unit/plugins/test-plugin.c
 tests_unit_plugins_good_la_LDFLAGS = $(TEST_PLUGIN_LDFLAGS)
 tests_unit_plugins_wrong_major_la_SOURCES = tests/unit/plugins/test-plugin.c
@@ -67,6 +68,9 @@ tests_unit_plugins_null_function_la_LDFLAGS = $(TEST_PLUGIN_LDFLAGS)
 tests_unit_plugins_abi_1_0_la_SOURCES = tests/unit/plugins/test-plugin.c
 tests_unit_plugins_abi_1_0_la_CPPFLAGS = $(AM_CPPFLAGS) -DTEST_ABI_1_0
 tests_unit_plugins_abi_1_0_la_LDFLAGS = $(TEST_PLUGIN_LDFLAGS)
+tests_unit_plugins_abi_1_1_la_SOURCES = tests/unit/plugins/test-plugin.c
+tests_unit_plugins_abi_1_1_la_CPPFLAGS = $(AM_CPPFLAGS) -DTEST_ABI_1_1
+tests_unit_plugins_abi_1_1_la_LDFLAGS = $(TEST_PLUGIN_LDFLAGS)
 
 E2E_TESTS = \
 	tests/e2e/plugin-exports.sh \
