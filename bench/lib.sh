@@ -18,10 +18,6 @@ if [ -z "${E2E_SCRATCH:-}" ]; then
   exec bash "$top/tests/e2e/lib/with-keyring" "$0" "$@"
 fi
 . "$E2E_DIR/lib/session-keyring.sh"
-# Until the user-keyring cache works from a `keyctl session` that does not
-# link @u (issue 15), the token cache stays in this session's keyring, as it
-# did before the shared preamble; the keyctl store keeps its default.
-export HS_EXEC_CACHE_KEYRING=session
 . "$E2E_DIR/lib/standin.sh"
 HS_EXEC=$HS_EXEC_BIN
 HS_TOKEN=$HS_TOKEN_BIN

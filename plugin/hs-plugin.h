@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* hs-plugin.h — the credential-store plugin ABI of hs-exec, version 1.1.
+/* hs-plugin.h — the credential-store plugin ABI of hs-exec, version 1.2.
  *
  * A store plugin is a shared object that exports exactly one symbol,
  *
@@ -22,6 +22,9 @@
  *        unavailable) with what the user should do, for `hs-token doctor`.
  *        A 1.0 plugin keeps loading and working; the host just cannot ask
  *        it.  A 1.1 plugin works with a 1.0 host, which never calls probe.
+ *   1.2  store_until (optional): store() with a lifetime, for
+ *        `hs-token add --ttl`.  A store whose plugin lacks it cannot be
+ *        given a profile with a lifetime: the host refuses, storing nothing.
  *
  * Status codes
  *   Every call returns an hs_status.  HS_NOTFOUND means "this store has no
@@ -97,7 +100,7 @@ extern "C" {
 #endif
 
 #define HS_PLUGIN_ABI_MAJOR 1
-#define HS_PLUGIN_ABI_MINOR 1
+#define HS_PLUGIN_ABI_MINOR 2
 #define HS_PLUGIN_ABI_VERSION \
   ((uint32_t)((HS_PLUGIN_ABI_MAJOR << 16) | HS_PLUGIN_ABI_MINOR))
 #define HS_PLUGIN_ABI_VERSION_MAJOR(v) ((uint32_t)(v) >> 16)
@@ -220,6 +223,17 @@ struct hs_plugin_v1 {
    * failed: the host takes the store as unavailable, with `msg`. */
   hs_status (*probe)(void *handle, hs_probe *report, char *msg,
                      size_t msg_size);
+
+  /* ---- ABI 1.2 ---- */
+
+  /* As store(), and the store forgets the entry at `expires_at` (unix
+   * seconds, in the future) by itself, also when no host runs then; may be
+   * NULL when the store cannot.  The lifetime belongs to this entry only:
+   * the host passes it again whenever it stores the profile again (it
+   * keeps it in the record), and a later store() makes an entry without
+   * one.  HS_ERROR when `expires_at` has passed. */
+  hs_status (*store_until)(void *handle, const hs_entry *entry,
+                           int64_t expires_at, char *msg, size_t msg_size);
 
   /* Members added by later minor versions go here, at the end. */
 };

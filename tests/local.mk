@@ -28,9 +28,13 @@ UNIT_TESTS = \
 	tests/unit/check-fd \
 	tests/unit/check-supervise
 LDADD = $(HS_TOKEN_LIBS) $(CHECK_LIBS)
-check_PROGRAMS += $(UNIT_TESTS) tests/notify/notify-server
+check_PROGRAMS += $(UNIT_TESTS) tests/notify/notify-server \
+	tests/seccomp/no-keyctl
 noinst_HEADERS = tests/unit/check-common.h
 tests_notify_notify_server_LDADD = $(GLIB_LIBS)
+# Runs a command with the kernel keyring blocked by seccomp, as in a
+# container: the e2e tests of "no cache" run the shipped programs under it.
+tests_seccomp_no_keyctl_LDADD =
 
 # Plugins that break the ABI in one way each, for the loader's tests (check-plugin).
 TEST_PLUGIN_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared \
@@ -42,7 +46,8 @@ check_LTLIBRARIES = \
 	tests/unit/plugins/no-symbol.la \
 	tests/unit/plugins/short-struct.la \
 	tests/unit/plugins/null-function.la \
-	tests/unit/plugins/abi-1-0.la
+	tests/unit/plugins/abi-1-0.la \
+	tests/unit/plugins/abi-1-1.la
 tests_unit_plugins_good_la_SOURCES = tests/unit/plugins/test-plugin.c
 tests_unit_plugins_good_la_LDFLAGS = $(TEST_PLUGIN_LDFLAGS)
 tests_unit_plugins_wrong_major_la_SOURCES = tests/unit/plugins/test-plugin.c
@@ -63,6 +68,9 @@ tests_unit_plugins_null_function_la_LDFLAGS = $(TEST_PLUGIN_LDFLAGS)
 tests_unit_plugins_abi_1_0_la_SOURCES = tests/unit/plugins/test-plugin.c
 tests_unit_plugins_abi_1_0_la_CPPFLAGS = $(AM_CPPFLAGS) -DTEST_ABI_1_0
 tests_unit_plugins_abi_1_0_la_LDFLAGS = $(TEST_PLUGIN_LDFLAGS)
+tests_unit_plugins_abi_1_1_la_SOURCES = tests/unit/plugins/test-plugin.c
+tests_unit_plugins_abi_1_1_la_CPPFLAGS = $(AM_CPPFLAGS) -DTEST_ABI_1_1
+tests_unit_plugins_abi_1_1_la_LDFLAGS = $(TEST_PLUGIN_LDFLAGS)
 
 E2E_TESTS = \
 	tests/e2e/plugin-exports.sh \
@@ -72,6 +80,7 @@ E2E_TESTS = \
 	tests/e2e/secret-service-down.sh \
 	tests/e2e/hubspot.sh \
 	tests/e2e/stores.sh \
+	tests/e2e/keyring-sessions.sh \
 	tests/e2e/doctor.sh \
 	tests/e2e/sdk-example.sh \
 	tests/e2e/audit.sh \
@@ -102,6 +111,7 @@ TEST_EXTENSIONS = .sh
 E2E_ENVIRONMENT = \
 	E2E_DIR='$(abs_top_srcdir)/tests/e2e' \
 	NOTIFY_SERVER='$(abs_top_builddir)/tests/notify/notify-server' \
+	NO_KEYCTL='$(abs_top_builddir)/tests/seccomp/no-keyctl' \
 	DBUS_RUN_SESSION='$(DBUS_RUN_SESSION)' \
 	GNOME_KEYRING_DAEMON='$(GNOME_KEYRING_DAEMON)' \
 	SECRET_TOOL='$(SECRET_TOOL)' NM='$(NM)'

@@ -194,7 +194,7 @@ gboolean hs_cmd_import(int argc, char **argv, GError **error) {
             NULL, error))
       goto out;
   }
-  if (!hs_stores_can_save(stores, store, error)) goto out;
+  if (!hs_stores_can_save(stores, store, FALSE, error)) goto out;
 
   if (dry_run) {
     for (guint i = 0; i < items->len; i++) {

@@ -53,8 +53,9 @@ static gboolean read_secrets(HsRecord *record, GError **error) {
 
 gboolean hs_cmd_add(int argc, char **argv, GError **error) {
   g_autofree char *kind_name = NULL, *client_id = NULL, *hub_id = NULL,
-                  *store = NULL;
+                  *store = NULL, *ttl = NULL;
   gboolean no_verify = FALSE, force = FALSE;
+  gint64 lifetime = 0;
   GOptionEntry entries[] = {
       {"kind", 0, 0, G_OPTION_ARG_STRING, &kind_name,
        "private-app, service-key, oauth, personal-access-key or api-key",
@@ -69,6 +70,9 @@ gboolean hs_cmd_add(int argc, char **argv, GError **error) {
        "Replace an existing profile of that name", NULL},
       {"store", 0, 0, G_OPTION_ARG_STRING, &store,
        "Save to this store (default: the first available)", "NAME"},
+      {"ttl", 0, 0, G_OPTION_ARG_STRING, &ttl,
+       "The store forgets the profile after this long (30m, 8h, 2d; keyctl)",
+       "DURATION"},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
   g_autoptr(HsConfig) config = NULL;
   g_autoptr(HsStores) stores = NULL;
@@ -105,6 +109,8 @@ gboolean hs_cmd_add(int argc, char **argv, GError **error) {
                     : "add: --client-id goes only with --kind oauth");
     return FALSE;
   }
+  if (ttl != NULL && !hs_options_duration("add: --ttl", ttl, &lifetime, error))
+    return FALSE;
   if (hub_id != NULL && !hs_record_valid_hub_id(hub_id)) {
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
                 "add: --hub-id '%s' is not a hub id (digits only, as in the "
@@ -125,7 +131,7 @@ gboolean hs_cmd_add(int argc, char **argv, GError **error) {
   if (!hs_new_profile_may_write(stores, profile, force, "add", hint,
                                 &unavailable, error))
     return FALSE;
-  if (!hs_stores_can_save(stores, store, error)) return FALSE;
+  if (!hs_stores_can_save(stores, store, lifetime != 0, error)) return FALSE;
   if (unavailable != NULL)
     /* A headless host may list a store it never has (the Secret Service):
      * go on to the available ones, but say what could not be checked. */
@@ -139,6 +145,7 @@ gboolean hs_cmd_add(int argc, char **argv, GError **error) {
   record->hub_id = g_steal_pointer(&hub_id);
   record->client_id = g_steal_pointer(&client_id);
   record->created = g_get_real_time() / G_USEC_PER_SEC;
+  if (lifetime != 0) record->store_until = record->created + lifetime;
   if (!read_secrets(record, error)) return FALSE;
   record->hublet = hs_kind_hublet_from_token(kind, record->token);
   if (api != NULL &&

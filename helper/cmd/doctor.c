@@ -40,6 +40,12 @@ static void add(GPtrArray *checks, const char *area, int code, char *detail,
 /* What the store says, or else what fits any store. */
 #define FIX_LOCKED "unlock the store as the message says, then try again"
 #define FIX_UNAVAILABLE "see the message; check [stores] order= in hs-exec.conf"
+/* A container's seccomp profile is the usual reason (Docker's default
+ * blocks the keyring calls). */
+#define FIX_CACHE                                                          \
+  "allow the add_key, keyctl and request_key system calls (a container's " \
+  "seccomp profile, or systemd's SystemCallFilter=, blocks them), or run " \
+  "a long job under one hs-exec --proxy"
 
 static void store_status(const HsStoreStatus *st, void *user_data) {
   GPtrArray *checks = user_data;
@@ -173,11 +179,12 @@ GPtrArray *hs_doctor_run(void) {
     add(checks, "cache", 0, g_strdup("the kernel keyring holds access tokens"),
         NULL);
   else
-    add(checks, "cache", 0,
+    add(checks, "cache", HS_ERR_UNAVAILABLE,
         g_strdup_printf("the kernel keyring cannot be used (%s): every "
-                        "OAuth run asks HubSpot for a token",
+                        "OAuth run asks HubSpot for a token, and runs that "
+                        "start together refresh one after another",
                         why),
-        NULL);
+        FIX_CACHE);
   if (hs_refresh_dir_check(&dir, &error))
     add(checks, "runtime", 0, g_strdup_printf("%s is private (0700)", dir),
         NULL);

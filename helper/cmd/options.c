@@ -46,3 +46,27 @@ gint64 hs_options_now(void) {
     return g_ascii_strtoll(fake, NULL, 10);
   return g_get_real_time() / G_USEC_PER_SEC;
 }
+
+gboolean hs_options_duration(const char *option, const char *text,
+                             gint64 *ret_seconds, GError **error) {
+  static const struct {
+    char unit;
+    gint64 seconds;
+  } units[] = {{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}};
+  const char *p = text;
+  gint64 n = 0;
+
+  while (g_ascii_isdigit(*p) && n <= 366 * 86400) n = n * 10 + (*p++ - '0');
+  for (gsize i = 0; p != text && i < G_N_ELEMENTS(units); i++) {
+    if (p[0] != units[i].unit || p[1] != '\0') continue;
+    n *= units[i].seconds;
+    if (n <= 0 || n > 366 * 86400) break;
+    *ret_seconds = n;
+    return TRUE;
+  }
+  g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+              "%s '%s' is not a duration: give a whole number and a unit, s, "
+              "m, h or d (30m, 8h, 2d), from 1 s to 366 d",
+              option, text);
+  return FALSE;
+}

@@ -230,6 +230,7 @@ typedef struct {
   Hook hook;
   const char *profile;   /* lookup, remove */
   const hs_entry *entry; /* store */
+  int64_t expires_at;    /* store: store_until() when not 0 */
   unsigned int flags;    /* list */
   hs_entry_fn fn;        /* lookup, list: the caller's callback */
   void *user_data;
@@ -258,6 +259,9 @@ static hs_status invoke(HsPlugin *plugin, Call *call, char *msg,
       return vt->lookup(plugin->handle, call->profile, relay, call, msg,
                         msg_size);
     case HOOK_STORE:
+      if (call->expires_at != 0)
+        return vt->store_until(plugin->handle, call->entry, call->expires_at,
+                               msg, msg_size);
       return vt->store(plugin->handle, call->entry, msg, msg_size);
     case HOOK_REMOVE:
       return vt->remove(plugin->handle, call->profile, msg, msg_size);
@@ -363,6 +367,22 @@ hs_status hs_plugin_list(HsPlugin *plugin, unsigned int flags, hs_entry_fn fn,
 #define HAS_HOOK(plugin, hook)                                \
   ((size_t)(plugin)->vt.struct_size >= TABLE_REACHES(hook) && \
    (plugin)->vt.hook != NULL)
+
+gboolean hs_plugin_can_expire(const HsPlugin *plugin) {
+  return HAS_HOOK(plugin, store_until);
+}
+
+hs_status hs_plugin_store_until(HsPlugin *plugin, const hs_entry *entry,
+                                gint64 expires_at, char *msg, size_t msg_size) {
+  Call call = {.hook = HOOK_STORE, .entry = entry, .expires_at = expires_at};
+
+  g_return_val_if_fail(plugin->opened && expires_at != 0, HS_ERROR);
+  if (!hs_plugin_can_expire(plugin)) {
+    g_strlcpy(msg, "it cannot give a profile a lifetime", msg_size);
+    return HS_ERROR;
+  }
+  return call_hook(plugin, &call, msg, msg_size);
+}
 
 gboolean hs_plugin_probe(HsPlugin *plugin, HsPluginReport *ret_report) {
   hs_probe report = {

@@ -73,6 +73,16 @@ hs_status hs_plugin_remove(HsPlugin *plugin, const char *profile, char *msg,
 hs_status hs_plugin_list(HsPlugin *plugin, unsigned int flags, hs_entry_fn fn,
                          void *user_data, char *msg, size_t msg_size);
 
+/* Whether the plugin has the ABI 1.2 store_until hook: whether its store
+ * can forget a profile by itself at a given time. */
+gboolean hs_plugin_can_expire(const HsPlugin *plugin);
+
+/* store() with a lifetime (the ABI 1.2 store_until hook): the store forgets
+ * the entry at `expires_at` (unix seconds, not 0).  HS_ERROR with a message
+ * when the plugin lacks the hook. */
+hs_status hs_plugin_store_until(HsPlugin *plugin, const hs_entry *entry,
+                                gint64 expires_at, char *msg, size_t msg_size);
+
 /* What a store says of its own state (the ABI 1.1 probe hook).  Every
  * string is NUL-terminated, "" when the plugin gave none. */
 typedef struct {

@@ -85,6 +85,10 @@ char *hs_record_to_json(const HsRecord *record, gsize *ret_len) {
     json_builder_set_member_name(b, "generation");
     json_builder_add_int_value(b, record->generation);
   }
+  if (record->store_until != 0) {
+    json_builder_set_member_name(b, "store_until");
+    json_builder_add_int_value(b, record->store_until);
+  }
   json_builder_end_object(b);
 
   root = json_builder_get_root(b);
@@ -185,6 +189,7 @@ HsRecord *hs_record_from_json(const char *json, gssize len, GError **error) {
   record->previous_until = get_int(obj, "previous_until");
   record->previous_since = get_int(obj, "previous_since");
   record->generation = get_int(obj, "generation");
+  record->store_until = get_int(obj, "store_until");
   record->scopes = hs_json_strv(obj, "scopes");
   hs_json_wipe(root);
   if (!ok) return NULL;

@@ -37,6 +37,10 @@ typedef struct {
   /* Bumped by every change that rotate makes, so a reader can tell which
    * of two records is the newer one (crash safety, see cmd-rotate.c). */
   gint64 generation;
+  /* When the store forgets the profile by itself (`hs-token add --ttl`),
+   * unix seconds; 0 for never.  Kept here so that every later save (a
+   * rotated refresh token) gives the store the same lifetime. */
+  gint64 store_until;
 } HsRecord;
 
 HsRecord *hs_record_new(const char *profile, HsKind kind);

@@ -205,7 +205,17 @@ gboolean hs_stores_save(HsStores *stores, const HsRecord *record,
       note_unavailable(why, s, "");
       continue;
     }
-    status = hs_plugin_store(s->plugin, &entry, msg, sizeof msg);
+    if (record->store_until != 0 && !hs_plugin_can_expire(s->plugin)) {
+      g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                  "store %s cannot give profile %s a lifetime (--ttl); use "
+                  "--store keyctl, or add it without --ttl",
+                  store_name(s), record->profile);
+      return FALSE;
+    }
+    status = record->store_until != 0
+                 ? hs_plugin_store_until(s->plugin, &entry, record->store_until,
+                                         msg, sizeof msg)
+                 : hs_plugin_store(s->plugin, &entry, msg, sizeof msg);
     if (status == HS_OK) {
       if (ret_store != NULL) *ret_store = store_name(s);
       return TRUE;
@@ -223,15 +233,25 @@ gboolean hs_stores_save(HsStores *stores, const HsRecord *record,
 }
 
 gboolean hs_stores_can_save(HsStores *stores, const char *store,
-                            GError **error) {
+                            gboolean with_lifetime, GError **error) {
   g_autoptr(GString) why = g_string_new(NULL);
 
   for (guint i = 0; i < stores->n; i++) {
     Store *s = &stores->items[i];
 
     if (store != NULL && strcmp(store, store_name(s)) != 0) continue;
-    if (s->opened && !s->failed) return TRUE;
-    note_unavailable(why, s, "");
+    if (!s->opened || s->failed) {
+      note_unavailable(why, s, "");
+      continue;
+    }
+    if (with_lifetime && !hs_plugin_can_expire(s->plugin)) {
+      g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                  "store %s cannot give a profile a lifetime (--ttl); use "
+                  "--store keyctl, or add it without --ttl",
+                  store_name(s));
+      return FALSE;
+    }
+    return TRUE;
   }
   set_cannot_save(error, store, why, NULL);
   return FALSE;

@@ -29,17 +29,21 @@ HsRecord *hs_stores_lookup(HsStores *stores, const char *profile,
                            const char **ret_store, GError **error);
 
 /* Save `record` to the store named `store` (NULL: the first available one).
- * The store's name is set in *ret_store (transfer none, may be NULL). */
+ * The store's name is set in *ret_store (transfer none, may be NULL).  A
+ * record with store_until goes through the store's store_until hook; a
+ * store without one is HS_ERR_USAGE. */
 gboolean hs_stores_save(HsStores *stores, const HsRecord *record,
                         const char *store, const char **ret_store,
                         GError **error);
 
 /* Whether hs_stores_save(…, store, …) has a store to try: the one named
- * `store`, or any when NULL, opened without error.  FALSE with
- * HS_ERR_USAGE for a store not configured, HS_ERR_UNAVAILABLE naming each
- * store and why otherwise.  (Lets a caller fail before reading a secret.) */
+ * `store`, or any when NULL, opened without error (and, `with_lifetime`,
+ * able to forget a profile by itself: a record with store_until).  FALSE
+ * with HS_ERR_USAGE for a store not configured or one that cannot keep a
+ * lifetime, HS_ERR_UNAVAILABLE naming each store and why otherwise.  (Lets
+ * a caller fail before reading a secret.) */
 gboolean hs_stores_can_save(HsStores *stores, const char *store,
-                            GError **error);
+                            gboolean with_lifetime, GError **error);
 
 typedef enum {
   HS_STORE_AVAILABLE,

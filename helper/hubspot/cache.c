@@ -1,14 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* cache.c — derived access tokens in the Linux kernel keyring.
  *
- * Which keyring: the user keyring (@u).  It lives as long as the user has
- * processes, is shared by all of them (a cron job, a second terminal, a CI
- * step), and is not inherited by other users.  A key in @u is usable by a
- * later process only if that process possesses it or the key grants the
- * user (not just the possessor) read and search, so each key is given
- * user view/read/search/write: the same reach as the user's own files, and
- * less than a file (no disk, gone on reboot, gone at expiry).  Tests isolate
- * themselves with HS_EXEC_CACHE_KEYRING=session inside `keyctl session`.
+ * Which keyring: the user keyring (@u), shared by all of the user's
+ * processes (a cron job, a second terminal, a CI step) and no one else's.
+ * docs/design.md, "Where secrets live", says how a key gets there from any
+ * kind of session.
  */
 #include "config.h"
 
@@ -31,15 +27,57 @@ void hs_cache_token_free(HsCachedToken *cached) {
   g_free(cached);
 }
 
-static key_serial_t cache_keyring(void) {
-  const char *which = secure_getenv("HS_EXEC_CACHE_KEYRING");
-  /* Test-only (tests/e2e/faults.sh), never under AT_SECURE: a keyring that
-   * does not exist, so that every keyctl call fails as where the kernel
-   * keyring is blocked. */
-  if (secure_getenv("HS_EXEC_TEST_NO_KEYCTL") != NULL) return 0;
-  if (which != NULL && strcmp(which, "session") == 0)
-    return KEY_SPEC_SESSION_KEYRING;
-  return KEY_SPEC_USER_KEYRING;
+/* At most this long in the kernel, whatever the token says: a day is far
+ * more than HubSpot's 30 minutes, and an expiry too far away never wraps
+ * to a timeout of 0, which the kernel takes as "never". */
+#define MAX_TIMEOUT_S (24 * 60 * 60)
+
+/* What a process of the same user that does not possess the key (one
+ * whose session keyring does not link @u: ssh, cron, CI, a system service)
+ * may do: view it, find it (search, which keyctl_invalidate needs too) and
+ * read it.  Not write (a new token is a new key linked over this one), not
+ * setattr (nobody can lift the timeout), not link.  Group and others: none.
+ * The same reach as the user's own files, and less than a file (no disk,
+ * gone at expiry or reboot). */
+#define CACHE_PERM (KEY_POS_ALL | KEY_USR_VIEW | KEY_USR_READ | KEY_USR_SEARCH)
+
+/* Put a "user" key into @u with its timeout and permissions, from any
+ * kind of session.  add_key() straight into @u gives a key that only a
+ * possessor may change, and a process whose session keyring does not link
+ * @u does not possess it.  So the key is made in the process keyring (its
+ * own, always possessed, private to this process and gone at its exit or
+ * execve), given its timeout and permissions there, linked into @u (which
+ * drops any older key of that description from @u) and unlinked from the
+ * process keyring.  Any failure invalidates the key: it never stays
+ * anywhere without its timeout.  The key or -1 with errno set. */
+static key_serial_t publish(const char *desc, const void *payload, size_t len,
+                            unsigned timeout) {
+  key_serial_t key;
+  int saved;
+
+  key = add_key("user", desc, payload, len, KEY_SPEC_PROCESS_KEYRING);
+  if (key < 0) return -1;
+  if (keyctl_set_timeout(key, timeout) == 0 &&
+      keyctl_setperm(key, CACHE_PERM) == 0 &&
+      keyctl_link(key, KEY_SPEC_USER_KEYRING) == 0 &&
+      keyctl_unlink(key, KEY_SPEC_PROCESS_KEYRING) == 0)
+    return key;
+  saved = errno;
+  (void)keyctl_invalidate(key);
+  errno = saved;
+  return -1;
+}
+
+/* The key of `desc` in @u, from any kind of session, or -1. */
+static key_serial_t find(const char *desc) {
+  return keyctl_search(KEY_SPEC_USER_KEYRING, "user", desc, 0);
+}
+
+/* Gone from @u: invalidated, or (a key an older version made without
+ * search permission for the user) at least unlinked. */
+static int forget(key_serial_t key) {
+  if (keyctl_invalidate(key) == 0) return 0;
+  return keyctl_unlink(key, KEY_SPEC_USER_KEYRING) < 0 ? -1 : 0;
 }
 
 static char *description(const char *profile) {
@@ -57,7 +95,7 @@ HsCachedToken *hs_cache_get(const char *profile, gint64 now) {
   long len;
 
   /* ENOKEY, EKEYEXPIRED, EKEYREVOKED, EACCES, ENOSYS, EPERM: all "none". */
-  key = keyctl_search(cache_keyring(), "user", desc, 0);
+  key = find(desc);
   if (key < 0) return NULL;
   len = keyctl_read_alloc(key, &payload);
   if (len <= 0) {
@@ -96,7 +134,6 @@ gboolean hs_cache_put(const char *profile, const char *token, gint64 expires_at,
   g_autoptr(JsonGenerator) gen = json_generator_new();
   hs_autosecret payload = NULL;
   JsonNode *root;
-  key_serial_t key;
   gsize len = 0;
 
   if (expires_at <= now) return FALSE;
@@ -120,38 +157,39 @@ gboolean hs_cache_put(const char *profile, const char *token, gint64 expires_at,
   }
   json_node_unref(root);
 
-  /* add_key replaces the payload of an existing key of that description. */
-  key = add_key("user", desc, payload, len, cache_keyring());
-  if (key < 0) return FALSE;
-  if (keyctl_setperm(key, KEY_POS_ALL | KEY_USR_VIEW | KEY_USR_READ |
-                              KEY_USR_WRITE | KEY_USR_SEARCH |
-                              KEY_USR_SETATTR) < 0 ||
-      keyctl_set_timeout(key, (unsigned)(expires_at - now)) < 0) {
-    (void)keyctl_invalidate(key);
-    return FALSE;
-  }
-  return TRUE;
+  return publish(desc, payload, len,
+                 (unsigned)MIN(expires_at - now, MAX_TIMEOUT_S)) >= 0;
 }
 
 void hs_cache_drop(const char *profile) {
   g_autofree char *desc = description(profile);
-  key_serial_t key = keyctl_search(cache_keyring(), "user", desc, 0);
+  key_serial_t key = find(desc);
 
-  if (key >= 0) (void)keyctl_invalidate(key);
+  if (key >= 0) (void)forget(key);
 }
 
 gboolean hs_cache_probe(char **ret_why) {
   /* A description no profile can have: names never start with '.'. */
   static const char desc[] = DESCRIPTION_PREFIX ".doctor-probe";
+  const char *failed = NULL;
   char buf[8] = "";
   key_serial_t key;
+  int saved = 0;
 
-  key = add_key("user", desc, "probe", 5, cache_keyring());
-  if (key < 0 || keyctl_read(key, buf, sizeof buf) != 5) {
-    *ret_why = g_strdup(g_strerror(errno));
-    if (key >= 0) (void)keyctl_invalidate(key);
-    return FALSE;
-  }
-  (void)keyctl_invalidate(key);
-  return TRUE;
+  /* What a run does: publish, find from @u, read, then what remove does.
+   * The probe's own timeout bounds it should the process die midway. */
+  if (publish(desc, "probe", 5, 30) < 0)
+    failed = "storing a key";
+  else if ((key = find(desc)) < 0)
+    failed = "finding it in the user keyring";
+  else if (keyctl_read(key, buf, sizeof buf) != 5)
+    failed = "reading it";
+  else if (keyctl_invalidate(key) < 0)
+    failed = "removing it";
+  if (failed == NULL) return TRUE;
+  saved = errno;
+  key = find(desc);
+  if (key >= 0) (void)forget(key);
+  *ret_why = g_strdup_printf("%s: %s", failed, g_strerror(saved));
+  return FALSE;
 }

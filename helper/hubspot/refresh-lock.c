@@ -47,6 +47,7 @@ static int open_lock_dir(GError **error) {
 int hs_refresh_lock(const char *profile, int timeout_ms, GError **error) {
   g_autofree char *name = g_strconcat(profile, ".lock", NULL);
   gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
+  struct timespec seen = {0, 0};
   hs_autofd dir = -1;
   hs_autofd fd = -1;
 
@@ -59,10 +60,21 @@ int hs_refresh_lock(const char *profile, int timeout_ms, GError **error) {
     return -1;
   }
   while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    struct stat st;
+
     if (errno != EWOULDBLOCK && errno != EINTR) {
       g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_SYSTEM,
                   "cannot lock %s: %s; try again", name, g_strerror(errno));
       return -1;
+    }
+    /* Each holder stamps the file as it takes the lock: while holders
+     * come and go (runs queued behind each other's refresh, as where the
+     * cache cannot be used), the wait goes on; only one holder that keeps
+     * it for timeout_ms ends it. */
+    if (fstat(fd, &st) == 0 && (st.st_mtim.tv_sec != seen.tv_sec ||
+                                st.st_mtim.tv_nsec != seen.tv_nsec)) {
+      seen = st.st_mtim;
+      deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
     }
     if (g_get_monotonic_time() >= deadline) {
       g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_NETWORK,
@@ -73,6 +85,8 @@ int hs_refresh_lock(const char *profile, int timeout_ms, GError **error) {
     }
     g_usleep(20 * 1000);
   }
+  /* The stamp waiters watch; should it fail, they wait timeout_ms in all. */
+  (void)futimens(fd, NULL);
   return hs_fd_steal(&fd);
 }
 

@@ -12,9 +12,9 @@
  * $XDG_RUNTIME_DIR/hs-exec/PROFILE.lock (the directory made 0700 and
  * checked to be the user's own and private; the file holds nothing).
  * Returns the descriptor to pass to hs_refresh_unlock, or -1 with
- * HS_ERR_CONFIG (unsafe directory), HS_ERR_NETWORK (another process held
- * it for longer than `timeout_ms`) or HS_ERR_SYSTEM (the kernel refused the
- * lock). */
+ * HS_ERR_CONFIG (unsafe directory), HS_ERR_NETWORK (one other process held
+ * it for longer than `timeout_ms`: a queue of holders, each quick, is
+ * waited out) or HS_ERR_SYSTEM (the kernel refused the lock). */
 int hs_refresh_lock(const char *profile, int timeout_ms, GError **error);
 
 void hs_refresh_unlock(int fd);

@@ -3,12 +3,14 @@
  * headless hosts and CI runners without a D-Bus session.
  *
  * Each profile is one "user" key described "hs-exec-profile:PROFILE" in the
- * user keyring (@u): shared by the user's processes, never on disk, and gone
- * when the machine reboots (or when the user's last process ends) — the
- * caveat `hs-token doctor` and the README state.  The payload is a short
- * header with the non-secret attributes, a blank line, then the record.
- * add_key() replaces a payload atomically, so a crash leaves the old record
- * or the new one.  Links libkeyutils and libc only.
+ * user keyring (@u): readable by every later process of the user, whatever
+ * its kind of session, never on disk, and there until it is removed, its
+ * lifetime (store_until, `hs-token add --ttl`) ends, or the machine
+ * reboots — the user keyring itself outlives the user's last process.  The
+ * payload is a short header with the non-secret attributes, a blank line,
+ * then the record.  A new key is linked over the old one in a single
+ * step, so a crash leaves the old record or the new one.  Links
+ * libkeyutils and libc only.
  */
 #include "config.h"
 
@@ -17,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <keyutils.h>
 
@@ -38,17 +41,40 @@ static void set_msg(char *msg, size_t msg_size, const char *fmt, ...) {
   va_end(ap);
 }
 
-/* The user keyring; the session keyring when HS_EXEC_KEYCTL_KEYRING=session
- * (for tests isolated with `keyctl session`), never under AT_SECURE. */
-static key_serial_t keyring(void) {
-  const char *which = secure_getenv("HS_EXEC_KEYCTL_KEYRING");
-  /* Test-only (tests/e2e/faults.sh), never under AT_SECURE: a keyring that
-   * does not exist, so that every keyctl call fails as where the kernel
-   * keyring is blocked. */
-  if (secure_getenv("HS_EXEC_TEST_NO_KEYCTL") != NULL) return 0;
-  return (which && strcmp(which, "session") == 0) ? KEY_SPEC_SESSION_KEYRING
-                                                  : KEY_SPEC_USER_KEYRING;
+/* What a process of the same user that does not possess the key (its
+ * session keyring does not link @u: ssh, cron, CI, a system service) may
+ * do: view, find (search, which keyctl_invalidate needs too) and read it.
+ * Not write (a new record is a new key linked over it), not setattr
+ * (nobody can lift a lifetime), not link.  Group and others: none. */
+#define PROFILE_PERM \
+  (KEY_POS_ALL | KEY_USR_VIEW | KEY_USR_READ | KEY_USR_SEARCH)
+
+/* Put a key into @u from any kind of session.  add_key() straight into @u
+ * gives a key that only a possessor may change, and a process whose
+ * session keyring does not link @u does not possess it: so it is made in
+ * this process's own keyring, given its permissions (and timeout, unless
+ * `timeout` is 0) there, linked into @u, which drops the older key of that
+ * description, and unlinked from the process keyring.  A failure
+ * invalidates it.  The key, or -1 with errno set. */
+static key_serial_t publish(const char *desc, const void *payload, size_t len,
+                            unsigned timeout) {
+  key_serial_t key;
+  int saved;
+
+  key = add_key("user", desc, payload, len, KEY_SPEC_PROCESS_KEYRING);
+  if (key < 0) return -1;
+  if ((timeout == 0 || keyctl_set_timeout(key, timeout) == 0) &&
+      keyctl_setperm(key, PROFILE_PERM) == 0 &&
+      keyctl_link(key, KEY_SPEC_USER_KEYRING) == 0 &&
+      keyctl_unlink(key, KEY_SPEC_PROCESS_KEYRING) == 0)
+    return key;
+  saved = errno;
+  (void)keyctl_invalidate(key);
+  errno = saved;
+  return -1;
 }
+
+static key_serial_t keyring(void) { return KEY_SPEC_USER_KEYRING; }
 
 static hs_status unavailable(int err, const char *what, char *msg,
                              size_t msg_size) {
@@ -168,15 +194,15 @@ static hs_status kc_lookup(void *handle, const char *profile, hs_entry_fn fn,
   return emit(key, profile, 1, fn, user_data, &stop, msg, msg_size);
 }
 
-static hs_status kc_store(void *handle, const hs_entry *entry, char *msg,
-                          size_t msg_size) {
+/* Store `entry` for `timeout` seconds, or for good when it is 0. */
+static hs_status store_for(const hs_entry *entry, unsigned timeout, char *msg,
+                           size_t msg_size) {
   char desc[256];
   char *payload;
   size_t cap;
   int head;
   key_serial_t key;
 
-  (void)handle;
   if (entry == NULL || entry->profile == NULL || entry->kind == NULL ||
       entry->secret == NULL ||
       description(desc, sizeof desc, entry->profile) != 0) {
@@ -198,8 +224,7 @@ static hs_status kc_store(void *handle, const hs_entry *entry, char *msg,
     return HS_ERROR;
   }
   memcpy(payload + head, entry->secret, entry->secret_len);
-  key = add_key("user", desc, payload, (size_t)head + entry->secret_len,
-                keyring());
+  key = publish(desc, payload, (size_t)head + entry->secret_len, timeout);
   explicit_bzero(payload, cap);
   free(payload);
   if (key < 0) {
@@ -210,11 +235,29 @@ static hs_status kc_store(void *handle, const hs_entry *entry, char *msg,
     return errno == EDQUOT ? HS_ERROR
                            : unavailable(errno, "storing", msg, msg_size);
   }
-  /* Readable by the user's later processes that do not possess the key. */
-  (void)keyctl_setperm(key, KEY_POS_ALL | KEY_USR_VIEW | KEY_USR_READ |
-                                KEY_USR_WRITE | KEY_USR_SEARCH |
-                                KEY_USR_SETATTR);
   return HS_OK;
+}
+
+static hs_status kc_store(void *handle, const hs_entry *entry, char *msg,
+                          size_t msg_size) {
+  (void)handle;
+  return store_for(entry, 0, msg, msg_size);
+}
+
+/* The kernel forgets the key at `expires_at`: its timeout, never 0 (which
+ * would mean "never") and clamped to what the kernel takes. */
+static hs_status kc_store_until(void *handle, const hs_entry *entry,
+                                int64_t expires_at, char *msg,
+                                size_t msg_size) {
+  int64_t left = expires_at - (int64_t)time(NULL);
+
+  (void)handle;
+  if (left <= 0) {
+    set_msg(msg, msg_size, "the profile's lifetime has already ended");
+    return HS_ERROR;
+  }
+  return store_for(entry, left > UINT32_MAX ? UINT32_MAX : (unsigned)left, msg,
+                   msg_size);
 }
 
 static hs_status kc_remove(void *handle, const char *profile, char *msg,
@@ -224,6 +267,9 @@ static hs_status kc_remove(void *handle, const char *profile, char *msg,
 
   (void)handle;
   if (status != HS_OK) return status;
+  /* Invalidation needs search permission, which a key an older version
+   * made may lack for a non-possessor; unlinking from @u needs only write
+   * on @u, which the user has. */
   if (keyctl_invalidate(key) < 0 && keyctl_unlink(key, keyring()) < 0)
     return unavailable(errno, "deleting", msg, msg_size);
   return HS_OK;
@@ -278,7 +324,8 @@ static hs_status kc_probe(void *handle, hs_probe *report, char *msg,
   }
   report->state = HS_STATE_AVAILABLE;
   set_msg(report->note, report->note_size,
-          "kernel-keyring profiles do not survive a reboot");
+          "profiles stay in the user keyring until removed, their --ttl "
+          "ends or the machine reboots");
   return HS_OK;
 }
 
@@ -293,4 +340,5 @@ const struct hs_plugin_v1 hs_plugin_v1 = {
     .remove = kc_remove,
     .list = kc_list,
     .probe = kc_probe,
+    .store_until = kc_store_until,
 };

@@ -6,12 +6,10 @@
 # signal forwarding.
 set -u
 . "$E2E_DIR/lib/session-keyring.sh"
-# Until the user-keyring cache works from a `keyctl session` that does not
-# link @u (issue 15), the token cache stays in this session's keyring, as it
-# did before the shared preamble; the keyctl store keeps its default.
-export HS_EXEC_CACHE_KEYRING=session
 . "$E2E_DIR/lib/e2e.sh"
 . "$E2E_DIR/lib/standin.sh"
+# The profiles whose tokens are cached in the user keyring: this run's own.
+APP=$(tagged app) CLI=$(tagged cli)
 export HS_EXEC_RETRY_BASE_MS=50
 
 PAT=pat-na1-0e3c9a71-5d2b-4f8e-9c41-7a6b2d1e8f03
@@ -26,8 +24,8 @@ JSON
 standin_start
 printf '%s\n' "$PAT" | "$HS_TOKEN" add prod --kind private-app >/dev/null
 printf 'client_secret=cs-secret-1\nrefresh_token=rt-initial-1\n' |
-  "$HS_TOKEN" add app --kind oauth --client-id cid-1 >/dev/null
-printf '%s\n' "$PAK" | "$HS_TOKEN" add cli --kind personal-access-key >/dev/null
+  "$HS_TOKEN" add $APP --kind oauth --client-id cid-1 >/dev/null
+printf '%s\n' "$PAK" | "$HS_TOKEN" add $CLI --kind personal-access-key >/dev/null
 names() { printf '%s\n' "$1" | sed -n 's/^\([A-Za-z_][A-Za-z0-9_]*\)=.*/\1/p' | sort | tr '\n' ' '; }
 # wait_for FILE: until COMMAND has written FILE (a readiness signal)
 wait_for() { for _ in $(seq 600); do [ -s "$1" ] && return 0; sleep 0.05; done; return 1; }
@@ -41,10 +39,10 @@ is "$(names "$out")" "$want" "--pristine: only PATH, HOME, USER, LANG, TERM and 
 like "$out" "HUBSPOT_ACCESS_TOKEN=$PAT" "--pristine: the token is there"
 
 # ---- nested guard ----
-run "$HS_EXEC" prod -- "$HS_EXEC" app -- true
+run "$HS_EXEC" prod -- "$HS_EXEC" $APP -- true
 fails_with 1 hs-exec "nested for another profile"
 like "$err" "--nested" "nested for another profile: names --nested"
-run "$HS_EXEC" prod -- "$HS_EXEC" --nested app -- true
+run "$HS_EXEC" prod -- "$HS_EXEC" --nested $APP -- true
 is "$status" 0 "nested for another profile with --nested: runs"
 # The inner hs-exec cannot reach any store: it must not need to.
 run "$HS_EXEC" prod -- env DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent \
@@ -56,7 +54,7 @@ run "$HS_EXEC" prod -- env DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent \
 is "$status" 3 "nested for the same profile with --require-scope: looks the record up"
 
 # ---- --format hubspot-cli ----
-run "$HS_EXEC" --format hubspot-cli cli -- sh -c 'printf "%s %s %s" "$HUBSPOT_PERSONAL_ACCESS_KEY" "$HUBSPOT_ACCOUNT_ID" "${HUBSPOT_ACCESS_TOKEN:+token}"'
+run "$HS_EXEC" --format hubspot-cli $CLI -- sh -c 'printf "%s %s %s" "$HUBSPOT_PERSONAL_ACCESS_KEY" "$HUBSPOT_ACCOUNT_ID" "${HUBSPOT_ACCESS_TOKEN:+token}"'
 is "$out" "$PAK 777 token" "--format hubspot-cli: personal access key, account id, and the access token"
 run "$HS_EXEC" --format hubspot-cli prod -- true
 fails_with 1 hs-exec "--format hubspot-cli on a private-app profile"
@@ -108,7 +106,7 @@ sys.stderr.write("err " + t + "\n"); sys.exit(4)'
 is "$status" 4 "--mask: COMMAND's exit status"
 is "$out" "a *** b" "--mask: a token split across two writes is masked"
 is "$err" "err ***" "--mask: stderr is masked too"
-run "$HS_EXEC" --mask app -- echo "refresh=rt-initial-1 secret=cs-secret-1 keep"
+run "$HS_EXEC" --mask $APP -- echo "refresh=rt-initial-1 secret=cs-secret-1 keep"
 is "$out" "refresh=*** secret=*** keep" "--mask: every secret of the profile, not just the access token"
 run "$HS_EXEC" --mask prod -- no-such-command-hs
 is "$status" 127 "--mask: command not found is 127"
@@ -187,7 +185,7 @@ like "$(grep '^HUBSPOT_API_BASE=' "$E2E_SCRATCH/environ")" '^HUBSPOT_API_BASE=ht
 # request without a body is sent again, once, with a fresh token; a static
 # token cannot be refreshed, so its 401 is passed on.
 ctl POST reset-counters >/dev/null
-run "$HS_EXEC" --proxy app -- sh -c '
+run "$HS_EXEC" --proxy $APP -- sh -c '
   python3 "$1" GET:/crm/v3/objects/contacts
   "$2" POST fault "{\"kind\": \"expired\", \"path\": \"/crm/v3/objects/contacts\"}" >/dev/null
   python3 "$1" GET:/crm/v3/objects/contacts
@@ -213,9 +211,9 @@ is "$out" "201 True" "--proxy: a 600 KB request body and its 600 KB answer arriv
 
 # Tokens that die in 2 s: every request after a pause needs a fresh one.
 ctl POST expires-in '{"seconds": 2}' >/dev/null
-"$HS_EXEC" --min-ttl 999999 app -- true  # a refresh now, for a 2 s token
+"$HS_EXEC" --min-ttl 999999 $APP -- true  # a refresh now, for a 2 s token
 ctl POST reset-counters >/dev/null
-run "$HS_EXEC" --proxy app -- sh -c 'python3 "$1" GET:/account-info/v3/details sleep=2.5 GET:/account-info/v3/details sleep=2.5 GET:/account-info/v3/details; tr "\0" "\n" </proc/self/environ >"$2"' sh "$client" "$E2E_SCRATCH/environ"
+run "$HS_EXEC" --proxy $APP -- sh -c 'python3 "$1" GET:/account-info/v3/details sleep=2.5 GET:/account-info/v3/details sleep=2.5 GET:/account-info/v3/details; tr "\0" "\n" </proc/self/environ >"$2"' sh "$client" "$E2E_SCRATCH/environ"
 is "$(printf '%s\n' "$out" | cut -c1-3 | tr '\n' ' ')" "200 200 200 " "--proxy: requests across forced token expiries all succeed"
 like "$(token_requests)" '^([3-9]|[1-9][0-9])$' "--proxy: the token was refreshed along the way"
 unlike "$(cat "$E2E_SCRATCH/environ")" "=CO[A-Za-z0-9_-]{40}" "--proxy: no OAuth access token in COMMAND's environment"

@@ -16,12 +16,11 @@
 # command does not exist yet is detected at run time (see the rotate row).
 set -u
 . "$E2E_DIR/lib/session-keyring.sh"
-# Until the user-keyring cache works from a `keyctl session` that does not
-# link @u (issue 15), the token cache stays in this session's keyring, as it
-# did before the shared preamble; the keyctl store keeps its default.
-export HS_EXEC_CACHE_KEYRING=session
 . "$E2E_DIR/lib/e2e.sh"
 . "$E2E_DIR/lib/standin.sh"
+# The profiles whose tokens are cached in the user keyring: this run's own
+# (the fault table names them without the tag).
+OAUTH=$(tagged oauth) PAKP=$(tagged pak) REVOKE=$(tagged revoke)
 # Short backoff and a short whole-request timeout (test-only overrides,
 # ignored under AT_SECURE), so that a hang costs 3 x 0.8 s, not 3 x 15 s.
 export HS_EXEC_RETRY_BASE_MS=1 HS_EXEC_HTTP_TIMEOUT_MS=800
@@ -110,61 +109,61 @@ op_refresh() { # KIND-PROFILE FAULT
   run "$HS_EXEC" "$p" -- true
   clear_fault
   check "refresh $p under $fault" "$(want_exit "$fault")" hs-exec
-  table "refresh ($p)" "$fault" "$status"
+  table "refresh (${p%-"$E2E_TAG"})" "$fault" "$status"
   is "$(reveal "$p")" "$before" "refresh $p under $fault: stored record unchanged"
   run "$HS_EXEC" "$p" -- true
   is "$status" 0 "refresh $p under $fault: works once HubSpot is back"
 }
-op_refresh_oauth() { op_refresh oauth "$1"; }
-op_refresh_pak() { op_refresh pak "$1"; }
+op_refresh_oauth() { op_refresh "$OAUTH" "$1"; }
+op_refresh_pak() { op_refresh "$PAKP" "$1"; }
 
 # revoke: hs-token remove --revoke keeps the profile when HubSpot could not
 # be asked, so that the user can try again.  A 200 whose body is garbage is
 # HubSpot saying yes (revoke's answer has nothing to read): removed.
 op_revoke() {
   local before
-  if ! reveal revoke >/dev/null; then
+  if ! reveal "$REVOKE" >/dev/null; then
     printf 'client_secret=%s\nrefresh_token=%s\n' "$CSECRET" "$RT_REVOKE" |
-      "$HS_TOKEN" add revoke --kind oauth --client-id cid-f --no-verify >/dev/null
+      "$HS_TOKEN" add "$REVOKE" --kind oauth --client-id cid-f --no-verify >/dev/null
   fi
-  before=$(reveal revoke)
+  before=$(reveal "$REVOKE")
   set_fault "$1"
-  run "$HS_TOKEN" remove revoke --revoke
+  run "$HS_TOKEN" remove "$REVOKE" --revoke
   clear_fault
   if [ "$1" = garbage ]; then
     check "revoke under $1" 0 hs-token
     table revoke "$1" "$status"
-    run "$HS_TOKEN" show revoke
+    run "$HS_TOKEN" show "$REVOKE"
     is "$status" 2 "revoke under $1: HubSpot answered 200, the profile is removed"
     return
   fi
   check "revoke under $1" "$(want_exit "$1")" hs-token
   table revoke "$1" "$status"
-  is "$(reveal revoke)" "$before" "revoke under $1: profile kept, unchanged"
+  is "$(reveal "$REVOKE")" "$before" "revoke under $1: profile kept, unchanged"
 }
 
 # rotate (issue 5): for oauth, a forced refresh; only when hs-token has it.
 op_rotate() {
   local before
-  before=$(reveal oauth)
+  before=$(reveal "$OAUTH")
   set_fault "$1"
-  run "$HS_TOKEN" rotate oauth
+  run "$HS_TOKEN" rotate "$OAUTH"
   clear_fault
   check "rotate under $1" "$(want_exit "$1")" hs-token
   table "rotate (oauth)" "$1" "$status"
-  is "$(reveal oauth)" "$before" "rotate under $1: stored record unchanged"
+  is "$(reveal "$OAUTH")" "$before" "rotate under $1: stored record unchanged"
 }
 
 OPS="verify refresh_oauth refresh_pak revoke"
 "$HS_TOKEN" rotate --help >/dev/null 2>&1 && OPS="$OPS rotate"
 
 run --in "$(printf 'client_secret=%s\nrefresh_token=%s\n' "$CSECRET" "$RT")" \
-  "$HS_TOKEN" add oauth --kind oauth --client-id cid-f
+  "$HS_TOKEN" add "$OAUTH" --kind oauth --client-id cid-f
 is "$status" 0 "set-up: oauth profile added"
-run --in "$PAK" "$HS_TOKEN" add pak --kind personal-access-key
+run --in "$PAK" "$HS_TOKEN" add "$PAKP" --kind personal-access-key
 is "$status" 0 "set-up: personal-access-key profile added"
 run --in "$(printf 'client_secret=%s\nrefresh_token=%s\n' "$CSECRET" "$RT_REVOKE")" \
-  "$HS_TOKEN" add revoke --kind oauth --client-id cid-f
+  "$HS_TOKEN" add "$REVOKE" --kind oauth --client-id cid-f
 is "$status" 0 "set-up: oauth profile to revoke added"
 
 for op in $OPS; do
@@ -211,16 +210,16 @@ done
 
 # keyctl unavailable (the kernel keyring blocked, as in Docker's default
 # seccomp profile): the cache is skipped, hs-exec still works through a
-# refresh.  HS_EXEC_TEST_NO_KEYCTL is a test-only switch (ignored under
-# AT_SECURE) that makes every keyctl call fail with ENOSYS.
-drop_cache oauth
-run env HS_EXEC_TEST_NO_KEYCTL=1 "$HS_EXEC" oauth -- true
+# refresh.  $NO_KEYCTL (tests/seccomp/no-keyctl) runs a command with the
+# keyring's system calls failing with ENOSYS.
+drop_cache "$OAUTH"
+run "$NO_KEYCTL" "$HS_EXEC" "$OAUTH" -- true
 check "hs-exec oauth with keyctl unavailable" 0 hs-exec
 table "hs-exec (oauth)" "keyctl unavailable" "$status"
 printf '[stores]\norder=keyctl\n' >"$E2E_SCRATCH/keyctl-only.conf"
 mkdir -p "$XDG_CONFIG_HOME/hs-exec"
 cp "$E2E_SCRATCH/keyctl-only.conf" "$XDG_CONFIG_HOME/hs-exec/hs-exec.conf"
-run env HS_EXEC_TEST_NO_KEYCTL=1 "$HS_TOKEN" list
+run "$NO_KEYCTL" "$HS_TOKEN" list
 check "hs-token list with keyctl as the only store, unavailable" 3 hs-token
 table "hs-token list (order=keyctl)" "keyctl unavailable" "$status"
 rm -f "$XDG_CONFIG_HOME/hs-exec/hs-exec.conf"
@@ -263,13 +262,13 @@ like "$err" "cannot set up COMMAND's pipes: .*; check the limit on open files" \
 
 # $XDG_RUNTIME_DIR missing, or our directory in it not 0700: a refresh
 # cannot take its lock (exit 6, configuration).
-drop_cache oauth
-run env XDG_RUNTIME_DIR="$E2E_SCRATCH/no-such-dir" "$HS_EXEC" oauth -- true
+drop_cache "$OAUTH"
+run env XDG_RUNTIME_DIR="$E2E_SCRATCH/no-such-dir" "$HS_EXEC" "$OAUTH" -- true
 check "refresh with XDG_RUNTIME_DIR missing" 6 hs-exec
 table "refresh (oauth)" "XDG_RUNTIME_DIR missing" "$status"
 mkdir -p "$E2E_SCRATCH/open-runtime/hs-exec"
 chmod 755 "$E2E_SCRATCH/open-runtime" "$E2E_SCRATCH/open-runtime/hs-exec"
-run env XDG_RUNTIME_DIR="$E2E_SCRATCH/open-runtime" "$HS_EXEC" oauth -- true
+run env XDG_RUNTIME_DIR="$E2E_SCRATCH/open-runtime" "$HS_EXEC" "$OAUTH" -- true
 check "refresh with the runtime dir not 0700" 6 hs-exec
 table "refresh (oauth)" "XDG_RUNTIME_DIR not 0700" "$status"
 like "$err" "not private to you" "runtime dir not 0700: says why"
@@ -277,10 +276,10 @@ like "$err" "not private to you" "runtime dir not 0700: says why"
 # SIGKILL during a refresh: hs-exec holds the refresh lock while HubSpot
 # hangs; kill -9 it; the next hs-exec takes the lock and works.  While it
 # hangs: its command line holds no secret and it is not dumpable.
-drop_cache oauth
+drop_cache "$OAUTH"
 ctl POST fault '{"kind": "hang", "count": 1, "delay": 30, "path": "/oauth/"}' >/dev/null
 ctl POST reset-counters >/dev/null
-HS_EXEC_HTTP_TIMEOUT_MS=60000 "$HS_EXEC" oauth -- true 2>"$E2E_SCRATCH/killed.err" &
+HS_EXEC_HTTP_TIMEOUT_MS=60000 "$HS_EXEC" "$OAUTH" -- true 2>"$E2E_SCRATCH/killed.err" &
 victim=$!
 for _ in $(seq 100); do [ "$(token_requests)" -ge 1 ] && break; sleep 0.1; done
 is "$(token_requests)" 1 "SIGKILL during refresh: the refresh is under way"
@@ -289,14 +288,14 @@ unlike "$cmdline" "$CSECRET|$RT|$PAT|$PAK" "/proc/PID/cmdline of a refreshing hs
 kill -9 "$victim"
 wait "$victim" 2>/dev/null
 ctl POST clear-faults >/dev/null
-run "$HS_EXEC" oauth -- true
+run "$HS_EXEC" "$OAUTH" -- true
 check "hs-exec after one was killed during a refresh" 0 hs-exec
 table "refresh (oauth)" "SIGKILL of another hs-exec mid-refresh" "$status"
-is "$(reveal oauth | grep -c "$RT")" 1 "after SIGKILL: the stored refresh token is unchanged"
+is "$(reveal "$OAUTH" | grep -c "$RT")" 1 "after SIGKILL: the stored refresh token is unchanged"
 # In --proxy mode neither COMMAND's environment nor hs-exec's own (read
 # from COMMAND as /proc/$PPID/environ; hs-exec stays COMMAND's parent)
 # holds the real token, the refresh token or the client secret.
-run "$HS_EXEC" --proxy oauth -- sh -c '
+run "$HS_EXEC" --proxy "$OAUTH" -- sh -c '
   tr "\0" "\n" </proc/self/environ >"$1/proxy-child.env"
   tr "\0" "\n" </proc/$PPID/environ >"$1/proxy-parent.env" 2>/dev/null
   test -s "$1/proxy-child.env"' sh "$E2E_SCRATCH"
@@ -328,7 +327,6 @@ fi
 victim_env=(env HOME="$nb" XDG_CONFIG_HOME="$nb/config" XDG_STATE_HOME="$nb"
   XDG_RUNTIME_DIR="$nb/run" XDG_CACHE_HOME="$nb" TMPDIR="$nb"
   DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent HS_EXEC_CA_FILE="$nb/ca.pem"
-  HS_EXEC_KEYCTL_KEYRING=session HS_EXEC_CACHE_KEYRING=session
   HS_EXEC_HTTP_TIMEOUT_MS=60000)
 if [ ${#as_victim[@]} -gt 0 ] &&
   ! "${as_victim[@]}" "${victim_env[@]}" "$HS_EXEC_BIN" --version >/dev/null 2>&1; then
@@ -342,15 +340,17 @@ if [ ${#as_victim[@]} -gt 0 ] &&
 fi
 ctl POST fault '{"kind": "hang", "count": 1, "delay": 30, "path": "/localdevauth/"}' >/dev/null
 ctl POST reset-counters >/dev/null
-# One session keyring for both commands: add, then hs-exec that hangs.
-printf %s "$PAK" | "${as_victim[@]}" keyctl session - bash -c '
-  "$@" "$HS_TOKEN_BIN" add pak --kind personal-access-key --no-verify >/dev/null &&
-  exec "$@" "$HS_EXEC_BIN" pak -- true' victim "${victim_env[@]}" \
+# In a session of its own, as a job of that user: add (to nobody's user
+# keyring, with a lifetime should the removal below not happen), then
+# hs-exec that hangs.
+printf %s "$PAK" | VICTIM=$PAKP "${as_victim[@]}" keyctl session - bash -c '
+  "$@" "$HS_TOKEN_BIN" add "$VICTIM" --kind personal-access-key --no-verify --ttl 10m >/dev/null &&
+  exec "$@" "$HS_EXEC_BIN" "$VICTIM" -- true' victim "${victim_env[@]}" \
   2>"$E2E_SCRATCH/victim.err" &
 launcher=$!
 victim=
 for _ in $(seq 100); do
-  [ "$(token_requests)" -ge 1 ] && victim=$(pgrep -f -n "^$HS_EXEC pak") && break
+  [ "$(token_requests)" -ge 1 ] && victim=$(pgrep -f -n "^$HS_EXEC $PAKP") && break
   sleep 0.1
 done
 like "$victim" "^[0-9]+$" "dumpable: an hs-exec is refreshing a personal access key"
@@ -365,5 +365,7 @@ is "$(stat -c %u "/proc/$sleeper/environ")" "$victim_uid" "…while an ordinary 
 kill "$sleeper" "$victim" 2>/dev/null
 wait "$launcher" "$sleeper" 2>/dev/null
 ctl POST clear-faults >/dev/null
+"${as_victim[@]}" "${victim_env[@]}" "$HS_TOKEN_BIN" remove "$PAKP" >/dev/null
+is "$?" 0 "the victim's profile is removed from that user's keyring"
 rm -rf "$nb"
 finish

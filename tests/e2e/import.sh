@@ -6,12 +6,11 @@
 # through leaving both the stores and the file untouched.
 set -u
 . "$E2E_DIR/lib/session-keyring.sh"
-# Until the user-keyring cache works from a `keyctl session` that does not
-# link @u (issue 15), the token cache stays in this session's keyring, as it
-# did before the shared preamble; the keyctl store keeps its default.
-export HS_EXEC_CACHE_KEYRING=session
 . "$E2E_DIR/lib/e2e.sh"
 . "$E2E_DIR/lib/standin.sh"
+# The profiles take their names from the files imported; those whose
+# tokens are cached in the user keyring are invalidated when the run ends.
+own_profiles app app-oauth oauth-app cli eu-cli
 export HS_EXEC_RETRY_BASE_MS=50
 
 PAT=pat-na1-0e3c9a71-5d2b-4f8e-9c41-7a6b2d1e8f03

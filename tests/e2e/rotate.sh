@@ -7,12 +7,10 @@
 # rotation racing 20 hs-exec.
 set -u
 . "$E2E_DIR/lib/session-keyring.sh"
-# Until the user-keyring cache works from a `keyctl session` that does not
-# link @u (issue 15), the token cache stays in this session's keyring, as it
-# did before the shared preamble; the keyctl store keeps its default.
-export HS_EXEC_CACHE_KEYRING=session
 . "$E2E_DIR/lib/e2e.sh"
 . "$E2E_DIR/lib/standin.sh"
+# The profiles whose tokens are cached in the user keyring: this run's own.
+APP=$(tagged app)
 export HS_EXEC_RETRY_BASE_MS=50
 
 OLD=pat-na1-0e3c9a71-5d2b-4f8e-9c41-7a6b2d1e8f03
@@ -105,19 +103,19 @@ exec_token prod
 is "$out" "$OLD" "after the expiry: the current token stays"
 
 # ---- oauth: a refresh now ----
-run --in "$(printf 'client_secret=cs-secret-1\nrefresh_token=rt-1\n')" "$HS_TOKEN" add app --kind oauth --client-id cid-1
+run --in "$(printf 'client_secret=cs-secret-1\nrefresh_token=rt-1\n')" "$HS_TOKEN" add $APP --kind oauth --client-id cid-1
 is "$status" 0 "add oauth"
-exec_token app; before=$out
+exec_token $APP; before=$out
 ctl POST reset-counters >/dev/null
-run "$HS_TOKEN" rotate app
+run "$HS_TOKEN" rotate $APP
 is "$status" 0 "rotate oauth: exit 0"
-like "$out" "Refreshed profile app: a new access token, cached until" "rotate oauth: says so"
+like "$out" "Refreshed profile $APP: a new access token, cached until" "rotate oauth: says so"
 is "$(token_requests)" 1 "rotate oauth: one token request though the cache was fresh"
-exec_token app
+exec_token $APP
 isnt=$([ "$out" != "$before" ] && [ -n "$out" ] && echo yes)
 is "$isnt" yes "rotate oauth: hs-exec gets the new access token from the cache"
 is "$(token_requests)" 1 "…without another request"
-run "$HS_TOKEN" rotate app --commit
+run "$HS_TOKEN" rotate $APP --commit
 fails_with 1 hs-token "rotate --commit on an oauth profile"
 
 # ---- a SIGKILL at every step leaves a working profile ----
@@ -149,9 +147,9 @@ if [ -x "${HS_TOKEN_FAULTS_BIN:-}" ]; then
     done
   done
   for step in refreshed cached; do
-    run env HS_EXEC_TEST_KILL_AT=$step "$HS_TOKEN_FAULTS_BIN" rotate app
+    run env HS_EXEC_TEST_KILL_AT=$step "$HS_TOKEN_FAULTS_BIN" rotate $APP
     is "$status" 137 "kill at oauth rotate's '$step': killed"
-    works app
+    works $APP
     is "$status" 0 "kill at oauth rotate's '$step': hs-exec still gets a token"
   done
 else
@@ -183,10 +181,10 @@ is "$out" "$next" "race: afterwards the new token is current"
 # …and an oauth refresh forced while 20 hs-exec want the token
 pids=""
 for i in $(seq 20); do
-  ("$HS_EXEC" app -- sh -c 'printf %s "$HUBSPOT_ACCESS_TOKEN"' >"$race/a$i.out" 2>"$race/a$i.err"; echo $? >"$race/a$i.rc") &
+  ("$HS_EXEC" $APP -- sh -c 'printf %s "$HUBSPOT_ACCESS_TOKEN"' >"$race/a$i.out" 2>"$race/a$i.err"; echo $? >"$race/a$i.rc") &
   pids="$pids $!"
 done
-"$HS_TOKEN" rotate app >/dev/null 2>"$race/rotate-app.err"; rrc=$?
+"$HS_TOKEN" rotate $APP >/dev/null 2>"$race/rotate-app.err"; rrc=$?
 wait $pids
 is "$rrc" 0 "oauth race: rotate succeeded"
 bad=0

@@ -478,6 +478,37 @@ START_TEST(test_probe_after_failed_open) {
 }
 END_TEST
 
+/* A 1.2 plugin's store_until is called with the lifetime; a plugin whose
+ * table ends before it (1.1, 1.0) cannot take one, and the hook that sits
+ * past its table is never called. */
+START_TEST(test_store_until) {
+  static const char *const no_hook[] = {"abi-1-1", "abi-1-0"};
+  HsPlugin *plugin = open_plugin("good", "expiring");
+  hs_entry entry = {.profile = "known", .kind = "private-app", .secret = "{}"};
+  char msg[64];
+
+  entry.secret_len = 2;
+  unsetenv("TEST_PLUGIN_STORE_UNTIL");
+  ck_assert(hs_plugin_can_expire(plugin));
+  ck_assert_int_eq(
+      hs_plugin_store_until(plugin, &entry, 4102444800, msg, sizeof msg),
+      HS_OK);
+  ck_assert_str_eq(g_getenv("TEST_PLUGIN_STORE_UNTIL"), "4102444800");
+  hs_plugin_free(plugin);
+  unsetenv("TEST_PLUGIN_STORE_UNTIL");
+  for (gsize i = 0; i < G_N_ELEMENTS(no_hook); i++) {
+    plugin = open_plugin(no_hook[i], no_hook[i]);
+    ck_assert(!hs_plugin_can_expire(plugin));
+    ck_assert_int_eq(
+        hs_plugin_store_until(plugin, &entry, 4102444800, msg, sizeof msg),
+        HS_ERROR);
+    ck_assert_msg(strstr(msg, "lifetime") != NULL, "%s", msg);
+    ck_assert_ptr_null(g_getenv("TEST_PLUGIN_STORE_UNTIL"));
+    hs_plugin_free(plugin);
+  }
+}
+END_TEST
+
 /* A plugin built against the 1.0 header loads and works, and its table is
  * read no further than its struct_size: the pointer that sits where probe
  * now is is never called. */
@@ -557,6 +588,7 @@ int main(void) {
   tcase_add_test(tc, test_probe);
   tcase_add_test(tc, test_probe_after_failed_open);
   tcase_add_test(tc, test_abi_1_0_plugin);
+  tcase_add_test(tc, test_store_until);
   suite_add_tcase(s, tc);
   return hs_run_suite(s);
 }

@@ -22,6 +22,7 @@ START_TEST(test_round_trip) {
   in->hublet = g_strdup("na1");
   in->created = 1700000000;
   in->rotated = 1710000000;
+  in->store_until = 1720000000;
   in->token = g_strdup(PAT);
   json = hs_record_to_json(in, &len);
   ck_assert_uint_eq(len, strlen(json));
@@ -34,6 +35,7 @@ START_TEST(test_round_trip) {
   ck_assert_ptr_null(out->client_id);
   ck_assert_int_eq(out->created, 1700000000);
   ck_assert_int_eq(out->rotated, 1710000000);
+  ck_assert_int_eq(out->store_until, 1720000000);
   ck_assert_str_eq(out->token, PAT);
   hs_secure_free(json);
   hs_record_free(in);

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* test-plugin.c — a store plugin for check-plugin.  Its build flags choose
  * one way to break the ABI (TEST_WRONG_MAJOR, TEST_NO_SYMBOL, ...) or an
- * older ABI to speak (TEST_ABI_1_0); at run time $TEST_PLUGIN_MODE chooses
- * how its hooks misbehave, to test what the loader does about it.
+ * older ABI to speak (TEST_ABI_1_0, TEST_ABI_1_1); at run time
+ * $TEST_PLUGIN_MODE chooses how its hooks misbehave, to test what the loader
+ * does about it.
  *
- * Without flags or mode it is a valid 1.1 store holding one profile,
+ * Without flags or mode it is a valid 1.2 store holding one profile,
  * "known", whose record is $TEST_PLUGIN_RECORD ("{}" when unset). */
 #include "config.h"
 
@@ -135,6 +136,18 @@ static hs_status t_list(void *handle, unsigned int flags, hs_entry_fn fn,
   return mode_is("deliver-then-tryagain") ? HS_TRYAGAIN : HS_OK;
 }
 
+/* Leaves the lifetime in $TEST_PLUGIN_STORE_UNTIL (which a real plugin
+ * must not touch), for a test to see that it was called and with what. */
+static hs_status t_store_until(void *handle, const hs_entry *entry,
+                               int64_t expires_at, char *msg, size_t msg_size) {
+  char value[32];
+
+  (void)handle, (void)entry, (void)msg, (void)msg_size;
+  snprintf(value, sizeof value, "%lld", (long long)expires_at);
+  setenv("TEST_PLUGIN_STORE_UNTIL", value, 1);
+  return HS_OK;
+}
+
 /* Leaves TEST_PLUGIN_PROBED=1 in the environment (which a real plugin must
  * not touch), for a test to see that it was called. */
 static hs_status t_probe(void *handle, hs_probe *report, char *msg,
@@ -172,6 +185,8 @@ static hs_status t_probe(void *handle, hs_probe *report, char *msg,
   ((uint32_t)((HS_PLUGIN_ABI_MAJOR << 16) | (HS_PLUGIN_ABI_MINOR + 1)))
 #elif defined(TEST_ABI_1_0)
 #define ABI ((uint32_t)(1 << 16))
+#elif defined(TEST_ABI_1_1)
+#define ABI ((uint32_t)((1 << 16) | 1))
 #else
 #define ABI HS_PLUGIN_ABI_VERSION
 #endif
@@ -183,6 +198,9 @@ static hs_status t_probe(void *handle, hs_probe *report, char *msg,
 #elif defined(TEST_ABI_1_0)
 /* What sizeof gave with the 1.0 header: the table ended after list(). */
 #define SIZE ((uint32_t)offsetof(struct hs_plugin_v1, probe))
+#elif defined(TEST_ABI_1_1)
+/* What sizeof gave with the 1.1 header: the table ended after probe(). */
+#define SIZE ((uint32_t)offsetof(struct hs_plugin_v1, store_until))
 #else
 #define SIZE ((uint32_t)sizeof(struct hs_plugin_v1))
 #endif
@@ -208,4 +226,6 @@ const struct hs_plugin_v1 hs_plugin_v1 =
          * real 1.0 plugin whatever follows its table sits here, and the host
          * must not take it for a hook. */
         .probe = t_probe,
+        /* Likewise past the end of the 1.0 and 1.1 variants' tables. */
+        .store_until = t_store_until,
     };
