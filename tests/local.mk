@@ -82,6 +82,7 @@ E2E_TESTS = \
 	tests/e2e/stores.sh \
 	tests/e2e/keyring-sessions.sh \
 	tests/e2e/doctor.sh \
+	tests/e2e/headless.sh \
 	tests/e2e/sdk-example.sh \
 	tests/e2e/audit.sh \
 	tests/e2e/locked.sh \
