@@ -6,14 +6,12 @@
 # with [UNAVAIL=continue] the next store answers.
 set -u
 . "$E2E_DIR/lib/session-keyring.sh"
-# The keyctl store as on a desktop: the user keyring linked into the session.
-keyctl link @u @s >/dev/null
 . "$E2E_DIR/lib/e2e.sh"
 . "$E2E_DIR/lib/secrets-bus.sh"
 trap secrets_bus_cleanup EXIT
 TOKEN=pat-na1-0e3c9a71-5d2b-4f8e-9c41-7a6b2d1e8f03
 # Its own name: the user keyring is shared with every other test.
-P=ss-down-$$
+P=$(tagged ss-down)
 conf="$XDG_CONFIG_HOME/hs-exec/hs-exec.conf"
 mkdir -p "$(dirname "$conf")"
 export HS_EXEC_API_BASE=https://127.0.0.1:9 HS_EXEC_RETRY_BASE_MS=1
