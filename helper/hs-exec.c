@@ -22,6 +22,10 @@
 #include "exec/supervise.h"
 #include "hubspot/access.h"
 
+#ifdef HS_TEST_HOOKS
+#include "test-hooks.h"
+#endif
+
 #define USAGE "hs-exec [OPTIONS] PROFILE -- COMMAND [ARG…]"
 
 typedef struct {
@@ -217,6 +221,10 @@ int main(int argc, char **argv) {
 
   hs_secure_process();
   g_set_prgname("hs-exec");
+#ifdef HS_TEST_HOOKS
+  /* hs-exec-faults only: never in the installed program. */
+  hs_test_hooks_from_environment();
+#endif
   hs_supervise_save_sigpipe();
   if (!parse_args(argc, argv, &opts, &error))
     return fail(g_steal_pointer(&error));
