@@ -256,7 +256,8 @@ static gboolean read_hubspot_where(GKeyFile *kf, const char *path,
                 path, key, path);
     return FALSE;
   }
-  if (strcmp(key, "ca-file") == 0 && !g_path_is_absolute(value)) {
+  if (strcmp(key, "ca-file") == 0 && *value != '\0' &&
+      !g_path_is_absolute(value)) {
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG,
                 "%s: [hubspot] ca-file='%s' is not an absolute path; give "
                 "the CA bundle's full path",

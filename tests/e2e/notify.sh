@@ -65,7 +65,7 @@ is "$(grep -c '"event":"check","profile":"stale","kind":"private-app","outcome":
 is "$(grep -c '"event":"check","profile":"prod"' "$audit_log")" 0 "audit: no check line for a token that works"
 
 : >"$LOG"
-run env HS_EXEC_API_BASE=https://127.0.0.1:9 "$HS_TOKEN" check --notify prod
+run with_api_base https://127.0.0.1:9 "$HS_TOKEN" check --notify prod
 is "$status" 2 "HubSpot unreachable: exit 2"
 like "$(cat "$LOG")" "body=prod: unreachable \(" "unreachable: notified"
 is "$(grep -c '"event":"check","profile":"prod","kind":"private-app","outcome":"unreachable"' "$audit_log")" 1 "audit: one check line for the unreachable one"

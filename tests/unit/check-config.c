@@ -188,7 +188,7 @@ START_TEST(test_hubspot_where) {
       "[hubspot]\napi-base=https://127.0.0.1:8443\n"
       "ca-file=/tmp/standin/cert.pem\n";
   const char relative[] = "[hubspot]\nca-file=cert.pem\n";
-  const char cleared[] = "[hubspot]\napi-base=\n";
+  const char cleared[] = "[hubspot]\napi-base=\nca-file=\n";
   GError *error = NULL;
   HsConfig *config;
 
