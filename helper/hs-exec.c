@@ -221,6 +221,7 @@ int main(int argc, char **argv) {
 
   hs_secure_process();
   g_set_prgname("hs-exec");
+  if (!hs_secure_unprivileged(&error)) return fail(g_steal_pointer(&error));
 #ifdef HS_TEST_HOOKS
   /* hs-exec-faults only: never in the installed program. */
   hs_test_hooks_from_environment();

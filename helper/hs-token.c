@@ -22,6 +22,10 @@ int main(int argc, char **argv) {
 
   hs_secure_process();
   g_set_prgname("hs-token");
+  if (!hs_secure_unprivileged(&error)) {
+    fprintf(stderr, "hs-token: %s\n", error->message);
+    return hs_error_exit_code(error);
+  }
 #ifdef HS_TEST_HOOKS
   /* hs-token-faults only: never in the installed program. */
   hs_test_hooks_from_environment();

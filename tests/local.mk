@@ -70,6 +70,7 @@ E2E_TESTS = \
 	tests/e2e/lifecycle.sh \
 	tests/e2e/no-dbus.sh \
 	tests/e2e/hubspot.sh \
+	tests/e2e/environment.sh \
 	tests/e2e/stores.sh \
 	tests/e2e/doctor.sh \
 	tests/e2e/sdk-example.sh \
