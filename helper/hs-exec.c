@@ -207,9 +207,13 @@ static gboolean parse_args(int argc, char **argv, Options *opts,
   return TRUE;
 }
 
-/* An exec is audited and counted in the usage log, whatever the mode. */
-static void note_exec(const char *profile, const char *command) {
-  hs_audit("exec", profile, NULL, "ok", command);
+/* An exec is audited and counted in the usage log, whatever the mode.
+ * `event` is "exec" after a lookup, "exec-inherited" when COMMAND got the
+ * token an outer hs-exec left in the environment: no store was asked, so
+ * the line must not read as one that handed it out. */
+static void note_exec(const char *event, const char *profile,
+                      const char *command) {
+  hs_audit(event, profile, NULL, "ok", command);
   hs_usage_record(profile, command, g_get_real_time() / G_USEC_PER_SEC);
 }
 
@@ -217,6 +221,7 @@ int main(int argc, char **argv) {
   g_auto(Options) opts = {.min_ttl = 300, .how.fd = -1};
   g_autoptr(GError) error = NULL;
   g_autoptr(HsDelivery) delivery = NULL;
+  const char *event = "exec";
   int code;
 
   hs_secure_process();
@@ -237,6 +242,7 @@ int main(int argc, char **argv) {
   if (hs_delivery_can_pass_through(&opts.how, opts.profile, &opts.want)) {
     /* The token is in our environment already: nothing to look up. */
     delivery = hs_delivery_new(&opts.how, opts.profile, NULL, &error);
+    event = "exec-inherited";
   } else {
     HsAccessSession *access;
 
@@ -248,7 +254,7 @@ int main(int argc, char **argv) {
     delivery = hs_delivery_new(&opts.how, opts.profile, access, &error);
     if (delivery == NULL) return fail(g_steal_pointer(&error));
   }
-  note_exec(opts.profile, opts.command[0]);
+  note_exec(event, opts.profile, opts.command[0]);
 
   code = hs_delivery_run(delivery, opts.command, &error);
   if (code < 0) return fail(g_steal_pointer(&error));
