@@ -22,6 +22,10 @@
 #include "exec/supervise.h"
 #include "hubspot/access.h"
 
+#ifdef HS_TEST_HOOKS
+#include "test-hooks.h"
+#endif
+
 #define USAGE "hs-exec [OPTIONS] PROFILE -- COMMAND [ARG…]"
 
 typedef struct {
@@ -203,9 +207,13 @@ static gboolean parse_args(int argc, char **argv, Options *opts,
   return TRUE;
 }
 
-/* An exec is audited and counted in the usage log, whatever the mode. */
-static void note_exec(const char *profile, const char *command) {
-  hs_audit("exec", profile, NULL, "ok", command);
+/* An exec is audited and counted in the usage log, whatever the mode.
+ * `event` is "exec" after a lookup, "exec-inherited" when COMMAND got the
+ * token an outer hs-exec left in the environment: no store was asked, so
+ * the line must not read as one that handed it out. */
+static void note_exec(const char *event, const char *profile,
+                      const char *command) {
+  hs_audit(event, profile, NULL, "ok", command);
   hs_usage_record(profile, command, g_get_real_time() / G_USEC_PER_SEC);
 }
 
@@ -213,10 +221,16 @@ int main(int argc, char **argv) {
   g_auto(Options) opts = {.min_ttl = 300, .how.fd = -1};
   g_autoptr(GError) error = NULL;
   g_autoptr(HsDelivery) delivery = NULL;
+  const char *event = "exec";
   int code;
 
   hs_secure_process();
   g_set_prgname("hs-exec");
+  if (!hs_secure_unprivileged(&error)) return fail(g_steal_pointer(&error));
+#ifdef HS_TEST_HOOKS
+  /* hs-exec-faults only: never in the installed program. */
+  hs_test_hooks_from_environment();
+#endif
   hs_supervise_save_sigpipe();
   if (!parse_args(argc, argv, &opts, &error))
     return fail(g_steal_pointer(&error));
@@ -228,6 +242,7 @@ int main(int argc, char **argv) {
   if (hs_delivery_can_pass_through(&opts.how, opts.profile, &opts.want)) {
     /* The token is in our environment already: nothing to look up. */
     delivery = hs_delivery_new(&opts.how, opts.profile, NULL, &error);
+    event = "exec-inherited";
   } else {
     HsAccessSession *access;
 
@@ -239,7 +254,7 @@ int main(int argc, char **argv) {
     delivery = hs_delivery_new(&opts.how, opts.profile, access, &error);
     if (delivery == NULL) return fail(g_steal_pointer(&error));
   }
-  note_exec(opts.profile, opts.command[0]);
+  note_exec(event, opts.profile, opts.command[0]);
 
   code = hs_delivery_run(delivery, opts.command, &error);
   if (code < 0) return fail(g_steal_pointer(&error));

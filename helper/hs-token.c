@@ -11,20 +11,10 @@
 
 #include "cmd/commands.h"
 #include "core/error.h"
-#include "core/fault.h"
 #include "core/secure.h"
 
 #ifdef HS_TEST_HOOKS
-#include <signal.h>
-#include <stdlib.h>
-
-/* The test variant (hs-token-faults) dies at the step named by
- * HS_EXEC_TEST_KILL_AT, as a SIGKILL would take it. */
-static void kill_at(const char *step) {
-  const char *want = secure_getenv("HS_EXEC_TEST_KILL_AT");
-
-  if (want != NULL && strcmp(want, step) == 0) raise(SIGKILL);
-}
+#include "test-hooks.h"
 #endif
 
 int main(int argc, char **argv) {
@@ -32,8 +22,13 @@ int main(int argc, char **argv) {
 
   hs_secure_process();
   g_set_prgname("hs-token");
+  if (!hs_secure_unprivileged(&error)) {
+    fprintf(stderr, "hs-token: %s\n", error->message);
+    return hs_error_exit_code(error);
+  }
 #ifdef HS_TEST_HOOKS
-  hs_fault_install(kill_at);
+  /* hs-token-faults only: never in the installed program. */
+  hs_test_hooks_from_environment();
 #endif
   if (argc < 2) {
     hs_cmd_usage(stderr);

@@ -17,6 +17,7 @@ helper_core_libhscore_la_SOURCES = \
 	helper/core/error.c helper/core/error.h \
 	helper/core/fault.c helper/core/fault.h \
 	helper/core/fd.c helper/core/fd.h \
+	helper/core/hooks.c helper/core/hooks.h \
 	helper/core/json.c helper/core/json.h \
 	helper/core/kind.c helper/core/kind.h \
 	helper/core/plugin.c helper/core/plugin.h \
@@ -86,10 +87,17 @@ helper_hs_exec_LDADD = $(HS_EXEC_LIBS)
 helper_hs_token_SOURCES = helper/hs-token.c
 helper_hs_token_LDADD = $(HS_TOKEN_LIBS)
 
-# hs-token with its fault points live (HS_EXEC_TEST_KILL_AT=STEP), for the
-# crash tests only: built by `make check`, never installed.
-check_PROGRAMS += helper/hs-token-faults
-helper_hs_token_faults_SOURCES = $(helper_hs_token_SOURCES)
+# The test builds: the same programs with the test hooks of
+# helper/test-hooks.c live (the build tree's plugin directory, a fake clock,
+# short backoffs and timeouts, and HS_EXEC_TEST_KILL_AT=STEP for the crash
+# tests).  `make check` runs the end-to-end tests with them; they are never
+# installed, and the installed programs read none of these variables.
+check_PROGRAMS += helper/hs-exec-faults helper/hs-token-faults
+TEST_HOOKS_SOURCES = helper/test-hooks.c helper/test-hooks.h
+helper_hs_exec_faults_SOURCES = $(helper_hs_exec_SOURCES) $(TEST_HOOKS_SOURCES)
+helper_hs_exec_faults_CPPFLAGS = $(AM_CPPFLAGS) -DHS_TEST_HOOKS
+helper_hs_exec_faults_LDADD = $(HS_EXEC_LIBS)
+helper_hs_token_faults_SOURCES = $(helper_hs_token_SOURCES) $(TEST_HOOKS_SOURCES)
 helper_hs_token_faults_CPPFLAGS = $(AM_CPPFLAGS) -DHS_TEST_HOOKS
 helper_hs_token_faults_LDADD = $(HS_TOKEN_LIBS)
 
@@ -98,4 +106,4 @@ HELPER_C_FILES = $(helper_core_libhscore_la_SOURCES) \
 	$(helper_exec_libhsexec_la_SOURCES) \
 	$(helper_migrate_libhsmigrate_la_SOURCES) \
 	$(helper_cmd_libhscmd_la_SOURCES) \
-	$(helper_hs_exec_SOURCES) $(helper_hs_token_SOURCES)
+	$(helper_hs_exec_SOURCES) $(helper_hs_token_SOURCES) $(TEST_HOOKS_SOURCES)

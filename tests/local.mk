@@ -79,6 +79,7 @@ E2E_TESTS = \
 	tests/e2e/no-dbus.sh \
 	tests/e2e/secret-service-down.sh \
 	tests/e2e/hubspot.sh \
+	tests/e2e/environment.sh \
 	tests/e2e/stores.sh \
 	tests/e2e/keyring-sessions.sh \
 	tests/e2e/doctor.sh \
@@ -106,9 +107,11 @@ TEST_EXTENSIONS = .sh
 
 # The tests' environment, written once.  E2E_ENVIRONMENT is what the
 # end-to-end scripts need wherever the programs are; `make check` adds the
-# build tree's programs and plugins (and what the unit tests read), and
-# installcheck-local the installed ones.  E2E_RUN runs a script on a
-# throw-away desktop.
+# build tree's test builds (helper/local.mk: the programs with their test
+# hooks live, so they find the build tree's plugins) as HS_EXEC_BIN and
+# HS_TOKEN_BIN, the programs as they get installed as HS_EXEC_PLAIN_BIN and
+# HS_TOKEN_PLAIN_BIN (and what the unit tests read), and installcheck-local
+# the installed ones.  E2E_RUN runs a script on a throw-away desktop.
 E2E_ENVIRONMENT = \
 	E2E_DIR='$(abs_top_srcdir)/tests/e2e' \
 	NOTIFY_SERVER='$(abs_top_builddir)/tests/notify/notify-server' \
@@ -119,9 +122,11 @@ E2E_ENVIRONMENT = \
 E2E_RUN = $(SHELL) $(abs_top_srcdir)/tests/e2e/lib/with-keyring
 SH_LOG_COMPILER = $(E2E_RUN)
 AM_TESTS_ENVIRONMENT = export $(E2E_ENVIRONMENT) \
-	HS_EXEC_BIN='$(abs_top_builddir)/helper/hs-exec' \
-	HS_TOKEN_BIN='$(abs_top_builddir)/helper/hs-token' \
+	HS_EXEC_BIN='$(abs_top_builddir)/helper/hs-exec-faults' \
+	HS_TOKEN_BIN='$(abs_top_builddir)/helper/hs-token-faults' \
 	HS_TOKEN_FAULTS_BIN='$(abs_top_builddir)/helper/hs-token-faults' \
+	HS_EXEC_PLAIN_BIN='$(abs_top_builddir)/helper/hs-exec' \
+	HS_TOKEN_PLAIN_BIN='$(abs_top_builddir)/helper/hs-token' \
 	HS_EXEC_PLUGIN_DIR='$(abs_top_builddir)/plugin/.libs' \
 	PLUGIN_SO_DIR='$(abs_top_builddir)/plugin/.libs' \
 	E2E_LOG_DIR='$(abs_top_builddir)/tests' \

@@ -92,7 +92,7 @@ gboolean hs_cmd_check(int argc, char **argv, GError **error) {
   if (config == NULL) return FALSE;
   stores = hs_stores_open(config, error);
   if (stores == NULL) return FALSE;
-  api = hs_api_new_for_config(config, error);
+  api = hs_options_api_new(config, error);
   if (api == NULL) return FALSE;
   if (argc > 1) {
     for (int i = 1; i < argc; i++) {

@@ -214,7 +214,7 @@ gboolean hs_cmd_import(int argc, char **argv, GError **error) {
 
   /* Verify all, then store all: a refusal stores nothing. */
   if (!no_verify) {
-    api = hs_api_new_for_config(config, error);
+    api = hs_options_api_new(config, error);
     if (api == NULL) goto out;
     for (guint i = 0; i < items->len; i++) {
       HsImportItem *item = g_ptr_array_index(items, i);

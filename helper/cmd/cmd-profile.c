@@ -137,7 +137,7 @@ gboolean hs_cmd_add(int argc, char **argv, GError **error) {
      * go on to the available ones, but say what could not be checked. */
     fprintf(stderr, "hs-token: warning: %s\n", unavailable);
   if (!no_verify) {
-    api = hs_api_new_for_config(config, error);
+    api = hs_options_api_new(config, error);
     if (api == NULL) return FALSE;
   }
 
@@ -425,7 +425,7 @@ gboolean hs_cmd_remove(int argc, char **argv, GError **error) {
     if (record->kind == HS_KIND_OAUTH) {
       /* Revoke first: if HubSpot cannot be reached, the profile stays, so
        * the command can simply be run again. */
-      api = hs_api_new_for_config(config, error);
+      api = hs_options_api_new(config, error);
       if (api == NULL || !hs_auth_revoke(api, record, error)) {
         hs_audit("revoke", argv[1], "oauth", "failed", NULL);
         g_prefix_error(error, "remove: nothing was removed: ");

@@ -250,7 +250,7 @@ gboolean hs_cmd_rotate(int argc, char **argv, GError **error) {
   if (commit || rollback) {
     ok = commit_or_rollback(stores, record, store, rollback, &local);
   } else {
-    api = hs_api_new_for_config(config, error);
+    api = hs_options_api_new(config, error);
     if (api == NULL) return FALSE;
     ok = hs_kind_is_static(record->kind)
              ? rotate_static(stores, record, store, api, now, &local)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "cmd/doctor.h"
+#include "cmd/options.h"
 #include "core/config.h"
 #include "core/error.h"
 #include "core/plugin.h"
@@ -100,13 +101,14 @@ static char *fix_store_name(void) {
 
 static void check_hubspot(GPtrArray *checks, const HsConfig *config) {
   g_autoptr(GError) error = NULL;
-  g_autoptr(HsApi) api = hs_api_new_for_config(config, &error);
+  g_autoptr(HsApi) api = hs_options_api_new(config, &error);
   g_autoptr(HsHttpResponse) r = NULL;
   gint64 skew, date;
 
   if (api == NULL) {
     add(checks, "hubspot", HS_ERR_CONFIG, g_strdup(error->message),
-        "unset HS_EXEC_API_BASE, or give an https URL");
+        "fix [hubspot] api-base in hs-exec.conf: an https URL, or none "
+        "for HubSpot's");
     return;
   }
   /* Without a token HubSpot answers 401: enough to know it is reachable,
@@ -116,7 +118,7 @@ static void check_hubspot(GPtrArray *checks, const HsConfig *config) {
   if (r == NULL) {
     add(checks, "hubspot", HS_ERR_NETWORK,
         g_strdup_printf("%s: %s", hs_api_base(api), error->message),
-        "check the network, a proxy, or HS_EXEC_CA_FILE");
+        "check the network, a proxy, or [hubspot] ca-file in hs-exec.conf");
     return;
   }
   add(checks, "hubspot", 0,

@@ -2,12 +2,14 @@
 /* options.c — see options.h. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd/commands.h"
 #include "cmd/options.h"
 #include "core/error.h"
+#include "core/hooks.h"
 
 gboolean hs_options_parse(const char *name, const char *args,
                           GOptionEntry *entries, int nargs, int *argc,
@@ -39,12 +41,22 @@ HsStores *hs_options_open_stores(GError **error) {
   return hs_stores_open(config, error);
 }
 
-gint64 hs_options_now(void) {
-  const char *fake = secure_getenv("HS_EXEC_FAKE_NOW");
+HsApi *hs_options_api_new(const HsConfig *config, GError **error) {
+  static gboolean noted = FALSE;
+  HsApi *api = hs_api_new_for_config(config, error);
+  g_autofree char *note = api != NULL ? hs_api_note(api) : NULL;
 
-  if (fake != NULL && g_ascii_isdigit(*fake))
-    return g_ascii_strtoll(fake, NULL, 10);
-  return g_get_real_time() / G_USEC_PER_SEC;
+  if (note != NULL && !noted) {
+    fprintf(stderr, "hs-token: note: %s\n", note);
+    noted = TRUE;
+  }
+  return api;
+}
+
+gint64 hs_options_now(void) {
+  gint64 fake = hs_hooks()->fake_now;
+
+  return fake > 0 ? fake : g_get_real_time() / G_USEC_PER_SEC;
 }
 
 gboolean hs_options_duration(const char *option, const char *text,

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* options.h — hs-token commands' option parsing with one error form, the
- * store chain they open, and the clock they read. */
+ * store chain and API client they open, and the clock they read. */
 #pragma once
 
 #include <glib.h>
 #include "core/stores.h"
+#include "hubspot/api.h"
 
 /* Parse a subcommand's options; exactly `nargs` positional arguments remain
  * (argv[1..]), or any number when nargs < 0.  Errors are HS_ERR_USAGE. */
@@ -15,7 +16,12 @@ gboolean hs_options_parse(const char *name, const char *args,
 /* The configured store chain. */
 HsStores *hs_options_open_stores(GError **error);
 
-/* Unix seconds now, or HS_EXEC_FAKE_NOW for tests (never under AT_SECURE). */
+/* The API client `config` asks for (hs_api_new_for_config); the first one
+ * of a run that sends elsewhere than HubSpot prints its note on stderr.
+ * (transfer full) NULL with HS_ERR_CONFIG. */
+HsApi *hs_options_api_new(const HsConfig *config, GError **error);
+
+/* Unix seconds now, or a test build's fake clock (core/hooks). */
 gint64 hs_options_now(void);
 
 /* A duration as `hs-token add --ttl` takes it: a positive whole number and

@@ -9,9 +9,10 @@
 
 #include <glib.h>
 
-/* Record `event` ("add", "import", "show-reveal", "refresh", "exec", "remove",
- * "revoke", "check", "rotate", "rotate-commit", "rotate-rollback",
- * "rotate-expire") for `profile` of `kind` (may be NULL) with `outcome`
+/* Record `event` ("add", "import", "show-reveal", "refresh", "exec",
+ * "exec-inherited", "remove", "revoke", "check", "rotate", "rotate-commit",
+ * "rotate-rollback", "rotate-expire") for `profile` of `kind` (may be NULL)
+ * with `outcome`
  * ("ok" or a short failure word) and, for exec, the command name (argv[0]
  * only; may be NULL).  Never fails the caller: a log that cannot be
  * written is reported once on stderr. */

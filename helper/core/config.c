@@ -103,6 +103,8 @@ void hs_config_free(HsConfig *config) {
   g_ptr_array_unref(config->stores);
   g_ptr_array_unref(config->files_read);
   g_ptr_array_unref(config->unknown);
+  g_free(config->api_base);
+  g_free(config->ca_file);
   g_free(config);
 }
 
@@ -341,12 +343,49 @@ static void find_unknown(HsConfig *config, GKeyFile *kf, const char *text,
   }
 }
 
-/* [hubspot] oauth-api = 2026-03 (default) | v1 */
+/* [hubspot] api-base= or ca-file= into *ret_value: where credentials go
+ * and whom to trust for it, so only from a file a repository or another
+ * user cannot have written. */
+static gboolean read_hubspot_where(GKeyFile *kf, const char *path,
+                                   gboolean vetted, const char *key,
+                                   char **ret_value, GError **error) {
+  g_autofree char *value = g_key_file_get_string(kf, "hubspot", key, NULL);
+
+  if (value == NULL) return TRUE;
+  g_strstrip(value);
+  if (!vetted) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG,
+                "%s: [hubspot] %s is accepted only from a config file owned "
+                "by root or you and not writable by group or others; fix the "
+                "file's mode (chmod go-w %s) or remove the key",
+                path, key, path);
+    return FALSE;
+  }
+  if (strcmp(key, "ca-file") == 0 && *value != '\0' &&
+      !g_path_is_absolute(value)) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG,
+                "%s: [hubspot] ca-file='%s' is not an absolute path; give "
+                "the CA bundle's full path",
+                path, value);
+    return FALSE;
+  }
+  g_free(*ret_value);
+  /* Empty: back to HubSpot's, or the system's CAs. */
+  *ret_value = *value != '\0' ? g_steal_pointer(&value) : NULL;
+  return TRUE;
+}
+
+/* [hubspot] oauth-api = 2026-03 (default) | v1, api-base=, ca-file= */
 static gboolean read_hubspot_group(GKeyFile *kf, const char *path,
-                                   HsConfig *config, GError **error) {
+                                   gboolean vetted, HsConfig *config,
+                                   GError **error) {
   g_autofree char *api =
       g_key_file_get_string(kf, "hubspot", "oauth-api", NULL);
 
+  if (!read_hubspot_where(kf, path, vetted, "api-base", &config->api_base,
+                          error) ||
+      !read_hubspot_where(kf, path, vetted, "ca-file", &config->ca_file, error))
+    return FALSE;
   if (api == NULL) return TRUE;
   g_strstrip(api);
   if (strcmp(api, "v1") == 0 || strcmp(api, "2026-03") == 0) {
@@ -366,7 +405,7 @@ static gboolean apply_file(HsConfig *config, GKeyFile *kf, const char *text,
 
   g_ptr_array_add(config->files_read, g_strdup(path));
   find_unknown(config, kf, text, path);
-  if (!read_hubspot_group(kf, path, config, error)) return FALSE;
+  if (!read_hubspot_group(kf, path, vetted, config, error)) return FALSE;
   order = g_key_file_get_string(kf, "stores", "order", NULL);
   if (order != NULL) {
     /* A later file's order replaces an earlier one's. */

@@ -30,6 +30,11 @@ typedef struct {
   GPtrArray *files_read; /* char*: the files that existed and were read */
   gboolean oauth_api_v1; /* [hubspot] oauth-api=v1: the deprecated family */
   GPtrArray *unknown;    /* HsConfigUnknown*, file by file, in file order */
+  /* [hubspot] api-base= and ca-file=, from a file owned by root or the user
+   * and not group- or world-writable, or NULL: HubSpot's, and the system's
+   * CAs.  Only a config file says where credentials are sent. */
+  char *api_base;
+  char *ca_file; /* an absolute path */
 } HsConfig;
 
 /* The configuration from SYSCONFDIR/hs-exec/hs-exec.conf, then

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/hooks.h"
 #include "core/plugin.h"
 
 struct HsPlugin {
@@ -39,8 +40,8 @@ struct HsPlugin {
 #define TRYAGAIN_ATTEMPTS 2
 
 const char *hs_plugin_dir(void) {
-  const char *dir = secure_getenv("HS_EXEC_PLUGIN_DIR");
-  return (dir != NULL && *dir != '\0') ? dir : PLUGINDIR;
+  const char *dir = hs_hooks()->plugin_dir;
+  return dir != NULL ? dir : PLUGINDIR;
 }
 
 /* Open `path` refusing links, foreign owners and loose modes.  Returns the

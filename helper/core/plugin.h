@@ -25,8 +25,7 @@ typedef struct HsPlugin HsPlugin;
 #define HS_PLUGIN_MSG_SIZE 512
 
 /* The directory plugins are loaded from by name: $(pkglibdir)/plugins, or
- * $HS_EXEC_PLUGIN_DIR unless the program runs with AT_SECURE (transfer
- * none). */
+ * in a test build the one core/hooks names (transfer none). */
 const char *hs_plugin_dir(void);
 
 /* The names of the plugins in hs_plugin_dir(), sorted, for messages

@@ -3,9 +3,12 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
+#include "core/error.h"
 #include "core/secure.h"
 
 void hs_secure_free_len(void *secret, gsize len) {
@@ -37,4 +40,21 @@ void hs_secure_lock(const void *secret, gsize len) {
   /* Best effort: RLIMIT_MEMLOCK is small for unprivileged users, and the
    * pages may be shared with other small allocations, so never unlocked. */
   if (secret != NULL && len > 0) (void)mlock(secret, len);
+}
+
+gboolean hs_secure_unprivileged(GError **error) {
+  /* Setuid, setgid or file capabilities would run us for another user with
+   * an environment and a home that this user chose: refuse, rather than
+   * decide which of them to trust. */
+  if (getauxval(AT_SECURE) != 0 || getuid() != geteuid() ||
+      getgid() != getegid()) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG,
+                "%s runs with privileges it must not have (setuid, setgid "
+                "or file capabilities); it is meant to run as you alone: "
+                "reinstall it, or remove them with chmod u-s,g-s and "
+                "setcap -r on the program",
+                g_get_prgname());
+    return FALSE;
+  }
+  return TRUE;
 }

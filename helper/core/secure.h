@@ -26,6 +26,11 @@ void hs_secure_clear(char **secret_ptr);
  * no ptrace by other processes of the user (PR_SET_DUMPABLE 0). */
 void hs_secure_process(void);
 
+/* FALSE with HS_ERR_CONFIG when the program runs with AT_SECURE (setuid,
+ * setgid, file capabilities) or its real and effective ids differ: both
+ * programs are unprivileged and refuse to run otherwise. */
+gboolean hs_secure_unprivileged(GError **error);
+
 /* Keep the pages of `len` bytes at `secret` out of swap where the limits
  * allow (mlock); EPERM and ENOMEM are ignored. */
 void hs_secure_lock(const void *secret, gsize len);

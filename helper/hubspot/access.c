@@ -214,8 +214,13 @@ static gboolean open_record(HsAccessSession *session, const char *profile,
   if (session->record == NULL) return FALSE;
   if (!check_scopes(session, want->scopes, error)) return FALSE;
   if (!hs_kind_is_static(session->record->kind) || want->keep_fresh) {
+    g_autofree char *note = NULL;
+
     session->api = hs_api_new_for_config(session->config, error);
     if (session->api == NULL) return FALSE;
+    /* Said on every run that talks to HubSpot elsewhere than at HubSpot. */
+    note = hs_api_note(session->api);
+    if (note != NULL) session_note(session, note);
   }
   session->access = hs_access_obtain(session->stores, &session->record,
                                      session->api, want->min_ttl, error);

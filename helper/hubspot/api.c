@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "core/error.h"
+#include "core/hooks.h"
 #include "hubspot/api.h"
 #include "core/json.h"
 
@@ -46,44 +47,31 @@ const char *hs_api_path(HsEndpoint endpoint, HsOAuthApi family) {
                                    : endpoints[endpoint].v2026;
 }
 
-static gboolean is_loopback(const char *host) {
-  if (g_ascii_strcasecmp(host, "localhost") == 0 || strcmp(host, "::1") == 0 ||
-      strcmp(host, "[::1]") == 0)
-    return TRUE;
-  if (g_str_has_prefix(host, "127.")) {
-    g_autoptr(GInetAddress) addr = g_inet_address_new_from_string(host);
-    return addr != NULL && g_inet_address_get_is_loopback(addr);
-  }
-  return FALSE;
-}
-
 char *hs_api_base_validate(const char *url, GError **error) {
   g_autoptr(GUri) uri = NULL;
-  const char *scheme, *host;
+  const char *host;
   char *base;
 
   if (url != NULL) uri = g_uri_parse(url, G_URI_FLAGS_NONE, NULL);
   if (uri == NULL || (host = g_uri_get_host(uri)) == NULL || *host == '\0') {
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG,
-                "HS_EXEC_API_BASE '%s' is not an absolute URL; use "
+                "[hubspot] api-base '%s' is not an absolute URL; use "
                 "https://HOST[:PORT]",
                 url ? url : "");
     return NULL;
   }
-  scheme = g_uri_get_scheme(uri);
   if (g_uri_get_userinfo(uri) != NULL || g_uri_get_query(uri) != NULL ||
       g_uri_get_fragment(uri) != NULL) {
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG,
-                "HS_EXEC_API_BASE must not carry credentials, a query or a "
+                "[hubspot] api-base must not carry credentials, a query or a "
                 "fragment");
     return NULL;
   }
-  if (g_ascii_strcasecmp(scheme, "https") != 0 &&
-      !(g_ascii_strcasecmp(scheme, "http") == 0 && is_loopback(host))) {
+  /* https only: a token is never sent in the clear, not even to a loopback
+   * host (the stand-in speaks TLS too). */
+  if (g_ascii_strcasecmp(g_uri_get_scheme(uri), "https") != 0) {
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG,
-                "HS_EXEC_API_BASE '%s' is refused: use https, or http only "
-                "for a loopback host",
-                url);
+                "[hubspot] api-base '%s' is refused: use an https URL", url);
     return NULL;
   }
   base = g_strdup(url);
@@ -191,29 +179,22 @@ gint64 hs_api_retry_delay_ms(int attempt, long http_status,
   return MIN(delay, HS_API_MAX_RETRY_DELAY_MS);
 }
 
-HsApi *hs_api_new(HsOAuthApi family, GError **error) {
-  const char *base = secure_getenv("HS_EXEC_API_BASE");
-  const char *ca = secure_getenv("HS_EXEC_CA_FILE");
-  const char *retry = secure_getenv("HS_EXEC_RETRY_BASE_MS");
-  /* Test-only, like the two above: the fault tests' "hang past the
-   * timeout" must not take 15 s a try. */
-  const char *timeout = secure_getenv("HS_EXEC_HTTP_TIMEOUT_MS");
+HsApi *hs_api_new(HsOAuthApi family, const char *base, const char *ca_file,
+                  GError **error) {
+  const HsHooks *hooks = hs_hooks();
   HsApi *api = g_new0(HsApi, 1);
 
-  api->base =
-      hs_api_base_validate(base && *base ? base : HS_API_DEFAULT_BASE, error);
+  api->base = hs_api_base_validate(base ? base : HS_API_DEFAULT_BASE, error);
   if (api->base == NULL) {
     g_free(api);
     return NULL;
   }
   api->family = family;
-  api->ca_file = g_strdup(ca && *ca ? ca : NULL);
+  api->ca_file = g_strdup(ca_file);
   api->http = hs_http_client_new(api->ca_file);
-  if (timeout != NULL)
-    hs_http_client_set_timeout_ms(api->http,
-                                  (long)g_ascii_strtoll(timeout, NULL, 10));
-  api->retry_base_ms = retry ? g_ascii_strtoll(retry, NULL, 10) : 1000;
-  if (api->retry_base_ms < 0) api->retry_base_ms = 0;
+  if (hooks->http_timeout_ms > 0)
+    hs_http_client_set_timeout_ms(api->http, hooks->http_timeout_ms);
+  api->retry_base_ms = hooks->retry_base_ms >= 0 ? hooks->retry_base_ms : 1000;
   return api;
 }
 
@@ -227,7 +208,29 @@ void hs_api_free(HsApi *api) {
 
 HsApi *hs_api_new_for_config(const HsConfig *config, GError **error) {
   return hs_api_new(
-      config->oauth_api_v1 ? HS_OAUTH_API_V1 : HS_OAUTH_API_2026_03, error);
+      config->oauth_api_v1 ? HS_OAUTH_API_V1 : HS_OAUTH_API_2026_03,
+      config->api_base, config->ca_file, error);
+}
+
+char *hs_api_note(const HsApi *api) {
+  gboolean elsewhere = strcmp(api->base, HS_API_DEFAULT_BASE) != 0;
+
+  if (elsewhere && api->ca_file != NULL)
+    return g_strdup_printf(
+        "HubSpot API at %s, not " HS_API_DEFAULT_BASE
+        ", trusting only the "
+        "CAs in %s ([hubspot] api-base and ca-file in hs-exec.conf)",
+        api->base, api->ca_file);
+  if (elsewhere)
+    return g_strdup_printf("HubSpot API at %s, not " HS_API_DEFAULT_BASE
+                           " ([hubspot] api-base in hs-exec.conf)",
+                           api->base);
+  if (api->ca_file != NULL)
+    return g_strdup_printf(
+        "HubSpot API certificate checked against the CAs in %s only, not "
+        "the system's ([hubspot] ca-file in hs-exec.conf)",
+        api->ca_file);
+  return NULL;
 }
 
 HsOAuthApi hs_api_oauth_family(const HsApi *api) { return api->family; }

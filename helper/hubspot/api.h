@@ -29,9 +29,9 @@ typedef enum { HS_OAUTH_API_2026_03, HS_OAUTH_API_V1 } HsOAuthApi;
 /* The path of `endpoint` in `family` (transfer none). */
 const char *hs_api_path(HsEndpoint endpoint, HsOAuthApi family);
 
-/* Check a base URL: https with a host, or http only for a loopback host
- * (127.0.0.0/8, localhost, ::1).  Returns the URL without a trailing '/'
- * (transfer full), or NULL with HS_ERR_CONFIG. */
+/* Check a base URL: https with a host, no credentials, query or fragment.
+ * Returns the URL without a trailing '/' (transfer full), or NULL with
+ * HS_ERR_CONFIG. */
 char *hs_api_base_validate(const char *url, GError **error);
 
 /* HubSpot's error JSON, old and new shapes; absent fields are NULL. */
@@ -70,14 +70,20 @@ gint64 hs_api_retry_delay_ms(int attempt, long http_status,
 
 typedef struct HsApi HsApi;
 
-/* The API client: base URL from HS_EXEC_API_BASE and CA file from
- * HS_EXEC_CA_FILE (and, for tests, the backoff base HS_EXEC_RETRY_BASE_MS
- * and the whole-request timeout HS_EXEC_HTTP_TIMEOUT_MS) unless the program
- * runs with AT_SECURE, else HubSpot's. (transfer full) NULL with HS_ERR_CONFIG
- * for a bad base URL. */
-HsApi *hs_api_new(HsOAuthApi family, GError **error);
-/* hs_api_new() for the OAuth family `config` names ([hubspot] oauth-api). */
+/* The API client for `base` (NULL: HubSpot's) trusting the CAs in
+ * `ca_file` (NULL: the system's); a test build's backoff and timeout
+ * (core/hooks).  No variable of the environment changes either.
+ * (transfer full) NULL with HS_ERR_CONFIG for a bad base URL. */
+HsApi *hs_api_new(HsOAuthApi family, const char *base, const char *ca_file,
+                  GError **error);
+/* hs_api_new() for what `config` says: the OAuth family ([hubspot]
+ * oauth-api), [hubspot] api-base and ca-file. */
 HsApi *hs_api_new_for_config(const HsConfig *config, GError **error);
+
+/* A note for stderr when `api` sends elsewhere than HubSpot's API or
+ * trusts other CAs than the system's, saying where (transfer full), or
+ * NULL.  The programs print it once a run. */
+char *hs_api_note(const HsApi *api);
 void hs_api_free(HsApi *api);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HsApi, hs_api_free)
 

@@ -48,5 +48,27 @@ for line in open(sys.argv[1]):
     e = json.loads(line)
     n += e["event"] == "exec"
 print(n)' "$log")" 21 "20 concurrent hs-exec: 20 more well-formed exec lines"
+# hs-exec inside hs-exec for the same profile passes on the token it
+# inherited, asking no store: the audit says so, and never records it as a
+# lookup, even for a profile that does not exist.
+lines=$(wc -l <"$log")
+run "$HS_EXEC" prod -- "$HS_EXEC" prod -- /bin/true
+is "$status" 0 "nested hs-exec for the same profile: exit 0"
+is "$(tail -n +$((lines + 1)) "$log" | python3 -c '
+import json, sys
+for line in sys.stdin:
+    e = json.loads(line); print(e["event"], e["profile"], e["outcome"], e.get("command", "-"))')" \
+  "$(printf '%s\n' "exec prod ok $(basename "$HS_EXEC")" 'exec-inherited prod ok true')" \
+  "nested: the outer lookup is exec, the inner pass-through exec-inherited"
+lines=$(wc -l <"$log")
+run env HS_EXEC_PROFILE=ghost HUBSPOT_ACCESS_TOKEN=pat-na1-not-from-any-store \
+  "$HS_EXEC" ghost -- /bin/true
+is "$status" 0 "a token in the environment for a profile no store has: passed on"
+is "$(tail -n +$((lines + 1)) "$log" | python3 -c '
+import json, sys
+for line in sys.stdin:
+    e = json.loads(line); print(e["event"], e["profile"], e["outcome"])')" \
+  "exec-inherited ghost ok" "…recorded as inherited, not as a lookup of ghost"
+is "$(grep -c '"event":"exec","profile":"ghost"' "$log")" 0 "…no exec line for ghost"
 is "$(grep -caF "$TOKEN" "$log")" 0 "the audit file holds no secret"
 finish

@@ -4,6 +4,7 @@
 # gives it ("Exit codes"), and leaves no partial record.
 set -u
 . "$E2E_DIR/lib/e2e.sh"
+. "$E2E_DIR/lib/standin.sh" # with_api_base; no stand-in is started
 
 TOKEN=pat-na1-0e3c9a71-5d2b-4f8e-9c41-7a6b2d1e8f03
 no_profiles() {
@@ -26,13 +27,13 @@ fails_with 1 hs-token "wrong token shape"
 unlike "$err" "ghp_notahubspottoken" "wrong token shape: the message does not echo it"
 no_profiles "wrong token shape"
 # Verification needs HubSpot: unreachable is exit 5, and nothing is stored.
-run --in "$TOKEN" env HS_EXEC_API_BASE=https://127.0.0.1:9 HS_EXEC_RETRY_BASE_MS=1 \
+run --in "$TOKEN" with_api_base https://127.0.0.1:9 env HS_EXEC_RETRY_BASE_MS=1 \
   "$HS_TOKEN" add prod --kind private-app
 fails_with 5 hs-token "add with HubSpot unreachable"
 like "$err" "after 3 tries" "add with HubSpot unreachable: says it tried 3 times"
 no_profiles "add with HubSpot unreachable"
-run --in "$TOKEN" env HS_EXEC_API_BASE=http://api.hubapi.com "$HS_TOKEN" add prod --kind private-app
-fails_with 6 hs-token "a plain-http API base that is not loopback"
+run --in "$TOKEN" with_api_base http://api.hubapi.com "$HS_TOKEN" add prod --kind private-app
+fails_with 6 hs-token "a plain-http API base"
 run --in "$TOKEN" "$HS_TOKEN" add prod --kind oauth --no-verify
 fails_with 1 hs-token "oauth without --client-id"
 run --in "$TOKEN" "$HS_TOKEN" add prod --kind api-key --no-verify

@@ -8,9 +8,7 @@ set -u
 . "$E2E_DIR/lib/standin.sh"
 export HS_EXEC_RETRY_BASE_MS=1
 standin_start
-conf="$XDG_CONFIG_HOME/hs-exec/hs-exec.conf"
-mkdir -p "$(dirname "$conf")"
-printf '[stores]\norder=secret-service keyctl\n' >"$conf"
+hs_conf "$(printf '[stores]\norder=secret-service keyctl')"
 run --in pat-na1-0e3c9a71-5d2b-4f8e-9c41-7a6b2d1e8f03 "$HS_TOKEN" add p --kind private-app --no-verify
 
 run "$HS_TOKEN" doctor
@@ -31,7 +29,7 @@ run env DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent/bus "$HS_TOKEN" doctor
 is "$status" 3 "no D-Bus: exit 3"
 like "$out" "store +PROBLEM secret-service: unavailable: .*D-Bus" "no D-Bus: the Secret Service problem"
 like "$out" "fix: run inside a desktop session" "no D-Bus: with its fix"
-run env HS_EXEC_API_BASE=https://127.0.0.1:9 "$HS_TOKEN" doctor
+run with_api_base https://127.0.0.1:9 "$HS_TOKEN" doctor
 is "$status" 5 "HubSpot unreachable: exit 5"
 like "$out" "hubspot +PROBLEM" "HubSpot unreachable: a problem"
 chmod 0755 "$XDG_RUNTIME_DIR/hs-exec"
@@ -39,7 +37,7 @@ run "$HS_TOKEN" doctor
 is "$status" 6 "lock directory open to others: exit 6"
 like "$out" "runtime +PROBLEM .*not private" "lock directory open to others: said"
 chmod 0700 "$XDG_RUNTIME_DIR/hs-exec"
-printf '[stores]\norder=secret-service [UNAVAIL=sometimes]\n' >"$conf"
+hs_conf "$(printf '[stores]\norder=secret-service [UNAVAIL=sometimes]')"
 run "$HS_TOKEN" doctor
 is "$status" 6 "bad config: exit 6"
 like "$out" "config +PROBLEM .*hs-exec.conf" "bad config: names the file"
@@ -61,7 +59,7 @@ is "$status" 0 "unknown settings: hs-exec still runs"
 like "$err" "^hs-exec: warning: $conf:6: unknown section \[proxies\], ignored" "hs-exec warns too"
 # What other settings and per-store sections use is known.
 printf '[stores]\norder=secret-service\n[hubspot]\noauth-api=2026-03\napi-base=%s\nca-file=%s\n[store keyctl]\nanything=1\n' \
-  "$HS_EXEC_API_BASE" "$HS_EXEC_CA_FILE" >"$conf"
+  "$STANDIN_BASE" "$STANDIN_CA" >"$conf"
 run "$HS_TOKEN" doctor
 unlike "$out" "config +PROBLEM" "api-base, ca-file and [store NAME] are known"
 run "$HS_TOKEN" list

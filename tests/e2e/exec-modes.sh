@@ -168,7 +168,7 @@ PY
 # ctl for COMMAND, which has none of e2e.sh's functions
 cat >"$E2E_SCRATCH/ctl" <<CTL
 #!/bin/bash
-E2E_DIR='$E2E_DIR' HS_EXEC_API_BASE='$HS_EXEC_API_BASE' HS_EXEC_CA_FILE='$HS_EXEC_CA_FILE'
+E2E_DIR='$E2E_DIR' STANDIN_BASE='$STANDIN_BASE' STANDIN_CA='$STANDIN_CA'
 . "\$E2E_DIR/lib/standin.sh"
 ctl "\$@"
 CTL

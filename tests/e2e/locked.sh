@@ -6,6 +6,7 @@
 # names the problem and the fix.
 set -u
 . "$E2E_DIR/lib/e2e.sh"
+. "$E2E_DIR/lib/standin.sh" # with_api_base; no stand-in is started
 TOKEN=pat-na1-0e3c9a71-5d2b-4f8e-9c41-7a6b2d1e8f03
 run --in "$TOKEN" "$HS_TOKEN" add prod --kind private-app --no-verify
 is "$status" 0 "added while the keyring is unlocked"
@@ -19,7 +20,7 @@ run locked "$HS_TOKEN" list
 fails_with 3 hs-token "list on a locked keyring"
 run --in "$TOKEN" locked "$HS_TOKEN" add other --kind private-app --no-verify
 fails_with 3 hs-token "add on a locked keyring"
-run locked env HS_EXEC_API_BASE=https://127.0.0.1:9 HS_EXEC_RETRY_BASE_MS=1 "$HS_TOKEN" doctor
+run with_api_base https://127.0.0.1:9 locked env HS_EXEC_RETRY_BASE_MS=1 "$HS_TOKEN" doctor
 is "$status" 3 "doctor on a locked keyring: exit 3"
 like "$out" "store +PROBLEM secret-service: locked" "doctor: the store is locked"
 like "$out" "fix: unlock the login keyring" "doctor: with its fix"

@@ -90,17 +90,21 @@ fails_with 1 hs-token "--commit and --rollback together"
 # ---- the previous goes by itself after 7 days ----
 run --in "$OLD" "$HS_TOKEN" rotate prod
 is "$status" 0 "rotate back to the first token"
-run env HS_EXEC_FAKE_NOW=$((t0 + 6 * 86400)) "$HS_TOKEN" show prod --json
-isnt_none=$(printf %s "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["previous_until"] is not None)')
-is "$isnt_none" True "6 days on: the previous is still kept"
-run env HS_EXEC_FAKE_NOW=$((t0 + 8 * 86400)) "$HS_TOKEN" show prod --json
-is "$(printf %s "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["previous_until"])')" None "8 days on: the previous is gone"
-is "$(field prod previous_until)" None "…and that was stored, not just hidden"
-run "$HS_TOKEN" rotate prod --rollback
-fails_with 1 hs-token "rollback after the 7 days"
-is "$(audit_count rotate-expire prod)" 1 "audit: one rotate-expire line"
-exec_token prod
-is "$out" "$OLD" "after the expiry: the current token stays"
+if test_hooks; then
+  run env HS_EXEC_FAKE_NOW=$((t0 + 6 * 86400)) "$HS_TOKEN" show prod --json
+  isnt_none=$(printf %s "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["previous_until"] is not None)')
+  is "$isnt_none" True "6 days on: the previous is still kept"
+  run env HS_EXEC_FAKE_NOW=$((t0 + 8 * 86400)) "$HS_TOKEN" show prod --json
+  is "$(printf %s "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["previous_until"])')" None "8 days on: the previous is gone"
+  is "$(field prod previous_until)" None "…and that was stored, not just hidden"
+  run "$HS_TOKEN" rotate prod --rollback
+  fails_with 1 hs-token "rollback after the 7 days"
+  is "$(audit_count rotate-expire prod)" 1 "audit: one rotate-expire line"
+  exec_token prod
+  is "$out" "$OLD" "after the expiry: the current token stays"
+else
+  ok "# SKIP the previous after 7 days: the installed programs have no fake clock (HS_EXEC_FAKE_NOW, make check only)"
+fi
 
 # ---- oauth: a refresh now ----
 run --in "$(printf 'client_secret=cs-secret-1\nrefresh_token=rt-1\n')" "$HS_TOKEN" add $APP --kind oauth --client-id cid-1

@@ -14,7 +14,6 @@ TOKEN=pat-na1-0e3c9a71-5d2b-4f8e-9c41-7a6b2d1e8f03
 P=$(tagged ss-down)
 conf="$XDG_CONFIG_HOME/hs-exec/hs-exec.conf"
 mkdir -p "$(dirname "$conf")"
-export HS_EXEC_API_BASE=https://127.0.0.1:9 HS_EXEC_RETRY_BASE_MS=1
 
 for how in fails hangs; do
   case $how in

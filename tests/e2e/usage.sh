@@ -32,8 +32,12 @@ like "$out" "idle +private-app .* ok +- " "list: '-' for a profile never used"
 run "$HS_TOKEN" list --json
 is "$(printf %s "$out" | python3 -c 'import json,sys; print(" ".join(str(p["last_used"])[:10] for p in json.load(sys.stdin)))')" \
    "None $today" "list --json: last_used"
-run env HS_EXEC_FAKE_NOW=$(( $(date +%s) + 8 * 86400 )) "$HS_TOKEN" show prod
-like "$out" "usage: +used 0 times in the last 7 days, last on ${today}T[0-9:]+Z by env" "8 days on: none in the window, the last use is still known"
+if test_hooks; then
+  run env HS_EXEC_FAKE_NOW=$(( $(date +%s) + 8 * 86400 )) "$HS_TOKEN" show prod
+  like "$out" "usage: +used 0 times in the last 7 days, last on ${today}T[0-9:]+Z by env" "8 days on: none in the window, the last use is still known"
+else
+  ok "# SKIP 8 days on: the installed programs have no fake clock (HS_EXEC_FAKE_NOW, make check only)"
+fi
 
 is "$(stat -c %a "$LOG")" 600 "usage log: mode 0600"
 unlike "$(cat "$LOG")" "$TOKEN" "usage log: no token"

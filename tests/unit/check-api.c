@@ -17,10 +17,11 @@ static const struct {
     {"https://api.hubapi.com/", "https://api.hubapi.com"},
     {"https://proxy.example:8443/hubspot/",
      "https://proxy.example:8443/hubspot"},
-    {"http://127.0.0.1:8080", "http://127.0.0.1:8080"},
-    {"http://127.5.6.7", "http://127.5.6.7"},
-    {"http://localhost:1", "http://localhost:1"},
-    {"http://[::1]:8080", "http://[::1]:8080"},
+    {"https://127.0.0.1:8443/", "https://127.0.0.1:8443"},
+    /* Never in the clear, not even to a loopback host. */
+    {"http://127.0.0.1:8080", NULL},
+    {"http://localhost:1", NULL},
+    {"http://[::1]:8080", NULL},
     {"http://api.hubapi.com", NULL},
     {"http://10.0.0.1", NULL},
     {"http://127.0.0.1.evil.example", NULL},
@@ -157,12 +158,50 @@ START_TEST(test_retry_delay) {
 }
 END_TEST
 
+/* A run that sends elsewhere than HubSpot, or trusts other CAs, says so. */
+START_TEST(test_note) {
+  GError *error = NULL;
+  HsApi *api;
+  char *note;
+
+  api = hs_api_new(HS_OAUTH_API_2026_03, NULL, NULL, &error);
+  ck_assert_ptr_nonnull(api);
+  ck_assert_str_eq(hs_api_base(api), HS_API_DEFAULT_BASE);
+  ck_assert_ptr_null(hs_api_note(api));
+  hs_api_free(api);
+
+  api = hs_api_new(HS_OAUTH_API_2026_03, "https://127.0.0.1:9/", "/ca.pem",
+                   &error);
+  ck_assert_ptr_nonnull(api);
+  ck_assert_str_eq(hs_api_base(api), "https://127.0.0.1:9");
+  note = hs_api_note(api);
+  ck_assert_ptr_nonnull(note);
+  ck_assert_msg(g_str_has_prefix(note, "HubSpot API at https://127.0.0.1:9,"),
+                "%s", note);
+  ck_assert_ptr_nonnull(strstr(note, "/ca.pem"));
+  g_free(note);
+  hs_api_free(api);
+
+  api = hs_api_new(HS_OAUTH_API_2026_03, NULL, "/ca.pem", &error);
+  note = hs_api_note(api);
+  ck_assert_ptr_nonnull(note);
+  ck_assert_ptr_nonnull(strstr(note, "/ca.pem"));
+  g_free(note);
+  hs_api_free(api);
+
+  ck_assert_ptr_null(
+      hs_api_new(HS_OAUTH_API_2026_03, "http://127.0.0.1:9", NULL, &error));
+  hs_assert_error(error, HS_ERR_CONFIG);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("api");
   TCase *tc = tcase_create("api");
 
   tcase_add_loop_test(tc, test_base_validate, 0, G_N_ELEMENTS(bases));
   tcase_add_test(tc, test_endpoint_families);
+  tcase_add_test(tc, test_note);
   tcase_add_test(tc, test_error_old_shape);
   tcase_add_test(tc, test_error_new_shape);
   tcase_add_test(tc, test_error_rate_limit_and_garbage);

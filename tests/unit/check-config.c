@@ -256,6 +256,40 @@ START_TEST(test_unknown_in_each_file) {
 }
 END_TEST
 
+/* Where credentials go comes from a vetted file, or from nowhere. */
+START_TEST(test_hubspot_where) {
+  const char good[] =
+      "[hubspot]\napi-base=https://127.0.0.1:8443\n"
+      "ca-file=/tmp/standin/cert.pem\n";
+  const char relative[] = "[hubspot]\nca-file=cert.pem\n";
+  const char cleared[] = "[hubspot]\napi-base=\nca-file=\n";
+  GError *error = NULL;
+  HsConfig *config;
+
+  config = hs_config_load_data(good, strlen(good), "mem.conf", TRUE, &error);
+  ck_assert_msg(config != NULL, "%s", error ? error->message : "");
+  ck_assert_str_eq(config->api_base, "https://127.0.0.1:8443");
+  ck_assert_str_eq(config->ca_file, "/tmp/standin/cert.pem");
+  hs_config_free(config);
+  /* A file others (or a repository) may have written says nothing there. */
+  ck_assert_ptr_null(
+      hs_config_load_data(good, strlen(good), "mem.conf", FALSE, &error));
+  ck_assert_ptr_nonnull(strstr(error->message, "[hubspot] api-base"));
+  hs_assert_error(error, HS_ERR_CONFIG);
+  ck_assert_ptr_null(hs_config_load_data(relative, strlen(relative), "mem.conf",
+                                         TRUE, &error));
+  ck_assert_ptr_nonnull(strstr(error->message, "absolute path"));
+  hs_assert_error(error, HS_ERR_CONFIG);
+  /* Nothing set, or set empty: HubSpot's, with the system's CAs. */
+  config =
+      hs_config_load_data(cleared, strlen(cleared), "mem.conf", TRUE, &error);
+  ck_assert_ptr_nonnull(config);
+  ck_assert_ptr_null(config->api_base);
+  ck_assert_ptr_null(config->ca_file);
+  hs_config_free(config);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("config");
   TCase *tc = tcase_create("order");
@@ -267,6 +301,7 @@ int main(void) {
   tcase_add_test(tc, test_load_data);
   tcase_add_test(tc, test_unknown_settings);
   tcase_add_test(tc, test_unknown_in_each_file);
+  tcase_add_test(tc, test_hubspot_where);
   suite_add_tcase(s, tc);
   return hs_run_suite(s);
 }

@@ -16,6 +16,7 @@
 #include "check-common.h"
 #include "core/config.h"
 #include "core/error.h"
+#include "core/hooks.h"
 #include "core/plugin.h"
 #include "core/record.h"
 #include "core/secure.h"
@@ -45,7 +46,8 @@ static void setup(void) {
   ck_assert_ptr_nonnull(getenv("TEST_PLUGIN_DIR"));
   plugin_dir = g_dir_make_tmp("hs-loader-XXXXXX", NULL);
   ck_assert_ptr_nonnull(plugin_dir);
-  setenv("HS_EXEC_PLUGIN_DIR", plugin_dir, 1);
+  /* As a test build does (core/hooks): plugins by name from here. */
+  hs_hooks_set(&(HsHooks){.plugin_dir = plugin_dir, .retry_base_ms = -1});
   /* The test plugin's knobs and trace (tests/unit/plugins/test-plugin.c). */
   unsetenv("TEST_PLUGIN_MODE");
   unsetenv("TEST_PLUGIN_PROBED");

@@ -4,7 +4,9 @@
 # and the closing search for secrets.  The script runs inside with-keyring.
 #
 #   run [--in TEXT] CMD…   run CMD with TEXT (or nothing) on stdin; sets
-#                          $out, $err and $status
+#                          $out, $err and $status; the programs' note that
+#                          they talk to the stand-in, not HubSpot, goes to
+#                          $api_notes instead of $err
 #   fails_with STATUS PROG DESC
 #                          the last run exited STATUS with one line on
 #                          stderr, "PROG: …"
@@ -12,6 +14,10 @@
 #                          run hs-exec PROFILE; $out is the token the child
 #                          saw in HUBSPOT_ACCESS_TOKEN
 #   planted PATH…          files the test filled with secrets on purpose
+#   test_hooks             true when the programs are the test builds (make
+#                          check), whose HS_EXEC_FAKE_NOW, _RETRY_BASE_MS,
+#                          _HTTP_TIMEOUT_MS, _PLUGIN_DIR and _TEST_KILL_AT
+#                          work; the installed programs read none of them
 #   finish                 check that no secret was left anywhere (below),
 #                          print the plan, exit 1 if anything failed
 
@@ -20,13 +26,20 @@
 HS_EXEC=${HS_EXEC_BIN:?}
 HS_TOKEN=${HS_TOKEN_BIN:?}
 
+test_hooks() { [ -n "${HS_TOKEN_FAULTS_BIN:-}" ]; }
+
+# A run that talks to the stand-in says so on stderr (hs-exec.conf(5));
+# every test would otherwise have to allow for that line.
+API_NOTE='^hs-(exec|token): note: HubSpot API '
+
 run() {
   local input=""
   if [ "${1:-}" = --in ]; then input=$2; shift 2; fi
   local errf="$E2E_SCRATCH/.stderr"
   status=0
   out=$(printf %s "$input" | "$@" 2>"$errf") || status=$?
-  err=$(cat "$errf"); rm -f "$errf"
+  api_notes=$(grep -E "$API_NOTE" "$errf" || true)
+  err=$(grep -Ev "$API_NOTE" "$errf" || true); rm -f "$errf"
 }
 
 # One line on stderr, "PROG: …", and status WANT.
