@@ -217,6 +217,7 @@ int main(int argc, char **argv) {
 
   hs_secure_process();
   g_set_prgname("hs-exec");
+  if (!hs_secure_check_ids(&error)) return fail(g_steal_pointer(&error));
   hs_supervise_save_sigpipe();
   if (!parse_args(argc, argv, &opts, &error))
     return fail(g_steal_pointer(&error));

@@ -32,6 +32,10 @@ int main(int argc, char **argv) {
 
   hs_secure_process();
   g_set_prgname("hs-token");
+  if (!hs_secure_check_ids(&error)) {
+    fprintf(stderr, "hs-token: %s\n", error->message);
+    return hs_error_exit_code(error);
+  }
 #ifdef HS_TEST_HOOKS
   hs_fault_install(kill_at);
 #endif

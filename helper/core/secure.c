@@ -3,9 +3,12 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
+#include "core/error.h"
 #include "core/secure.h"
 
 void hs_secure_free_len(void *secret, gsize len) {
@@ -37,4 +40,19 @@ void hs_secure_lock(const void *secret, gsize len) {
   /* Best effort: RLIMIT_MEMLOCK is small for unprivileged users, and the
    * pages may be shared with other small allocations, so never unlocked. */
   if (secret != NULL && len > 0) (void)mlock(secret, len);
+}
+
+gboolean hs_secure_check_ids(GError **error) {
+  /* Installed setuid or setgid, or started by a process that is, the
+   * programs would act for one user with another's secrets and trust an
+   * environment they were not given. */
+  if (getauxval(AT_SECURE) != 0 || getuid() != geteuid() ||
+      getgid() != getegid()) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                "refusing to run setuid or setgid (real and effective user "
+                "or group ids differ); run it as yourself, without the setuid "
+                "or setgid bit");
+    return FALSE;
+  }
+  return TRUE;
 }

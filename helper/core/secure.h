@@ -30,6 +30,10 @@ void hs_secure_process(void);
  * allow (mlock); EPERM and ENOMEM are ignored. */
 void hs_secure_lock(const void *secret, gsize len);
 
+/* FALSE with HS_ERR_USAGE when the program runs with privileges its user
+ * lacks: AT_SECURE, or real and effective user or group ids that differ. */
+gboolean hs_secure_check_ids(GError **error);
+
 #define hs_autosecret __attribute__((cleanup(hs_secure_clear))) char *
 
 #endif
