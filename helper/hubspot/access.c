@@ -255,6 +255,12 @@ void hs_access_forget(HsAccessSession *session) {
   g_mutex_unlock(&session->lock);
 }
 
+void hs_access_disconnect(HsAccessSession *session) {
+  g_mutex_lock(&session->lock);
+  hs_api_disconnect(session->api);
+  g_mutex_unlock(&session->lock);
+}
+
 void hs_access_close(HsAccessSession *session) {
   if (session == NULL) return;
   hs_access_forget(session);

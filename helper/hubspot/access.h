@@ -82,6 +82,10 @@ HsAccessSession *hs_access_open(const char *profile, const HsAccessWant *want,
  * the API client stay until hs_access_close(). */
 void hs_access_forget(HsAccessSession *session);
 
+/* Close the connection to HubSpot the API client keeps (before COMMAND is
+ * forked: libcurl's sockets and socketpair are its until then). */
+void hs_access_disconnect(HsAccessSession *session);
+
 /* Wipe and free everything the session holds.  NULL is fine. */
 void hs_access_close(HsAccessSession *session);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HsAccessSession, hs_access_close)
