@@ -79,8 +79,15 @@ void hs_supervise_unblock_signals(void) {
   blocked = FALSE;
 }
 
+static const int fatal[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+
+static gboolean is_fatal(int sig) {
+  for (size_t i = 0; i < G_N_ELEMENTS(fatal); i++)
+    if (fatal[i] == sig) return TRUE;
+  return FALSE;
+}
+
 int hs_supervise_pending_signal(void) {
-  static const int fatal[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
   sigset_t pending;
 
   if (sigpending(&pending) != 0) return 0;
@@ -160,6 +167,7 @@ int hs_supervise(const HsSupervise *opts, GError **error) {
   sigset_t set;
   int status = 0, child_errno = 0;
   gboolean reaped = FALSE;
+  int ended = 0; /* the signal that ended the run after COMMAND's exit */
   pid_t pid;
 
   g_return_val_if_fail(blocked, 1);
@@ -201,7 +209,7 @@ int hs_supervise(const HsSupervise *opts, GError **error) {
   }
   hs_fd_close(&status_pipe[0]);
 
-  while (!reaped || relays[0].fd >= 0 || relays[1].fd >= 0) {
+  while (!ended && (!reaped || relays[0].fd >= 0 || relays[1].fd >= 0)) {
     struct pollfd fds[3] = {
         {sfd, POLLIN, 0}, {relays[0].fd, POLLIN, 0}, {relays[1].fd, POLLIN, 0}};
 
@@ -212,10 +220,17 @@ int hs_supervise(const HsSupervise *opts, GError **error) {
     if (fds[0].revents & POLLIN) {
       struct signalfd_siginfo si;
       if (read(sfd, &si, sizeof si) == sizeof si) {
+        int sig = (int)si.ssi_signo;
         /* The terminal's signals reach COMMAND, in our process group, by
-         * themselves: forward only what another process sent us. */
-        if ((int)si.ssi_signo != SIGCHLD && si.ssi_code != SI_KERNEL)
-          kill(pid, (int)si.ssi_signo);
+         * themselves: forward only what another process sent us.  Only
+         * while COMMAND is unreaped: a zombie keeps its PID, a reaped one
+         * frees it for any new process.  Once it is gone, a signal that
+         * ends a shell job ends the run, whoever still holds the output
+         * pipes (a grandchild in the background). */
+        if (sig != SIGCHLD && si.ssi_code != SI_KERNEL && !reaped)
+          kill(pid, sig);
+        else if (reaped && is_fatal(sig))
+          ended = sig;
       }
       if (!reaped && waitpid(pid, &status, WNOHANG) == pid) reaped = TRUE;
     }
@@ -240,5 +255,6 @@ int hs_supervise(const HsSupervise *opts, GError **error) {
                 opts->argv[0], g_strerror(child_errno));
     return HS_EXIT_NOT_EXECUTABLE;
   }
+  if (ended != 0) return 128 + ended;
   return exit_code(status);
 }

@@ -41,8 +41,11 @@ typedef struct {
 } HsSupervise;
 
 /* Fork and exec COMMAND, forward signals sent to hs-exec by other
- * processes (the terminal's reach COMMAND by themselves), relay output, and
- * return COMMAND's exit status, or 128+N when a signal N killed it.  When
+ * processes (the terminal's reach COMMAND by themselves) until COMMAND is
+ * reaped, relay output, and return COMMAND's exit status, or 128+N when a
+ * signal N killed it, or 128+N when SIGINT, SIGTERM, SIGHUP or SIGQUIT (N)
+ * reached hs-exec after COMMAND's exit while something else still held its
+ * output pipes (the run ends there).  When
  * COMMAND cannot be executed: 127 (not found) or 126, with *error set
  * (HS_ERR_USAGE).  When the system refuses the pipes or the fork:
  * HS_ERR_SYSTEM, with *error set to it. */
