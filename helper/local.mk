@@ -50,7 +50,9 @@ helper_exec_libhsexec_la_SOURCES = \
 	helper/exec/proxy-request.c helper/exec/proxy-request.h \
 	helper/exec/proxy.c helper/exec/proxy.h \
 	helper/exec/run.c helper/exec/run.h \
+	helper/exec/sandbox.c helper/exec/sandbox.h \
 	helper/exec/supervise.c helper/exec/supervise.h
+helper_exec_libhsexec_la_LIBADD = $(LIBSECCOMP_LIBS)
 
 # migrate: the .env and HubSpot CLI config parsers, what import takes from
 # them, scrub and scan.

@@ -17,6 +17,7 @@
 #include "exec/fifo.h"
 #include "exec/proxy.h"
 #include "exec/run.h"
+#include "exec/sandbox.h"
 #include "exec/supervise.h"
 #include "hubspot/api.h"
 
@@ -33,7 +34,8 @@ struct HsDelivery {
   GPtrArray *secrets; /* --mask: NULL-terminated SECRETS, or NULL */
   HsFifo *fifo;
   HsProxy *proxy;
-  char *placeholder; /* --proxy: the token COMMAND holds instead */
+  char *placeholder;  /* --proxy: the token COMMAND holds instead */
+  HsSandbox *sandbox; /* --proxy: COMMAND's seccomp filter */
 };
 
 static gboolean stays_parent(const HsDeliveryOptions *how) {
@@ -220,6 +222,10 @@ HsDelivery *hs_delivery_new(const HsDeliveryOptions *how, const char *profile,
   if (how->hubspot_cli && !hubspot_cli_vars(access, profile, extra, error))
     return NULL;
   if (how->mask) d->secrets = mask_secrets(access);
+  /* --proxy keeps the token out of COMMAND's reach only if COMMAND cannot
+   * read the token cache in the kernel keyring either. */
+  if (how->proxy && (d->sandbox = hs_sandbox_new_no_keyring(error)) == NULL)
+    return NULL;
   if (!start_carrier(d, how, extra, error)) return NULL;
   g_ptr_array_add(extra, NULL);
   {
@@ -233,6 +239,7 @@ HsDelivery *hs_delivery_new(const HsDeliveryOptions *how, const char *profile,
         .token_vars = (const char *const *)how->token_vars,
         .keep_env = how->keep_env,
         .pristine = how->pristine,
+        .no_session_bus = how->proxy,
         .extra = (const char *const *)extra->pdata,
     };
     d->env = hs_child_env_build((const char *const *)environ, &child);
@@ -259,8 +266,10 @@ int hs_delivery_run(HsDelivery *d, char *const *argv, GError **error) {
     return hs_run_command(argv, d->env, error);
   }
 
-  /* Staying as the parent: only the proxy still needs a token. */
+  /* Staying as the parent: only the proxy still needs a token, and
+   * COMMAND none of our connections. */
   if (!d->proxy_mode) hs_access_forget(d->access);
+  hs_access_disconnect(d->access);
   code = hs_supervise_pending_signal();
   if (code != 0) return code + 128;
   {
@@ -270,6 +279,7 @@ int hs_delivery_run(HsDelivery *d, char *const *argv, GError **error) {
         .fd_from = d->token_fd,
         .fd_to = d->fd_to,
         .mask = d->secrets ? (const char *const *)d->secrets->pdata : NULL,
+        .sandbox = d->sandbox,
     };
     return hs_supervise(&run, error);
   }
@@ -284,6 +294,7 @@ void hs_delivery_free(HsDelivery *d) {
   g_clear_pointer(&d->proxy, hs_proxy_stop);
   g_clear_pointer(&d->access, hs_access_close);
   hs_secure_free(d->placeholder);
+  hs_sandbox_free(d->sandbox);
   if (d->secrets != NULL) g_ptr_array_unref(d->secrets);
   g_free(d);
 }

@@ -96,10 +96,16 @@ int hs_supervise_pending_signal(void) {
   return 0;
 }
 
+/* What exec_child reports on the status pipe when it cannot run COMMAND. */
+typedef struct {
+  int err;             /* errno */
+  gboolean in_sandbox; /* the sandbox failed, not the execve */
+} ChildFailure;
+
 /* In the child after fork(): only async-signal-safe calls. */
 static G_GNUC_NORETURN void exec_child(const HsSupervise *opts, int status_fd,
                                        int out_fd, int err_fd) {
-  int saved;
+  ChildFailure failure = {0, FALSE};
 
   restore_signals();
   if (out_fd >= 0 && dup2(out_fd, STDOUT_FILENO) < 0) goto fail;
@@ -108,12 +114,19 @@ static G_GNUC_NORETURN void exec_child(const HsSupervise *opts, int status_fd,
       (opts->fd_from == opts->fd_to ? fcntl(opts->fd_to, F_SETFD, 0)
                                     : dup2(opts->fd_from, opts->fd_to)) < 0)
     goto fail;
+  if (opts->sandbox != NULL &&
+      (failure.err = hs_sandbox_apply(opts->sandbox)) != 0) {
+    failure.in_sandbox = TRUE;
+    goto report;
+  }
   execvpe(opts->argv[0], opts->argv, opts->envp);
 fail:
-  saved = errno;
-  (void)!write(status_fd, &saved, sizeof saved);
-  _exit(saved == ENOENT || saved == ENOTDIR ? HS_EXIT_NOT_FOUND
-                                            : HS_EXIT_NOT_EXECUTABLE);
+  failure.err = errno;
+report:
+  (void)!write(status_fd, &failure, sizeof failure);
+  _exit(failure.err == ENOENT || failure.err == ENOTDIR
+            ? HS_EXIT_NOT_FOUND
+            : HS_EXIT_NOT_EXECUTABLE);
 }
 
 typedef struct {
@@ -165,7 +178,8 @@ int hs_supervise(const HsSupervise *opts, GError **error) {
   hs_autofd sfd = -1;
   Relay relays[2] = {{-1, STDOUT_FILENO, NULL}, {-1, STDERR_FILENO, NULL}};
   sigset_t set;
-  int status = 0, child_errno = 0;
+  int status = 0;
+  ChildFailure failure = {0, FALSE};
   gboolean reaped = FALSE;
   int ended = 0; /* the signal that ended the run after COMMAND's exit */
   pid_t pid;
@@ -204,8 +218,7 @@ int hs_supervise(const HsSupervise *opts, GError **error) {
     relays[1].mask = hs_mask_new(opts->mask);
   }
   /* Closed by a successful exec, or a word of errno from exec_child. */
-  while (read(status_pipe[0], &child_errno, sizeof child_errno) < 0 &&
-         errno == EINTR) {
+  while (read(status_pipe[0], &failure, sizeof failure) < 0 && errno == EINTR) {
   }
   hs_fd_close(&status_pipe[0]);
 
@@ -244,15 +257,22 @@ int hs_supervise(const HsSupervise *opts, GError **error) {
     hs_mask_free(relays[i].mask);
   }
   if (!reaped) waitpid(pid, &status, 0);
-  if (child_errno != 0) {
-    if (child_errno == ENOENT || child_errno == ENOTDIR) {
+  if (failure.in_sandbox) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_SYSTEM,
+                "cannot start %s under --proxy's seccomp filter: %s; check "
+                "that the kernel has seccomp (CONFIG_SECCOMP_FILTER)",
+                opts->argv[0], g_strerror(failure.err));
+    return HS_ERR_SYSTEM;
+  }
+  if (failure.err != 0) {
+    if (failure.err == ENOENT || failure.err == ENOTDIR) {
       g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
                   "%s: command not found; check its name and PATH",
                   opts->argv[0]);
       return HS_EXIT_NOT_FOUND;
     }
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE, "%s: cannot execute: %s",
-                opts->argv[0], g_strerror(child_errno));
+                opts->argv[0], g_strerror(failure.err));
     return HS_EXIT_NOT_EXECUTABLE;
   }
   if (ended != 0) return 128 + ended;

@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+#include "exec/sandbox.h"
+
 /* Block the forwarded signals (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH,
  * SIGUSR1, SIGUSR2) and SIGCHLD in the calling thread, so that threads
  * started afterwards inherit the mask and hs_supervise() receives them.
@@ -38,6 +40,8 @@ typedef struct {
   /* When not NULL, COMMAND's stdout and stderr go through pipes and every
    * occurrence of these SECRETS is replaced by "***". */
   const char *const *mask;
+  /* When not NULL, installed in COMMAND's process before execve. */
+  const HsSandbox *sandbox;
 } HsSupervise;
 
 /* Fork and exec COMMAND, forward signals sent to hs-exec by other
@@ -47,8 +51,8 @@ typedef struct {
  * reached hs-exec after COMMAND's exit while something else still held its
  * output pipes (the run ends there).  When
  * COMMAND cannot be executed: 127 (not found) or 126, with *error set
- * (HS_ERR_USAGE).  When the system refuses the pipes or the fork:
- * HS_ERR_SYSTEM, with *error set to it. */
+ * (HS_ERR_USAGE).  When the system refuses the pipes, the fork or the
+ * sandbox: HS_ERR_SYSTEM, with *error set to it. */
 int hs_supervise(const HsSupervise *opts, GError **error);
 
 #endif
