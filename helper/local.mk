@@ -14,6 +14,7 @@ noinst_LTLIBRARIES += helper/core/libhscore.la helper/hubspot/libhshubspot.la \
 helper_core_libhscore_la_SOURCES = \
 	helper/core/audit.c helper/core/audit.h \
 	helper/core/config.c helper/core/config.h \
+	helper/core/digest.c helper/core/digest.h \
 	helper/core/error.c helper/core/error.h \
 	helper/core/fault.c helper/core/fault.h \
 	helper/core/fd.c helper/core/fd.h \
