@@ -39,6 +39,7 @@ helper_hubspot_libhshubspot_la_SOURCES = \
 	helper/hubspot/auth.c helper/hubspot/auth.h \
 	helper/hubspot/cache.c helper/hubspot/cache.h \
 	helper/hubspot/http.c helper/hubspot/http.h \
+	helper/hubspot/isolate.c helper/hubspot/isolate.h \
 	helper/hubspot/refresh-lock.c helper/hubspot/refresh-lock.h
 helper_hubspot_libhshubspot_la_LIBADD = $(KEYUTILS_LIBS)
 

@@ -47,6 +47,8 @@ void hs_delivery_want(const HsDeliveryOptions *how, HsAccessWant *want) {
    * refreshes for as long as COMMAND runs. */
   want->need_record = how->hubspot_cli || how->mask;
   want->keep_fresh = how->proxy;
+  /* hs-exec outlives the lookup: the record's secrets stay out of it. */
+  want->isolate = stays_parent(how);
 }
 
 /* Modes that deliver otherwise, or need the record, look it up again. */
@@ -122,7 +124,8 @@ static gboolean hubspot_cli_vars(const HsAccessSession *access,
 }
 
 /* --mask: every secret of the profile that COMMAND could print, kept out
- * of swap (NULL-terminated). */
+ * of swap (NULL-terminated).  An isolated session has no client secret or
+ * refresh token, only their digests (hs_access_secret_digests). */
 static GPtrArray *mask_secrets(const HsAccessSession *access) {
   GPtrArray *secrets =
       g_ptr_array_new_with_free_func((GDestroyNotify)hs_secure_free);
@@ -281,6 +284,8 @@ int hs_delivery_run(HsDelivery *d, char *const *argv, GError **error) {
         .mask = d->secrets ? (const char *const *)d->secrets->pdata : NULL,
         .sandbox = d->sandbox,
     };
+    if (d->secrets != NULL)
+      run.mask_digests = hs_access_secret_digests(d->access, &run.mask_key);
     return hs_supervise(&run, error);
   }
 }

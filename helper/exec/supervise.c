@@ -214,8 +214,10 @@ int hs_supervise(const HsSupervise *opts, GError **error) {
   if (opts->mask != NULL) {
     relays[0].fd = hs_fd_steal(&out_pipe[0]);
     relays[1].fd = hs_fd_steal(&err_pipe[0]);
-    relays[0].mask = hs_mask_new(opts->mask);
-    relays[1].mask = hs_mask_new(opts->mask);
+    for (int i = 0; i < 2; i++) {
+      relays[i].mask = hs_mask_new(opts->mask);
+      hs_mask_add_digests(relays[i].mask, opts->mask_digests, opts->mask_key);
+    }
   }
   /* Closed by a successful exec, or a word of errno from exec_child. */
   while (read(status_pipe[0], &failure, sizeof failure) < 0 && errno == EINTR) {

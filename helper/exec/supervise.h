@@ -8,6 +8,7 @@
 
 #include <glib.h>
 
+#include "core/digest.h"
 #include "exec/sandbox.h"
 
 /* Block the forwarded signals (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH,
@@ -40,6 +41,10 @@ typedef struct {
   /* When not NULL, COMMAND's stdout and stderr go through pipes and every
    * occurrence of these SECRETS is replaced by "***". */
   const char *const *mask;
+  /* With mask: more secrets known by their digest only (terminated by one
+   * of len 0, or NULL), and the key they were made with. */
+  const HsDigest *mask_digests;
+  const guint8 *mask_key;
   /* When not NULL, installed in COMMAND's process before execve. */
   const HsSandbox *sandbox;
 } HsSupervise;

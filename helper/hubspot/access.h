@@ -8,6 +8,7 @@
 
 #include <glib.h>
 
+#include "core/digest.h"
 #include "hubspot/api.h"
 #include "core/record.h"
 #include "core/stores.h"
@@ -59,6 +60,12 @@ typedef struct {
   /* hs_access_current() is asked again while COMMAND runs, and
    * hs_access_api() says where HubSpot is, whatever the kind. */
   gboolean keep_fresh;
+  /* Every lookup and refresh in a short-lived process of its own, so that
+   * the record's client secret and refresh token never enter this one
+   * (for a process that outlives the open: hs-exec --file, --mask,
+   * --proxy).  hs_access_open() must then be called while the process
+   * runs one thread. */
+  gboolean isolate;
   HsAccessNoteFunc note; /* or NULL */
   gpointer note_data;
 } HsAccessWant;
@@ -107,6 +114,12 @@ const HsRecord *hs_access_record(const HsAccessSession *session);
 /* The API client (transfer none), or NULL for a static kind unless
  * keep_fresh, and when the token came from the cache. */
 const HsApi *hs_access_api(const HsAccessSession *session);
+
+/* Isolated: what stands for the record's client secret and refresh token
+ * (terminated by a digest of len 0; transfer none) and the key they were
+ * made with (*ret_key, transfer none).  NULL when not isolated. */
+const HsDigest *hs_access_secret_digests(const HsAccessSession *session,
+                                         const guint8 **ret_key);
 
 /* The current token of a session opened with keep_fresh, refreshed first
  * when it has less than a minute left, or whatever its expiry when `stale`
