@@ -151,6 +151,59 @@ else
   skip "bwrap does not run here"
 fi
 
+# ---- no client secret or refresh token left in a long-running hs-exec ----
+# After a refresh (--min-ttl beyond any lifetime), while COMMAND runs, root
+# reads the memory of hs-exec and of every hs-exec process under it.
+cat >"$E2E_SCRATCH/memsearch.py" <<'PY'
+# memsearch.py EXE PID NEEDLE…: the NEEDLEs found in the memory of PID and
+# of each descendant running EXE, one per line.
+import os, sys
+exe, pid, needles = os.path.realpath(sys.argv[1]), int(sys.argv[2]), [n.encode() for n in sys.argv[3:]]
+def children(p):
+    out = []
+    for t in os.listdir(f"/proc/{p}/task"):
+        try:
+            out += [int(c) for c in open(f"/proc/{p}/task/{t}/children").read().split()]
+        except OSError:
+            pass
+    return out
+pids, todo = [], [pid]
+while todo:
+    p = todo.pop(); todo += children(p)
+    try:
+        if p == pid or os.path.realpath(f"/proc/{p}/exe") == exe:
+            pids.append(p)
+    except OSError:
+        pass
+found = set()
+for p in pids:
+    with open(f"/proc/{p}/maps") as maps, open(f"/proc/{p}/mem", "rb", 0) as mem:
+        for line in maps:
+            addr, perms = line.split()[:2]
+            if perms[0] != "r":
+                continue
+            lo, hi = (int(x, 16) for x in addr.split("-"))
+            try:
+                mem.seek(lo); data = mem.read(hi - lo)
+            except (OSError, OverflowError, ValueError):
+                continue
+            found.update(n.decode() for n in needles if n in data)
+print("\n".join(sorted(found)))
+PY
+if [ "$(id -u)" = 0 ]; then
+  for mode in --mask --file --proxy; do
+    rm -f "$ready"
+    "$HS_EXEC" $mode --min-ttl 999999 app -- sh -c 'echo up >"$1"; sleep 30' sh "$ready" >/dev/null &
+    pid=$!
+    wait_for "$ready"
+    found=$(python3 "$E2E_SCRATCH/memsearch.py" "$HS_EXEC" "$pid" cs-secret-1 rt-initial-1)
+    kill -TERM "$pid"; wait "$pid" 2>/dev/null
+    is "$found" "" "$mode: after a refresh, neither the client secret nor the refresh token is in hs-exec's memory"
+  done
+else
+  skip "memory search: needs root"
+fi
+
 # ---- setuid / setgid: refused ----
 if [ "$(id -u)" = 0 ]; then
   for prog in "$HS_EXEC" "$HS_TOKEN"; do
