@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -97,11 +98,21 @@ static G_GNUC_NORETURN void helper(int fd, HsIsolateFunc func) {
     while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
     if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-      g_autoptr(GVariant) answer = g_variant_ref_sink(
-          failure(pid < 0 ? "cannot fork a process to refresh the token; "
-                            "check the limit on processes (ulimit -u)"
-                          : "the process that looks up and refreshes the "
-                            "token failed; run 'hs-token doctor'"));
+      g_autofree char *why =
+          pid < 0 ? g_strdup(
+                        "cannot fork a process to look up the token; "
+                        "check the limit on processes (ulimit -u)")
+          : WIFSIGNALED(status)
+              ? g_strdup_printf(
+                    "the process that looks up the token was "
+                    "killed by signal %d (%s); check the limits "
+                    "on open files and memory, then run "
+                    "'hs-token doctor'",
+                    WTERMSIG(status), strsignal(WTERMSIG(status)))
+              : g_strdup(
+                    "the process that looks up the token could not "
+                    "answer; run 'hs-token doctor'");
+      g_autoptr(GVariant) answer = g_variant_ref_sink(failure(why));
       if (!send_variant(fd, answer)) _exit(1);
     }
   }
