@@ -14,6 +14,7 @@ noinst_LTLIBRARIES += helper/core/libhscore.la helper/hubspot/libhshubspot.la \
 helper_core_libhscore_la_SOURCES = \
 	helper/core/audit.c helper/core/audit.h \
 	helper/core/config.c helper/core/config.h \
+	helper/core/digest.c helper/core/digest.h \
 	helper/core/error.c helper/core/error.h \
 	helper/core/fault.c helper/core/fault.h \
 	helper/core/fd.c helper/core/fd.h \
@@ -39,6 +40,7 @@ helper_hubspot_libhshubspot_la_SOURCES = \
 	helper/hubspot/auth.c helper/hubspot/auth.h \
 	helper/hubspot/cache.c helper/hubspot/cache.h \
 	helper/hubspot/http.c helper/hubspot/http.h \
+	helper/hubspot/isolate.c helper/hubspot/isolate.h \
 	helper/hubspot/refresh-lock.c helper/hubspot/refresh-lock.h
 helper_hubspot_libhshubspot_la_LIBADD = $(KEYUTILS_LIBS)
 
@@ -51,7 +53,9 @@ helper_exec_libhsexec_la_SOURCES = \
 	helper/exec/proxy-request.c helper/exec/proxy-request.h \
 	helper/exec/proxy.c helper/exec/proxy.h \
 	helper/exec/run.c helper/exec/run.h \
+	helper/exec/sandbox.c helper/exec/sandbox.h \
 	helper/exec/supervise.c helper/exec/supervise.h
+helper_exec_libhsexec_la_LIBADD = $(LIBSECCOMP_LIBS)
 
 # migrate: the .env and HubSpot CLI config parsers, what import takes from
 # them, scrub and scan.

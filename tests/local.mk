@@ -88,6 +88,7 @@ E2E_TESTS = \
 	tests/e2e/audit.sh \
 	tests/e2e/locked.sh \
 	tests/e2e/exec-modes.sh \
+	tests/e2e/exec-child.sh \
 	tests/e2e/import.sh \
 	tests/e2e/scan.sh \
 	tests/e2e/rotate.sh \

@@ -40,6 +40,8 @@ static gboolean is_replaced(const char *entry, const HsChildEnv *opts,
                             const char *const *token_vars) {
   if (opts->pristine && !is_pristine(entry)) return TRUE;
   if (!opts->keep_env && g_str_has_prefix(entry, "HUBSPOT_")) return TRUE;
+  if (opts->no_session_bus && has_name(entry, "DBUS_SESSION_BUS_ADDRESS"))
+    return TRUE;
   if (has_name(entry, "HS_EXEC_PROFILE") ||
       has_name(entry, "HS_EXEC_EXPIRES_AT") ||
       has_name(entry, "HUBSPOT_PORTAL_ID") ||

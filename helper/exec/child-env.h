@@ -15,6 +15,9 @@ typedef struct {
   const char *const *token_vars; /* names to set the token in; NULL: default */
   gboolean keep_env;             /* keep inherited HUBSPOT_* variables */
   gboolean pristine; /* inherit only PATH, HOME, USER, LANG and TERM */
+  /* Leave out DBUS_SESSION_BUS_ADDRESS (--proxy: the Secret Service holds
+   * the profiles). */
+  gboolean no_session_bus;
   /* More "NAME=VALUE" entries to set (may hold SECRETS), or NULL; they
    * replace inherited variables of the same name. */
   const char *const *extra;

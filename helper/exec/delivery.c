@@ -17,6 +17,7 @@
 #include "exec/fifo.h"
 #include "exec/proxy.h"
 #include "exec/run.h"
+#include "exec/sandbox.h"
 #include "exec/supervise.h"
 #include "hubspot/api.h"
 
@@ -33,7 +34,8 @@ struct HsDelivery {
   GPtrArray *secrets; /* --mask: NULL-terminated SECRETS, or NULL */
   HsFifo *fifo;
   HsProxy *proxy;
-  char *placeholder; /* --proxy: the token COMMAND holds instead */
+  char *placeholder;  /* --proxy: the token COMMAND holds instead */
+  HsSandbox *sandbox; /* --proxy: COMMAND's seccomp filter */
 };
 
 static gboolean stays_parent(const HsDeliveryOptions *how) {
@@ -45,6 +47,8 @@ void hs_delivery_want(const HsDeliveryOptions *how, HsAccessWant *want) {
    * refreshes for as long as COMMAND runs. */
   want->need_record = how->hubspot_cli || how->mask;
   want->keep_fresh = how->proxy;
+  /* hs-exec outlives the lookup: the record's secrets stay out of it. */
+  want->isolate = stays_parent(how);
 }
 
 /* Modes that deliver otherwise, or need the record, look it up again. */
@@ -120,7 +124,8 @@ static gboolean hubspot_cli_vars(const HsAccessSession *access,
 }
 
 /* --mask: every secret of the profile that COMMAND could print, kept out
- * of swap (NULL-terminated). */
+ * of swap (NULL-terminated).  An isolated session has no client secret or
+ * refresh token, only their digests (hs_access_secret_digests). */
 static GPtrArray *mask_secrets(const HsAccessSession *access) {
   GPtrArray *secrets =
       g_ptr_array_new_with_free_func((GDestroyNotify)hs_secure_free);
@@ -220,6 +225,10 @@ HsDelivery *hs_delivery_new(const HsDeliveryOptions *how, const char *profile,
   if (how->hubspot_cli && !hubspot_cli_vars(access, profile, extra, error))
     return NULL;
   if (how->mask) d->secrets = mask_secrets(access);
+  /* --proxy keeps the token out of COMMAND's reach only if COMMAND cannot
+   * read the token cache in the kernel keyring either. */
+  if (how->proxy && (d->sandbox = hs_sandbox_new_no_keyring(error)) == NULL)
+    return NULL;
   if (!start_carrier(d, how, extra, error)) return NULL;
   g_ptr_array_add(extra, NULL);
   {
@@ -233,6 +242,7 @@ HsDelivery *hs_delivery_new(const HsDeliveryOptions *how, const char *profile,
         .token_vars = (const char *const *)how->token_vars,
         .keep_env = how->keep_env,
         .pristine = how->pristine,
+        .no_session_bus = how->proxy,
         .extra = (const char *const *)extra->pdata,
     };
     d->env = hs_child_env_build((const char *const *)environ, &child);
@@ -259,8 +269,10 @@ int hs_delivery_run(HsDelivery *d, char *const *argv, GError **error) {
     return hs_run_command(argv, d->env, error);
   }
 
-  /* Staying as the parent: only the proxy still needs a token. */
+  /* Staying as the parent: only the proxy still needs a token, and
+   * COMMAND none of our connections. */
   if (!d->proxy_mode) hs_access_forget(d->access);
+  hs_access_disconnect(d->access);
   code = hs_supervise_pending_signal();
   if (code != 0) return code + 128;
   {
@@ -270,7 +282,10 @@ int hs_delivery_run(HsDelivery *d, char *const *argv, GError **error) {
         .fd_from = d->token_fd,
         .fd_to = d->fd_to,
         .mask = d->secrets ? (const char *const *)d->secrets->pdata : NULL,
+        .sandbox = d->sandbox,
     };
+    if (d->secrets != NULL)
+      run.mask_digests = hs_access_secret_digests(d->access, &run.mask_key);
     return hs_supervise(&run, error);
   }
 }
@@ -284,6 +299,7 @@ void hs_delivery_free(HsDelivery *d) {
   g_clear_pointer(&d->proxy, hs_proxy_stop);
   g_clear_pointer(&d->access, hs_access_close);
   hs_secure_free(d->placeholder);
+  hs_sandbox_free(d->sandbox);
   if (d->secrets != NULL) g_ptr_array_unref(d->secrets);
   g_free(d);
 }

@@ -4,6 +4,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -25,11 +27,21 @@ struct HsFifo {
 static gpointer write_token(gpointer data) {
   HsFifo *fifo = data;
   hs_autofd fd = -1;
+  sigset_t pipe_set;
 
+  /* A reader that closes the FIFO before the token is written gets EPIPE
+   * here, not a SIGPIPE that would kill hs-exec and leave COMMAND
+   * unsupervised: blocked in this thread, and a pending one taken back
+   * below, the signal never reaches the process. */
+  sigemptyset(&pipe_set);
+  sigaddset(&pipe_set, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_set, NULL);
   /* Blocks until a reader opens the FIFO (or hs_fifo_free does). */
   fd = open(fifo->path, O_WRONLY | O_CLOEXEC);
-  /* Readable once: nobody else may open it after this first reader. */
+  /* Readable once: nobody else may open it after this first reader; the
+   * directory, empty now, goes with it. */
   (void)unlink(fifo->path);
+  (void)rmdir(fifo->dir);
   if (fd >= 0) {
     if (!g_atomic_int_get(&fifo->done)) {
       gsize len = strlen(fifo->token);
@@ -42,6 +54,11 @@ static gpointer write_token(gpointer data) {
         len -= (gsize)n;
       }
       if (len == 0) (void)!write(fd, "\n", 1);
+    }
+  }
+  {
+    struct timespec now = {0, 0};
+    while (sigtimedwait(&pipe_set, NULL, &now) == SIGPIPE) {
     }
   }
   hs_secure_clear(&fifo->token);

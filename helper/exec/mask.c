@@ -10,6 +10,8 @@
 struct HsMask {
   GPtrArray *secrets; /* char*, SECRET */
   gboolean first[256];
+  GArray *digests; /* HsDigest: secrets known only by their digest */
+  guint8 key[HS_DIGEST_KEY_LEN];
   GByteArray *held; /* a tail that may begin a secret: SECRET */
 };
 
@@ -19,6 +21,7 @@ HsMask *hs_mask_new(const char *const *secrets) {
   mask->secrets =
       g_ptr_array_new_with_free_func((GDestroyNotify)hs_secure_free);
   mask->held = g_byte_array_new();
+  mask->digests = g_array_new(FALSE, FALSE, sizeof(HsDigest));
   for (const char *const *s = secrets; s && *s; s++) {
     if (**s == '\0') continue;
     g_ptr_array_add(mask->secrets, hs_secure_dup(*s));
@@ -27,8 +30,17 @@ HsMask *hs_mask_new(const char *const *secrets) {
   return mask;
 }
 
+void hs_mask_add_digests(HsMask *mask, const HsDigest *digests,
+                         const guint8 key[HS_DIGEST_KEY_LEN]) {
+  for (const HsDigest *d = digests; d && d->len > 0; d++)
+    g_array_append_val(mask->digests, *d);
+  if (digests != NULL) memcpy(mask->key, key, HS_DIGEST_KEY_LEN);
+}
+
 void hs_mask_free(HsMask *mask) {
   if (mask == NULL) return;
+  g_array_free(mask->digests, TRUE);
+  explicit_bzero(mask->key, sizeof mask->key);
   g_ptr_array_free(mask->secrets, TRUE);
   if (mask->held->len > 0) explicit_bzero(mask->held->data, mask->held->len);
   g_byte_array_free(mask->held, TRUE);
@@ -55,6 +67,20 @@ static gsize scan(const HsMask *mask, const guint8 *buf, gsize n,
         } else if (!final && memcmp(buf + i, s, avail) == 0) {
           partial = TRUE;
         }
+      }
+    }
+    for (guint k = 0; k < mask->digests->len; k++) {
+      const HsDigest *d = &g_array_index(mask->digests, HsDigest, k);
+      gsize avail = n - i, run = 0;
+
+      if (!hs_digest_has_byte(d, buf[i])) continue;
+      if (avail >= d->len) {
+        if (d->len > best && hs_digest_matches(d, mask->key, buf + i))
+          best = d->len;
+      } else if (!final) {
+        /* Only its bytes up to the end: it may go on in the next feed. */
+        while (run < avail && hs_digest_has_byte(d, buf[i + run])) run++;
+        if (run == avail) partial = TRUE;
       }
     }
     if (partial || best > 0) {

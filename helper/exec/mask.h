@@ -11,6 +11,8 @@
 
 #include <glib.h>
 
+#include "core/digest.h"
+
 #define HS_MASK_REPLACEMENT "***"
 
 typedef struct HsMask HsMask;
@@ -18,6 +20,12 @@ typedef struct HsMask HsMask;
 /* A filter for the non-empty strings of `secrets` (NULL-terminated; copied,
  * and wiped on free).  (transfer full) */
 HsMask *hs_mask_new(const char *const *secrets);
+
+/* Also replace the secrets `digests` stand for (terminated by one of len
+ * 0; copied), made under `key`.  A tail made only of the bytes such a
+ * secret contains is held back until the next feed or the end. */
+void hs_mask_add_digests(HsMask *mask, const HsDigest *digests,
+                         const guint8 key[HS_DIGEST_KEY_LEN]);
 
 /* Wipe and free the filter, its secrets and whatever it held back. */
 void hs_mask_free(HsMask *mask);

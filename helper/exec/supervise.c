@@ -79,8 +79,15 @@ void hs_supervise_unblock_signals(void) {
   blocked = FALSE;
 }
 
+static const int fatal[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+
+static gboolean is_fatal(int sig) {
+  for (size_t i = 0; i < G_N_ELEMENTS(fatal); i++)
+    if (fatal[i] == sig) return TRUE;
+  return FALSE;
+}
+
 int hs_supervise_pending_signal(void) {
-  static const int fatal[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
   sigset_t pending;
 
   if (sigpending(&pending) != 0) return 0;
@@ -89,10 +96,16 @@ int hs_supervise_pending_signal(void) {
   return 0;
 }
 
+/* What exec_child reports on the status pipe when it cannot run COMMAND. */
+typedef struct {
+  int err;             /* errno */
+  gboolean in_sandbox; /* the sandbox failed, not the execve */
+} ChildFailure;
+
 /* In the child after fork(): only async-signal-safe calls. */
 static G_GNUC_NORETURN void exec_child(const HsSupervise *opts, int status_fd,
                                        int out_fd, int err_fd) {
-  int saved;
+  ChildFailure failure = {0, FALSE};
 
   restore_signals();
   if (out_fd >= 0 && dup2(out_fd, STDOUT_FILENO) < 0) goto fail;
@@ -101,12 +114,19 @@ static G_GNUC_NORETURN void exec_child(const HsSupervise *opts, int status_fd,
       (opts->fd_from == opts->fd_to ? fcntl(opts->fd_to, F_SETFD, 0)
                                     : dup2(opts->fd_from, opts->fd_to)) < 0)
     goto fail;
+  if (opts->sandbox != NULL &&
+      (failure.err = hs_sandbox_apply(opts->sandbox)) != 0) {
+    failure.in_sandbox = TRUE;
+    goto report;
+  }
   execvpe(opts->argv[0], opts->argv, opts->envp);
 fail:
-  saved = errno;
-  (void)!write(status_fd, &saved, sizeof saved);
-  _exit(saved == ENOENT || saved == ENOTDIR ? HS_EXIT_NOT_FOUND
-                                            : HS_EXIT_NOT_EXECUTABLE);
+  failure.err = errno;
+report:
+  (void)!write(status_fd, &failure, sizeof failure);
+  _exit(failure.err == ENOENT || failure.err == ENOTDIR
+            ? HS_EXIT_NOT_FOUND
+            : HS_EXIT_NOT_EXECUTABLE);
 }
 
 typedef struct {
@@ -158,8 +178,10 @@ int hs_supervise(const HsSupervise *opts, GError **error) {
   hs_autofd sfd = -1;
   Relay relays[2] = {{-1, STDOUT_FILENO, NULL}, {-1, STDERR_FILENO, NULL}};
   sigset_t set;
-  int status = 0, child_errno = 0;
+  int status = 0;
+  ChildFailure failure = {0, FALSE};
   gboolean reaped = FALSE;
+  int ended = 0; /* the signal that ended the run after COMMAND's exit */
   pid_t pid;
 
   g_return_val_if_fail(blocked, 1);
@@ -192,16 +214,17 @@ int hs_supervise(const HsSupervise *opts, GError **error) {
   if (opts->mask != NULL) {
     relays[0].fd = hs_fd_steal(&out_pipe[0]);
     relays[1].fd = hs_fd_steal(&err_pipe[0]);
-    relays[0].mask = hs_mask_new(opts->mask);
-    relays[1].mask = hs_mask_new(opts->mask);
+    for (int i = 0; i < 2; i++) {
+      relays[i].mask = hs_mask_new(opts->mask);
+      hs_mask_add_digests(relays[i].mask, opts->mask_digests, opts->mask_key);
+    }
   }
   /* Closed by a successful exec, or a word of errno from exec_child. */
-  while (read(status_pipe[0], &child_errno, sizeof child_errno) < 0 &&
-         errno == EINTR) {
+  while (read(status_pipe[0], &failure, sizeof failure) < 0 && errno == EINTR) {
   }
   hs_fd_close(&status_pipe[0]);
 
-  while (!reaped || relays[0].fd >= 0 || relays[1].fd >= 0) {
+  while (!ended && (!reaped || relays[0].fd >= 0 || relays[1].fd >= 0)) {
     struct pollfd fds[3] = {
         {sfd, POLLIN, 0}, {relays[0].fd, POLLIN, 0}, {relays[1].fd, POLLIN, 0}};
 
@@ -212,10 +235,17 @@ int hs_supervise(const HsSupervise *opts, GError **error) {
     if (fds[0].revents & POLLIN) {
       struct signalfd_siginfo si;
       if (read(sfd, &si, sizeof si) == sizeof si) {
+        int sig = (int)si.ssi_signo;
         /* The terminal's signals reach COMMAND, in our process group, by
-         * themselves: forward only what another process sent us. */
-        if ((int)si.ssi_signo != SIGCHLD && si.ssi_code != SI_KERNEL)
-          kill(pid, (int)si.ssi_signo);
+         * themselves: forward only what another process sent us.  Only
+         * while COMMAND is unreaped: a zombie keeps its PID, a reaped one
+         * frees it for any new process.  Once it is gone, a signal that
+         * ends a shell job ends the run, whoever still holds the output
+         * pipes (a grandchild in the background). */
+        if (sig != SIGCHLD && si.ssi_code != SI_KERNEL && !reaped)
+          kill(pid, sig);
+        else if (reaped && is_fatal(sig))
+          ended = sig;
       }
       if (!reaped && waitpid(pid, &status, WNOHANG) == pid) reaped = TRUE;
     }
@@ -229,16 +259,24 @@ int hs_supervise(const HsSupervise *opts, GError **error) {
     hs_mask_free(relays[i].mask);
   }
   if (!reaped) waitpid(pid, &status, 0);
-  if (child_errno != 0) {
-    if (child_errno == ENOENT || child_errno == ENOTDIR) {
+  if (failure.in_sandbox) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_SYSTEM,
+                "cannot start %s under --proxy's seccomp filter: %s; check "
+                "that the kernel has seccomp (CONFIG_SECCOMP_FILTER)",
+                opts->argv[0], g_strerror(failure.err));
+    return HS_ERR_SYSTEM;
+  }
+  if (failure.err != 0) {
+    if (failure.err == ENOENT || failure.err == ENOTDIR) {
       g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
                   "%s: command not found; check its name and PATH",
                   opts->argv[0]);
       return HS_EXIT_NOT_FOUND;
     }
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE, "%s: cannot execute: %s",
-                opts->argv[0], g_strerror(child_errno));
+                opts->argv[0], g_strerror(failure.err));
     return HS_EXIT_NOT_EXECUTABLE;
   }
+  if (ended != 0) return 128 + ended;
   return exit_code(status);
 }

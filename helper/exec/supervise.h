@@ -8,6 +8,9 @@
 
 #include <glib.h>
 
+#include "core/digest.h"
+#include "exec/sandbox.h"
+
 /* Block the forwarded signals (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH,
  * SIGUSR1, SIGUSR2) and SIGCHLD in the calling thread, so that threads
  * started afterwards inherit the mask and hs_supervise() receives them.
@@ -38,14 +41,23 @@ typedef struct {
   /* When not NULL, COMMAND's stdout and stderr go through pipes and every
    * occurrence of these SECRETS is replaced by "***". */
   const char *const *mask;
+  /* With mask: more secrets known by their digest only (terminated by one
+   * of len 0, or NULL), and the key they were made with. */
+  const HsDigest *mask_digests;
+  const guint8 *mask_key;
+  /* When not NULL, installed in COMMAND's process before execve. */
+  const HsSandbox *sandbox;
 } HsSupervise;
 
 /* Fork and exec COMMAND, forward signals sent to hs-exec by other
- * processes (the terminal's reach COMMAND by themselves), relay output, and
- * return COMMAND's exit status, or 128+N when a signal N killed it.  When
+ * processes (the terminal's reach COMMAND by themselves) until COMMAND is
+ * reaped, relay output, and return COMMAND's exit status, or 128+N when a
+ * signal N killed it, or 128+N when SIGINT, SIGTERM, SIGHUP or SIGQUIT (N)
+ * reached hs-exec after COMMAND's exit while something else still held its
+ * output pipes (the run ends there).  When
  * COMMAND cannot be executed: 127 (not found) or 126, with *error set
- * (HS_ERR_USAGE).  When the system refuses the pipes or the fork:
- * HS_ERR_SYSTEM, with *error set to it. */
+ * (HS_ERR_USAGE).  When the system refuses the pipes, the fork or the
+ * sandbox: HS_ERR_SYSTEM, with *error set to it. */
 int hs_supervise(const HsSupervise *opts, GError **error);
 
 #endif

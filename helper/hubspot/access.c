@@ -11,6 +11,7 @@
 #include "core/fault.h"
 #include "core/error.h"
 #include "hubspot/auth.h"
+#include "hubspot/isolate.h"
 #include "hubspot/refresh-lock.h"
 #include "core/secure.h"
 #include "hubspot/cache.h"
@@ -163,13 +164,22 @@ struct HsAccessSession {
   /* hs_access_current() runs in the proxy's threads. */
   GMutex lock;
   HsConfig *config;
-  HsStores *stores;
-  HsRecord *record; /* NULL when the token came from the cache */
+  HsStores *stores; /* NULL when isolated */
+  /* NULL when the token came from the cache; isolated, the record without
+   * its client secret, refresh token and previous token. */
+  HsRecord *record;
   HsApi *api;
   HsAccess *access;
   char *hub_id;
   HsAccessNoteFunc note;
   gpointer note_data;
+  /* Isolated (want->isolate): the helper process that does every lookup
+   * and refresh, the profile to ask it about, and what stands for the
+   * secrets this process never holds. */
+  HsIsolate *isolate;
+  char *profile;
+  GArray *digests; /* HsDigest, terminated by one of len 0 */
+  guint8 digest_key[HS_DIGEST_KEY_LEN];
 };
 
 static void session_note(HsAccessSession *session, const char *note) {
@@ -227,11 +237,16 @@ static gboolean open_record(HsAccessSession *session, const char *profile,
   return session->access != NULL;
 }
 
+static HsAccessSession *open_isolated(const char *profile,
+                                      const HsAccessWant *want, GError **error);
+
 HsAccessSession *hs_access_open(const char *profile, const HsAccessWant *want,
                                 GError **error) {
-  g_autoptr(HsAccessSession) session = g_new0(HsAccessSession, 1);
+  g_autoptr(HsAccessSession) session = NULL;
   HsAccess *access;
 
+  if (want->isolate) return open_isolated(profile, want, error);
+  session = g_new0(HsAccessSession, 1);
   g_mutex_init(&session->lock);
   session->note = want->note;
   session->note_data = want->note_data;
@@ -257,6 +272,14 @@ void hs_access_forget(HsAccessSession *session) {
   g_mutex_lock(&session->lock);
   g_clear_pointer(&session->access, hs_access_free);
   g_clear_pointer(&session->record, hs_record_free);
+  /* Nothing is asked of it after this. */
+  g_clear_pointer(&session->isolate, hs_isolate_stop);
+  g_mutex_unlock(&session->lock);
+}
+
+void hs_access_disconnect(HsAccessSession *session) {
+  g_mutex_lock(&session->lock);
+  hs_api_disconnect(session->api);
   g_mutex_unlock(&session->lock);
 }
 
@@ -267,6 +290,9 @@ void hs_access_close(HsAccessSession *session) {
   g_clear_pointer(&session->api, hs_api_free);
   g_clear_pointer(&session->config, hs_config_free);
   g_free(session->hub_id);
+  g_free(session->profile);
+  if (session->digests != NULL) g_array_free(session->digests, TRUE);
+  explicit_bzero(session->digest_key, sizeof session->digest_key);
   g_mutex_clear(&session->lock);
   g_free(session);
 }
@@ -291,6 +317,278 @@ const HsApi *hs_access_api(const HsAccessSession *session) {
   return session->api;
 }
 
+/* ---- isolated sessions: every secret of the record stays in a worker ---- */
+
+static void put_error(GVariantDict *d, const GError *error) {
+  g_variant_dict_insert(d, "error-code", "i",
+                        (gint32)hs_error_exit_code(error));
+  g_variant_dict_insert(d, "error-message", "s", error->message);
+}
+
+static gboolean take_error(GVariant *answer, GError **error) {
+  gint32 code;
+  const char *message;
+
+  if (!g_variant_lookup(answer, "error-code", "i", &code)) return FALSE;
+  if (!g_variant_lookup(answer, "error-message", "&s", &message))
+    message = "the token could not be obtained";
+  g_set_error_literal(error, HS_ERROR_DOMAIN, code, message);
+  return TRUE;
+}
+
+static void put_string(GVariantDict *d, const char *key, const char *value) {
+  if (value != NULL) g_variant_dict_insert(d, key, "s", value);
+}
+
+/* (transfer full) of the string at `key`, or NULL; SECRET when `secret`. */
+static char *take_string(GVariant *answer, const char *key) {
+  const char *value;
+
+  return g_variant_lookup(answer, key, "&s", &value) ? g_strdup(value) : NULL;
+}
+
+static void put_access(GVariantDict *d, const HsAccess *access) {
+  put_string(d, "token", access->token);
+  g_variant_dict_insert(d, "expires-at", "x", access->expires_at);
+  put_string(d, "hub-id", access->hub_id);
+  g_variant_dict_insert(d, "from-cache", "b", access->from_cache);
+  g_variant_dict_insert(d, "requests", "i", (gint32)access->requests);
+  put_string(d, "note", access->note);
+}
+
+static HsAccess *take_access(GVariant *answer) {
+  HsAccess *access = g_new0(HsAccess, 1);
+  const char *token = NULL;
+  gint32 requests = 0;
+
+  /* Straight from the message, which is wiped when freed. */
+  if (g_variant_lookup(answer, "token", "&s", &token))
+    access->token = hs_secure_dup(token);
+  (void)g_variant_lookup(answer, "expires-at", "x", &access->expires_at);
+  access->hub_id = take_string(answer, "hub-id");
+  (void)g_variant_lookup(answer, "from-cache", "b", &access->from_cache);
+  (void)g_variant_lookup(answer, "requests", "i", &requests);
+  access->requests = requests;
+  access->note = take_string(answer, "note");
+  if (access->token == NULL) g_clear_pointer(&access, hs_access_free);
+  return access;
+}
+
+static void collect_note(const char *note, gpointer user_data) {
+  g_ptr_array_add(user_data, g_strdup(note));
+}
+
+/* In the worker: open the session as a process that keeps no secret for
+ * long would not, and answer with what the caller may hold. */
+static GVariant *answer_open(GVariant *request) {
+  g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsAccessSession) session = NULL;
+  g_autofree char *profile = NULL;
+  g_auto(GStrv) scopes = NULL;
+  HsAccessWant want = {0};
+  GVariantDict d;
+  gsize key_len = 0;
+  g_autoptr(GVariant) key = NULL;
+
+  g_variant_dict_init(&d, NULL);
+  (void)g_variant_lookup(request, "profile", "s", &profile);
+  (void)g_variant_lookup(request, "min-ttl", "x", &want.min_ttl);
+  if (g_variant_lookup(request, "scopes", "^as", &scopes))
+    want.scopes = (const char *const *)scopes;
+  (void)g_variant_lookup(request, "need-record", "b", &want.need_record);
+  (void)g_variant_lookup(request, "keep-fresh", "b", &want.keep_fresh);
+  key =
+      g_variant_lookup_value(request, "digest-key", G_VARIANT_TYPE_BYTESTRING);
+  want.note = collect_note;
+  want.note_data = notes;
+  session = profile ? hs_access_open(profile, &want, &error) : NULL;
+  if (session == NULL) {
+    if (error == NULL)
+      g_set_error(&error, HS_ERROR_DOMAIN, HS_ERR_USAGE, "no profile");
+    put_error(&d, error);
+    return g_variant_dict_end(&d);
+  }
+  g_ptr_array_add(notes, NULL);
+  g_variant_dict_insert(&d, "notes", "^as", notes->pdata);
+  /* Its note went out through collect_note already. */
+  g_clear_pointer(&session->access->note, g_free);
+  put_access(&d, session->access);
+  put_string(&d, "session-hub-id", session->hub_id);
+  if (session->record != NULL) {
+    const HsRecord *r = session->record;
+    const guint8 *k = key ? g_variant_get_fixed_array(key, &key_len, 1) : NULL;
+    GVariantBuilder digests;
+
+    put_string(&d, "profile", r->profile);
+    g_variant_dict_insert(&d, "kind", "i", (gint32)r->kind);
+    put_string(&d, "record-hub-id", r->hub_id);
+    put_string(&d, "hublet", r->hublet);
+    put_string(&d, "client-id", r->client_id);
+    if (r->scopes != NULL)
+      g_variant_dict_insert(&d, "scopes", "^as", r->scopes);
+    /* The static token is the access token itself, or the personal access
+     * key --format hubspot-cli hands over: the caller holds it anyway. */
+    put_string(&d, "record-token", r->token);
+    g_variant_builder_init(&digests, G_VARIANT_TYPE("aay"));
+    for (int i = 0; i < 2 && k != NULL && key_len == HS_DIGEST_KEY_LEN; i++) {
+      const char *secret = i == 0 ? r->client_secret : r->refresh_token;
+      HsDigest digest;
+      if (secret == NULL || *secret == '\0') continue;
+      hs_digest_make(k, secret, &digest);
+      g_variant_builder_add_value(
+          &digests, g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, &digest,
+                                              sizeof digest, 1));
+    }
+    g_variant_dict_insert_value(&d, "digests", g_variant_builder_end(&digests));
+  }
+  return g_variant_dict_end(&d);
+}
+
+/* In the worker: what hs_access_current() needs done, from the stores. */
+static GVariant *answer_current(GVariant *request) {
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HsConfig) config = NULL;
+  g_autoptr(HsStores) stores = NULL;
+  g_autoptr(HsRecord) record = NULL;
+  g_autoptr(HsApi) api = NULL;
+  g_autoptr(HsAccess) access = NULL;
+  g_autofree char *profile = NULL;
+  gint64 min_ttl = 0;
+  GVariantDict d;
+
+  g_variant_dict_init(&d, NULL);
+  (void)g_variant_lookup(request, "profile", "s", &profile);
+  (void)g_variant_lookup(request, "min-ttl", "x", &min_ttl);
+  if ((config = hs_config_load(&error)) != NULL &&
+      (stores = hs_stores_open(config, &error)) != NULL &&
+      (record = hs_stores_lookup(stores, profile, NULL, &error)) != NULL &&
+      (api = hs_api_new_for_config(config, &error)) != NULL)
+    access = hs_access_obtain(stores, &record, api, min_ttl, &error);
+  if (access == NULL)
+    put_error(&d, error);
+  else
+    put_access(&d, access);
+  return g_variant_dict_end(&d);
+}
+
+static GVariant *answer(GVariant *request) {
+  const char *op = "";
+
+  (void)g_variant_lookup(request, "op", "&s", &op);
+  return g_str_equal(op, "current") ? answer_current(request)
+                                    : answer_open(request);
+}
+
+static HsAccess *obtain_isolated(HsAccessSession *session, gint64 min_ttl,
+                                 GError **error) {
+  g_autoptr(GVariant) reply = NULL;
+  GVariantDict d;
+  HsAccess *access;
+
+  g_variant_dict_init(&d, NULL);
+  g_variant_dict_insert(&d, "op", "s", "current");
+  g_variant_dict_insert(&d, "profile", "s", session->profile);
+  g_variant_dict_insert(&d, "min-ttl", "x", min_ttl);
+  reply = hs_isolate_call(session->isolate, g_variant_dict_end(&d), error);
+  if (reply == NULL || take_error(reply, error)) return NULL;
+  access = take_access(reply);
+  if (access == NULL)
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_SYSTEM,
+                "the process that refreshes the token sent no token");
+  return access;
+}
+
+/* The record without its secrets, from an answer of answer_open(). */
+static HsRecord *take_record(GVariant *answer) {
+  g_autofree char *profile = take_string(answer, "profile");
+  gint32 kind = 0;
+  HsRecord *record;
+  const char *token = NULL;
+
+  if (profile == NULL || !g_variant_lookup(answer, "kind", "i", &kind))
+    return NULL;
+  record = hs_record_new(profile, (HsKind)kind);
+  record->hub_id = take_string(answer, "record-hub-id");
+  record->hublet = take_string(answer, "hublet");
+  record->client_id = take_string(answer, "client-id");
+  (void)g_variant_lookup(answer, "scopes", "^as", &record->scopes);
+  if (g_variant_lookup(answer, "record-token", "&s", &token))
+    record->token = hs_secure_dup(token);
+  return record;
+}
+
+static HsAccessSession *open_isolated(const char *profile,
+                                      const HsAccessWant *want,
+                                      GError **error) {
+  g_autoptr(HsAccessSession) session = g_new0(HsAccessSession, 1);
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) digests = NULL;
+  g_autofree const char **notes = NULL;
+  HsDigest none = {0};
+  GVariantDict d;
+
+  g_mutex_init(&session->lock);
+  session->note = want->note;
+  session->note_data = want->note_data;
+  session->profile = g_strdup(profile);
+  session->digests = g_array_new(FALSE, FALSE, sizeof(HsDigest));
+  hs_digest_new_key(session->digest_key);
+  /* First, while this process holds no secret and runs no thread. */
+  session->isolate = hs_isolate_start(answer, error);
+  if (session->isolate == NULL) return NULL;
+  if (want->keep_fresh) {
+    /* Where the proxy sends requests; the worker has its own client. */
+    session->config = hs_config_load(error);
+    if (session->config == NULL) return NULL;
+    session->api = hs_api_new_for_config(session->config, error);
+    if (session->api == NULL) return NULL;
+  }
+  g_variant_dict_init(&d, NULL);
+  g_variant_dict_insert(&d, "op", "s", "open");
+  g_variant_dict_insert(&d, "profile", "s", profile);
+  g_variant_dict_insert(&d, "min-ttl", "x", want->min_ttl);
+  if (want->scopes != NULL)
+    g_variant_dict_insert(&d, "scopes", "^as", want->scopes);
+  g_variant_dict_insert(&d, "need-record", "b", want->need_record);
+  g_variant_dict_insert(&d, "keep-fresh", "b", want->keep_fresh);
+  g_variant_dict_insert_value(
+      &d, "digest-key",
+      g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, session->digest_key,
+                                HS_DIGEST_KEY_LEN, 1));
+  reply = hs_isolate_call(session->isolate, g_variant_dict_end(&d), error);
+  if (reply == NULL || take_error(reply, error)) return NULL;
+  session->access = take_access(reply);
+  if (session->access == NULL) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_SYSTEM,
+                "the process that looks up the token sent no token");
+    return NULL;
+  }
+  session->record = take_record(reply);
+  session->hub_id = take_string(reply, "session-hub-id");
+  digests = g_variant_lookup_value(reply, "digests", G_VARIANT_TYPE("aay"));
+  for (gsize i = 0; digests && i < g_variant_n_children(digests); i++) {
+    g_autoptr(GVariant) one = g_variant_get_child_value(digests, i);
+    gsize len = 0;
+    const void *data = g_variant_get_fixed_array(one, &len, 1);
+    HsDigest digest;
+    if (len != sizeof digest) continue;
+    memcpy(&digest, data, sizeof digest);
+    g_array_append_val(session->digests, digest);
+  }
+  g_array_append_val(session->digests, none);
+  hs_secure_lock(session->access->token, strlen(session->access->token));
+  if (g_variant_lookup(reply, "notes", "^a&s", &notes))
+    for (const char **n = notes; *n; n++) session_note(session, *n);
+  return g_steal_pointer(&session);
+}
+
+const HsDigest *hs_access_secret_digests(const HsAccessSession *session,
+                                         const guint8 **ret_key) {
+  *ret_key = session->digest_key;
+  return session->digests ? (const HsDigest *)session->digests->data : NULL;
+}
+
 char *hs_access_current(HsAccessSession *session, const char *stale,
                         GError **error) {
   HsAccess *current;
@@ -298,7 +596,8 @@ char *hs_access_current(HsAccessSession *session, const char *stale,
   char *token = NULL;
   gboolean refused;
 
-  g_return_val_if_fail(session->stores != NULL, NULL);
+  g_return_val_if_fail(session->stores != NULL || session->isolate != NULL,
+                       NULL);
   g_mutex_lock(&session->lock);
   current = session->access;
   /* HubSpot refused the current one: a refresh whatever its expiry says
@@ -308,9 +607,11 @@ char *hs_access_current(HsAccessSession *session, const char *stale,
   if (current == NULL || refused ||
       (current->expires_at != 0 &&
        current->expires_at - now <= KEEP_FRESH_MIN_TTL)) {
-    HsAccess *fresh =
-        hs_access_obtain(session->stores, &session->record, session->api,
-                         refused ? G_MAXINT32 : KEEP_FRESH_MIN_TTL, error);
+    gint64 min_ttl = refused ? G_MAXINT32 : KEEP_FRESH_MIN_TTL;
+    HsAccess *fresh = session->isolate != NULL
+                          ? obtain_isolated(session, min_ttl, error)
+                          : hs_access_obtain(session->stores, &session->record,
+                                             session->api, min_ttl, error);
     if (fresh != NULL) {
       if (fresh->note != NULL) session_note(session, fresh->note);
       hs_secure_lock(fresh->token, strlen(fresh->token));

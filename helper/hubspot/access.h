@@ -8,6 +8,7 @@
 
 #include <glib.h>
 
+#include "core/digest.h"
 #include "hubspot/api.h"
 #include "core/record.h"
 #include "core/stores.h"
@@ -59,6 +60,12 @@ typedef struct {
   /* hs_access_current() is asked again while COMMAND runs, and
    * hs_access_api() says where HubSpot is, whatever the kind. */
   gboolean keep_fresh;
+  /* Every lookup and refresh in a short-lived process of its own, so that
+   * the record's client secret and refresh token never enter this one
+   * (for a process that outlives the open: hs-exec --file, --mask,
+   * --proxy).  hs_access_open() must then be called while the process
+   * runs one thread. */
+  gboolean isolate;
   HsAccessNoteFunc note; /* or NULL */
   gpointer note_data;
 } HsAccessWant;
@@ -82,6 +89,10 @@ HsAccessSession *hs_access_open(const char *profile, const HsAccessWant *want,
  * the API client stay until hs_access_close(). */
 void hs_access_forget(HsAccessSession *session);
 
+/* Close the connection to HubSpot the API client keeps (before COMMAND is
+ * forked: libcurl's sockets and socketpair are its until then). */
+void hs_access_disconnect(HsAccessSession *session);
+
 /* Wipe and free everything the session holds.  NULL is fine. */
 void hs_access_close(HsAccessSession *session);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HsAccessSession, hs_access_close)
@@ -103,6 +114,12 @@ const HsRecord *hs_access_record(const HsAccessSession *session);
 /* The API client (transfer none), or NULL for a static kind unless
  * keep_fresh, and when the token came from the cache. */
 const HsApi *hs_access_api(const HsAccessSession *session);
+
+/* Isolated: what stands for the record's client secret and refresh token
+ * (terminated by a digest of len 0; transfer none) and the key they were
+ * made with (*ret_key, transfer none).  NULL when not isolated. */
+const HsDigest *hs_access_secret_digests(const HsAccessSession *session,
+                                         const guint8 **ret_key);
 
 /* The current token of a session opened with keep_fresh, refreshed first
  * when it has less than a minute left, or whatever its expiry when `stale`

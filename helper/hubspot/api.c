@@ -206,6 +206,10 @@ void hs_api_free(HsApi *api) {
   g_free(api);
 }
 
+void hs_api_disconnect(HsApi *api) {
+  if (api != NULL) hs_http_client_disconnect(api->http);
+}
+
 HsApi *hs_api_new_for_config(const HsConfig *config, GError **error) {
   return hs_api_new(
       config->oauth_api_v1 ? HS_OAUTH_API_V1 : HS_OAUTH_API_2026_03,

@@ -87,6 +87,10 @@ char *hs_api_note(const HsApi *api);
 void hs_api_free(HsApi *api);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HsApi, hs_api_free)
 
+/* Close the connection kept to HubSpot (hs_http_client_disconnect); NULL is
+ * fine. */
+void hs_api_disconnect(HsApi *api);
+
 HsOAuthApi hs_api_oauth_family(const HsApi *api);
 
 /* The base URL requests go to (transfer none). */

@@ -5,6 +5,7 @@
 #include <dlfcn.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 
 #include <curl/curl.h>
 
@@ -107,11 +108,27 @@ void hs_http_client_set_timeout_ms(HsHttpClient *client, long timeout_ms) {
   if (timeout_ms > 0) client->timeout_ms = timeout_ms;
 }
 
+void hs_http_client_disconnect(HsHttpClient *client) {
+  if (client == NULL || client->curl == NULL) return;
+  lib.easy_cleanup(client->curl);
+  client->curl = NULL;
+}
+
 void hs_http_client_free(HsHttpClient *client) {
   if (client == NULL) return;
-  if (client->curl != NULL) lib.easy_cleanup(client->curl);
+  hs_http_client_disconnect(client);
   g_free(client->ca_file);
   g_free(client);
+}
+
+/* Every connection close-on-exec: libcurl's own socket() call leaves it
+ * open across the execve of a COMMAND started while it lives. */
+static curl_socket_t open_socket(void *user_data, curlsocktype purpose,
+                                 struct curl_sockaddr *address) {
+  (void)user_data;
+  (void)purpose;
+  return socket(address->family, address->socktype | SOCK_CLOEXEC,
+                address->protocol);
 }
 
 void hs_http_response_free(HsHttpResponse *response) {
@@ -196,6 +213,7 @@ HsHttpResponse *hs_http_send(HsHttpClient *client, const HsHttpRequest *request,
   curl = client->curl;
   lib.easy_reset(curl);
   lib.easy_setopt(curl, CURLOPT_URL, request->url);
+  lib.easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, open_socket);
   lib.easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "https,http");
   lib.easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "https");
   lib.easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
@@ -305,6 +323,7 @@ gboolean hs_http_stream(const char *ca_file, const HsHttpStream *stream,
     return FALSE;
   }
   lib.easy_setopt(curl, CURLOPT_URL, stream->url);
+  lib.easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, open_socket);
   lib.easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "https,http");
   lib.easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
   lib.easy_setopt(curl, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);

@@ -35,6 +35,10 @@ typedef struct HsHttpClient HsHttpClient;
 HsHttpClient *hs_http_client_new(const char *ca_file);
 void hs_http_client_free(HsHttpClient *client);
 
+/* Close the connection kept for the next request, with the rest of libcurl's
+ * handle (its socketpair among them); the next request opens a new one. */
+void hs_http_client_disconnect(HsHttpClient *client);
+
 /* Shorten (or lengthen) the whole-request timeout; <= 0 keeps it. */
 void hs_http_client_set_timeout_ms(HsHttpClient *client, long timeout_ms);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HsHttpClient, hs_http_client_free)

@@ -12,8 +12,8 @@ set -u
 . "$E2E_DIR/lib/session-keyring.sh"
 . "$E2E_DIR/lib/e2e.sh"
 . "$E2E_DIR/lib/standin.sh"
-# The OAuth profile leaves its cached token in @u; it is removed at the end.
-own_profiles app
+# The OAuth profile leaves its cached token in @u: this run's own.
+APP=$(tagged app)
 
 # The programs as they get installed: the installed ones under installcheck,
 # the build tree's (not the test builds) under make check, which find the
@@ -55,11 +55,11 @@ run --in "$PAT" "${hostile[@]}" "$TOKEN" add prod --kind private-app
 is "$status" 0 "add: verified with the configured stand-in"
 like "$out" "hub 12345678" "add: the stand-in's answer"
 run --in "$(printf 'client_secret=%s\nrefresh_token=%s\n' "$CSECRET" "$RT")" \
-  "${hostile[@]}" "$TOKEN" add app --kind oauth --client-id cid-env
+  "${hostile[@]}" "$TOKEN" add $APP --kind oauth --client-id cid-env
 is "$status" 0 "add oauth: refreshed with the configured stand-in"
 
 ctl POST reset-counters >/dev/null
-run "${hostile[@]}" "$EXEC" --min-ttl 999999 app -- sh -c 'printf %s "$HUBSPOT_ACCESS_TOKEN"'
+run "${hostile[@]}" "$EXEC" --min-ttl 999999 $APP -- sh -c 'printf %s "$HUBSPOT_ACCESS_TOKEN"'
 is "$status" 0 "an OAuth refresh works"
 is "$(token_requests)" 1 "the refresh (client secret, refresh token) went to the configured stand-in"
 like "$out" "." "the refreshed token reached COMMAND"

@@ -52,8 +52,7 @@ chmod +x "$bin"/* "$E2E_SCRATCH/sync"
 export PATH="$bin:$PATH" SEEN="$seen"
 cd "$E2E_SCRATCH"
 conf="$XDG_CONFIG_HOME/hs-exec/hs-exec.conf"
-mkdir -p "$(dirname "$conf")"
-readme_block headless-conf >"$conf"
+hs_conf "$(readme_block headless-conf)"
 # Where a profile of this run is: its key in @u, or nothing.
 profile_key() { keyctl search @u user "hs-exec-profile:$1" 2>/dev/null; }
 

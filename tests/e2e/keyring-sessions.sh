@@ -29,8 +29,7 @@ cat >"$STANDIN_SEED" <<JSON
 JSON
 standin_start
 conf="$XDG_CONFIG_HOME/hs-exec/hs-exec.conf"
-mkdir -p "$(dirname "$conf")"
-printf '[stores]\norder=secret-service keyctl\n' >"$conf"
+hs_conf "$(printf '[stores]\norder=secret-service keyctl')"
 
 # The next kind: each runs what the one before it made.
 other() { case $1 in plain) echo linked ;; linked) echo usersession ;; *) echo plain ;; esac; }

@@ -92,6 +92,25 @@ START_TEST(test_pristine_and_extra) {
 }
 END_TEST
 
+/* --proxy: COMMAND does not learn where the session bus is. */
+START_TEST(test_no_session_bus) {
+  static const char *const with_bus[] = {
+      "PATH=/usr/bin", "DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/1/bus",
+      NULL};
+  HsChildEnv opts = {.profile = "prod", .token = "T"};
+  char **env = hs_child_env_build(with_bus, &opts);
+
+  ck_assert_str_eq(get(env, "DBUS_SESSION_BUS_ADDRESS"),
+                   "unix:path=/run/user/1/bus");
+  hs_child_env_free(env);
+  opts.no_session_bus = TRUE;
+  env = hs_child_env_build(with_bus, &opts);
+  ck_assert_ptr_null(get(env, "DBUS_SESSION_BUS_ADDRESS"));
+  ck_assert_str_eq(get(env, "PATH"), "/usr/bin");
+  hs_child_env_free(env);
+}
+END_TEST
+
 START_TEST(test_env_name_validation) {
   GError *error = NULL;
 
@@ -114,6 +133,7 @@ int main(void) {
   tcase_add_test(tc, test_env_names_and_keep);
   tcase_add_test(tc, test_pristine_and_extra);
   tcase_add_test(tc, test_env_name_validation);
+  tcase_add_test(tc, test_no_session_bus);
   suite_add_tcase(s, tc);
   return hs_run_suite(s);
 }
