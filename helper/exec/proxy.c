@@ -120,11 +120,16 @@ static char *error_answer(int status, const char *reason, const char *extra,
       status, reason, extra, strlen(body), body);
 }
 
-static void respond(Conn *c, int status, const char *reason,
-                    const char *message) {
-  g_autofree char *answer = error_answer(status, reason, "", message);
+static void respond_with(Conn *c, int status, const char *reason,
+                         const char *extra, const char *message) {
+  g_autofree char *answer = error_answer(status, reason, extra, message);
 
   send_all(c, answer, strlen(answer));
+}
+
+static void respond(Conn *c, int status, const char *reason,
+                    const char *message) {
+  respond_with(c, status, reason, "", message);
 }
 
 static gboolean is_hop_by_hop(const char *name, gsize len) {
@@ -246,6 +251,17 @@ static gboolean host_allowed(const HsProxy *p, const char *host) {
   return host == NULL || g_ascii_strcasecmp(host, p->self[0]) == 0 ||
          g_ascii_strcasecmp(host, p->self[1]) == 0 ||
          g_ascii_strcasecmp(host, p->upstream_authority) == 0;
+}
+
+/* Those of HubSpot's API, as HS_PROXY_METHODS lists them (methods are case
+ * sensitive).  TRACE above all stays out: a server on the way that reflects
+ * it would show COMMAND the real Authorization. */
+static gboolean method_allowed(const char *method) {
+  static const char *const allowed[] = {"GET",   "HEAD",   "POST", "PUT",
+                                        "PATCH", "DELETE", NULL};
+  for (const char *const *m = allowed; *m; m++)
+    if (strcmp(method, *m) == 0) return TRUE;
+  return FALSE;
 }
 
 /* Constant time, so the placeholder cannot be guessed byte by byte. */
@@ -407,9 +423,12 @@ static void serve_connection(HsProxy *p, Conn *c) {
   c->leftover = buf + req->head_len;
   c->leftover_len = len - req->head_len;
   path = target_path(p, req->target);
-  if (g_ascii_strcasecmp(req->method, "CONNECT") == 0) {
-    respond(c, 405, "Method Not Allowed",
-            "CONNECT is refused: only the HubSpot API is reachable");
+  if (!method_allowed(req->method)) {
+    g_autofree char *msg = g_strdup_printf(
+        "%s is not forwarded: only HubSpot's API methods are (%s)", req->method,
+        HS_PROXY_METHODS);
+    respond_with(c, 405, "Method Not Allowed",
+                 "Allow: " HS_PROXY_METHODS "\r\n", msg);
   } else if (path == NULL ||
              !host_allowed(p, hs_proxy_request_header(req, "Host"))) {
     respond(c, 403, "Forbidden",

@@ -13,6 +13,8 @@
 #define HS_PROXY_HEAD_TIMEOUT_S 10
 /* Once the head is in, a client silent this long is dropped. */
 #define HS_PROXY_CLIENT_TIMEOUT_S 60
+/* The methods forwarded, those of HubSpot's API; others are answered 405. */
+#define HS_PROXY_METHODS "GET, HEAD, POST, PUT, PATCH, DELETE"
 
 /* Limits of one proxy; 0 in a field means its default above. */
 typedef struct {

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # hs-exec --proxy under load and misuse (issue 16) against the HubSpot
 # stand-in: many slow requests at once and idle connections (the proxy's own
-# cap, a 503 beyond it, service after they end).
+# cap, a 503 beyond it, service after they end) and the methods it forwards.
 set -u
 . "$E2E_DIR/lib/session-keyring.sh"
 # The token cache in this session's keyring, as exec-modes.sh does (issue 15).
@@ -102,5 +102,22 @@ run "$HS_EXEC" --proxy prod -- python3 "$client" idle=70 verbose GET:/account-in
   close-idle GET:/account-info/v3/details
 like "$(printf '%s\n' "$out" | sed -n 1p)" '^503 \|hs-exec --proxy: 64 connections are open' "--proxy: beyond 64 connections at once, a 503 that says why"
 like "$(printf '%s\n' "$out" | sed -n 2p)" '^200 ' "--proxy: served again once the idle connections closed"
+
+# ---- methods ----
+# Only the methods HubSpot's API uses are forwarded: a TRACE reflected by
+# some server on the way would show COMMAND the real Authorization header.
+run "$HS_EXEC" --proxy prod -- python3 "$client" verbose TRACE:/crm/v3/objects/contacts \
+  OPTIONS:/crm/v3/objects/contacts get:/account-info/v3/details \
+  PUT:/crm/v3/objects/contacts/1 PATCH:/crm/v3/objects/contacts/1 \
+  DELETE:/crm/v3/objects/contacts/1 HEAD:/account-info/v3/details
+allow='GET, HEAD, POST, PUT, PATCH, DELETE'
+is "$(printf '%s\n' "$out" | sed -n 1,3p | cut -d'|' -f1 | tr '\n' ';')" "405 $allow;405 $allow;405 $allow;" \
+  "--proxy: TRACE, OPTIONS and a lower-case get are refused with 405 and Allow"
+like "$(printf '%s\n' "$out" | sed -n 1p)" "TRACE is not forwarded" "--proxy: the 405 says which method"
+is "$(printf '%s\n' "$out" | sed -n 4,7p | cut -c1-3 | tr '\n' ' ')" "404 404 404 404 " \
+  "--proxy: PUT, PATCH, DELETE and HEAD are answered by HubSpot (the stand-in has no such routes)"
+is "$(grep -cE '^(PUT|PATCH|DELETE) /crm/v3/objects/contacts/1 404$|^HEAD /account-info/v3/details 404$' "$STANDIN_DIR/log")" 4 \
+  "--proxy: PUT, PATCH, DELETE and HEAD reached HubSpot"
+unlike "$(cat "$STANDIN_DIR/log")" '^(TRACE|OPTIONS|get) ' "--proxy: none of the refused methods reached HubSpot"
 
 finish

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* check-proxy.c — the loopback proxy of hs-exec --proxy: its cap on
- * connections, the deadline for a request head, and a stop that waits for every
- * connection.  No upstream is needed: the token callback holds requests for as
- * long as a test wants, then fails, which the proxy answers with 502. */
+ * connections, the deadline for a request head, the methods it forwards,
+ * and a stop that waits for every connection.  No upstream is needed: the
+ * token callback holds requests for as long as a test wants, then fails,
+ * which the proxy answers with 502. */
 #include "config.h"
 
 #include <errno.h>
@@ -228,6 +229,33 @@ START_TEST(test_head_deadline) {
 }
 END_TEST
 
+/* Only the methods of HubSpot's API are forwarded; TRACE, OPTIONS, CONNECT
+ * and a lower-case "get" are answered 405 with Allow, without a token. */
+START_TEST(test_methods) {
+  static const char *const refused[] = {"TRACE", "OPTIONS", "CONNECT", "get",
+                                        "PROPFIND"};
+  static const char *const forwarded[] = {"GET", "HEAD",  "POST",
+                                          "PUT", "PATCH", "DELETE"};
+  Gate g;
+  HsProxy *p;
+
+  gate_init(&g, TRUE);
+  p = start(&g, 0, 0);
+  for (gsize i = 0; i < G_N_ELEMENTS(refused); i++) {
+    g_autofree char *got = answer(send_request(p, refused[i]));
+    ck_assert_msg(g_str_has_prefix(got, "HTTP/1.1 405 "), "%s", got);
+    ck_assert_ptr_nonnull(strstr(got, "\r\nAllow: " HS_PROXY_METHODS "\r\n"));
+  }
+  ck_assert_int_eq(g.entered, 0);
+  for (gsize i = 0; i < G_N_ELEMENTS(forwarded); i++) {
+    g_autofree char *got = answer(send_request(p, forwarded[i]));
+    ck_assert_msg(g_str_has_prefix(got, "HTTP/1.1 502 "), "%s", got);
+  }
+  ck_assert_int_eq(g.entered, G_N_ELEMENTS(forwarded));
+  hs_proxy_stop(p);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("proxy");
   TCase *tc = tcase_create("proxy");
@@ -235,6 +263,7 @@ int main(void) {
   tcase_add_test(tc, test_stop_waits_for_connections);
   tcase_add_test(tc, test_cap);
   tcase_add_test(tc, test_head_deadline);
+  tcase_add_test(tc, test_methods);
   suite_add_tcase(s, tc);
   return hs_run_suite(s);
 }
