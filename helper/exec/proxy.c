@@ -51,6 +51,7 @@ struct HsProxy {
   GMutex lock;      /* guards what follows */
   GCond idle;       /* the last connection ended */
   GPtrArray *conns; /* Conn*, each served by a thread of its own */
+  char *forced;     /* SECRET: what the last forced refresh gave, or NULL */
 };
 
 char *hs_proxy_new_placeholder(void) {
@@ -278,6 +279,25 @@ static gboolean authorized(const HsProxy *p, const char *auth) {
   return diff == 0;
 }
 
+/* Whether `token` came from a refresh a 401 forced: COMMAND could force
+ * one per request otherwise, and a token HubSpot refuses just after it was
+ * made will not do better after another. */
+static gboolean was_forced(HsProxy *p, const char *token) {
+  gboolean forced;
+
+  g_mutex_lock(&p->lock);
+  forced = p->forced != NULL && strcmp(p->forced, token) == 0;
+  g_mutex_unlock(&p->lock);
+  return forced;
+}
+
+static void remember_forced(HsProxy *p, const char *token) {
+  g_mutex_lock(&p->lock);
+  hs_secure_free(p->forced);
+  p->forced = hs_secure_dup(token);
+  g_mutex_unlock(&p->lock);
+}
+
 static void serve(HsProxy *p, Conn *c, const HsProxyRequest *req,
                   const char *path) {
   g_autoptr(GPtrArray) headers = g_ptr_array_new_with_free_func(g_free);
@@ -319,7 +339,7 @@ static void serve(HsProxy *p, Conn *c, const HsProxyRequest *req,
   stream.user_data = c;
   stream.cancel = &p->stopping;
   c->body_left = MAX(req->content_length, 0);
-  c->may_retry = req->content_length <= 0;
+  c->may_retry = req->content_length <= 0 && !was_forced(p, token);
   c->held = g_string_new(NULL);
   for (;;) {
     gboolean sent = hs_http_stream(p->ca_file, &stream, &error);
@@ -331,6 +351,7 @@ static void serve(HsProxy *p, Conn *c, const HsProxyRequest *req,
       c->may_retry = FALSE;
       c->holding = FALSE;
       if (fresh != NULL && strcmp(fresh, token) != 0) {
+        remember_forced(p, fresh);
         hs_secure_clear(&token);
         token = g_steal_pointer(&fresh);
         stream.bearer = token;
@@ -601,6 +622,7 @@ static void proxy_free(HsProxy *p) {
   g_free(p->upstream_authority);
   g_free(p->ca_file);
   hs_secure_free(p->placeholder);
+  hs_secure_free(p->forced);
   g_free(p->busy);
   g_free(p->self[0]);
   g_free(p->self[1]);

@@ -38,8 +38,11 @@ char *hs_proxy_new_placeholder(void);
  * in a thread of its own, at most `limits->max_connections` at once
  * (`limits` NULL: the defaults): requests whose Authorization is "Bearer
  * `placeholder`" go to `upstream` (a validated base URL; `ca_file` or NULL
- * for the system's CAs) with the token from `get_token`.  (transfer full)
- * NULL with HS_ERR_SYSTEM when the port cannot be opened. */
+ * for the system's CAs) with the token from `get_token`.  A 401 from
+ * upstream makes a request without a body ask `get_token` for a fresh
+ * token and go once more, but not when its token came from such a forced
+ * refresh itself.  (transfer full) NULL with HS_ERR_SYSTEM when the port
+ * cannot be opened. */
 HsProxy *hs_proxy_start(const char *upstream, const char *ca_file,
                         const char *placeholder, const HsProxyLimits *limits,
                         HsProxyTokenFunc get_token, gpointer user_data,

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # hs-exec --proxy under load and misuse (issue 16) against the HubSpot
 # stand-in: many slow requests at once and idle connections (the proxy's own
-# cap, a 503 beyond it, service after they end) and the methods it forwards.
+# cap, a 503 beyond it, service after they end), the methods it forwards,
+# and at most one forced refresh per token.
 set -u
 . "$E2E_DIR/lib/session-keyring.sh"
 # The token cache in this session's keyring, as exec-modes.sh does (issue 15).
@@ -119,5 +120,19 @@ is "$(printf '%s\n' "$out" | sed -n 4,7p | cut -c1-3 | tr '\n' ' ')" "404 404 40
 is "$(grep -cE '^(PUT|PATCH|DELETE) /crm/v3/objects/contacts/1 404$|^HEAD /account-info/v3/details 404$' "$STANDIN_DIR/log")" 4 \
   "--proxy: PUT, PATCH, DELETE and HEAD reached HubSpot"
 unlike "$(cat "$STANDIN_DIR/log")" '^(TRACE|OPTIONS|get) ' "--proxy: none of the refused methods reached HubSpot"
+
+# ---- forced refreshes ----
+# A token HubSpot keeps refusing: the first refusal refreshes it, the token
+# that refresh gave is not refreshed again on a 401, however many requests
+# COMMAND makes.
+run "$HS_EXEC" --proxy app -- sh -c '
+  "$2" POST reset-counters >/dev/null
+  "$2" POST fault "{\"kind\": \"expired\", \"count\": -1, \"path\": \"/crm/v3/objects/contacts\"}" >/dev/null
+  python3 "$1" GET:/crm/v3/objects/contacts GET:/crm/v3/objects/contacts GET:/crm/v3/objects/contacts \
+    GET:/crm/v3/objects/contacts GET:/crm/v3/objects/contacts parallel=5 GET:/crm/v3/objects/contacts' \
+  sh "$client" "$E2E_SCRATCH/ctl"
+ctl POST clear-faults >/dev/null
+is "$(counts "$out")" "10×401" "--proxy: HubSpot's 401s reach COMMAND"
+is "$(token_requests)" 1 "--proxy: ten refused requests force one refresh, not ten"
 
 finish
