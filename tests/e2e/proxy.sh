@@ -3,7 +3,7 @@
 # hs-exec --proxy under load and misuse (issue 16) against the HubSpot
 # stand-in: many slow requests at once and idle connections (the proxy's own
 # cap, a 503 beyond it, service after they end), the methods it forwards,
-# and at most one forced refresh per token.
+# at most one forced refresh per token, and --format hubspot-cli refused.
 set -u
 . "$E2E_DIR/lib/session-keyring.sh"
 # The token cache in this session's keyring, as exec-modes.sh does (issue 15).
@@ -134,5 +134,13 @@ run "$HS_EXEC" --proxy app -- sh -c '
 ctl POST clear-faults >/dev/null
 is "$(counts "$out")" "10×401" "--proxy: HubSpot's 401s reach COMMAND"
 is "$(token_requests)" 1 "--proxy: ten refused requests force one refresh, not ten"
+
+# ---- --format hubspot-cli ----
+# The HubSpot CLI needs the personal access key itself, which --proxy keeps
+# from COMMAND: the two are refused together.
+run "$HS_EXEC" --proxy --format hubspot-cli cli -- sh -c 'printf %s "${HUBSPOT_PERSONAL_ACCESS_KEY-}"'
+fails_with 1 hs-exec "--proxy with --format hubspot-cli"
+like "$err" "personal access key" "--proxy with --format hubspot-cli: says why"
+unlike "$out$err" "$PAK" "--proxy with --format hubspot-cli: the key reaches no one"
 
 finish
