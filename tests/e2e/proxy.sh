@@ -36,13 +36,13 @@ ctl "\$@"
 CTL
 chmod +x "$E2E_SCRATCH/ctl"
 
-# client.py [parallel=N] [idle=N] [wait] REQUEST…: through the proxy in
-# HUBSPOT_API_BASE.  parallel=N sends the next REQUEST N times at once;
-# idle=N opens N connections that send nothing and holds them until
-# "close-idle"; each REQUEST (METHOD:PATH) prints "STATUS" (or "timeout",
-# "error"), and the body's message after it when "verbose" came first;
-# after "retry-busy", a 503 is retried after a pause, as Retry-After asks,
-# up to 20 times.
+# client.py WORD…: requests through the proxy in HUBSPOT_API_BASE.  Each
+# METHOD:PATH sends a request and prints its status ("timeout", "error"
+# when none), or, after "verbose", "STATUS ALLOW|MESSAGE" (the Allow header
+# and the body's message); "parallel=N" sends the next one N times at once;
+# "idle=N" opens N connections that send nothing, held until "close-idle";
+# after "retry-busy" a 503 is tried again after a pause, as Retry-After
+# asks, up to 20 times.
 client="$E2E_SCRATCH/client.py"
 cat >"$client" <<'PY'
 import concurrent.futures, http.client, json, os, socket, sys, time, urllib.parse
