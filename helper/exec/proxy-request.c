@@ -129,7 +129,7 @@ static gboolean parse_field(const char *p, gsize n, HsProxyRequest *req,
   return TRUE;
 }
 
-void hs_proxy_parser_init(HsProxyParser *parser) {
+void hs_proxy_request_parser_init(HsProxyRequestParser *parser) {
   parser->request = g_new0(HsProxyRequest, 1);
   parser->request->headers = g_ptr_array_new_with_free_func(header_free);
   parser->request->content_length = -1;
@@ -137,13 +137,14 @@ void hs_proxy_parser_init(HsProxyParser *parser) {
   parser->scanned = 0;
 }
 
-void hs_proxy_parser_clear(HsProxyParser *parser) {
+void hs_proxy_request_parser_clear(HsProxyRequestParser *parser) {
   g_clear_pointer(&parser->request, hs_proxy_request_free);
 }
 
-HsProxyParse hs_proxy_parser_feed(HsProxyParser *parser, const char *buf,
-                                  gsize len, HsProxyRequest **ret_request,
-                                  int *ret_status) {
+HsProxyParse hs_proxy_request_parser_feed(HsProxyRequestParser *parser,
+                                          const char *buf, gsize len,
+                                          HsProxyRequest **ret_request,
+                                          int *ret_status) {
   HsProxyRequest *req = parser->request;
   gsize limit = MIN(len, (gsize)HS_PROXY_MAX_HEAD);
 
@@ -202,11 +203,11 @@ HsProxyParse hs_proxy_parser_feed(HsProxyParser *parser, const char *buf,
 HsProxyParse hs_proxy_request_parse(const char *buf, gsize len,
                                     HsProxyRequest **ret_request,
                                     int *ret_status) {
-  HsProxyParser parser;
+  HsProxyRequestParser parser;
   HsProxyParse r;
 
-  hs_proxy_parser_init(&parser);
-  r = hs_proxy_parser_feed(&parser, buf, len, ret_request, ret_status);
-  hs_proxy_parser_clear(&parser);
+  hs_proxy_request_parser_init(&parser);
+  r = hs_proxy_request_parser_feed(&parser, buf, len, ret_request, ret_status);
+  hs_proxy_request_parser_clear(&parser);
   return r;
 }

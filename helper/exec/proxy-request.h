@@ -46,19 +46,21 @@ typedef struct {
   HsProxyRequest *request; /* being filled */
   gsize line;              /* where the first line not parsed yet starts */
   gsize scanned;           /* bytes already searched for a line's end */
-} HsProxyParser;
+} HsProxyRequestParser;
 
-void hs_proxy_parser_init(HsProxyParser *parser);
+void hs_proxy_request_parser_init(HsProxyRequestParser *parser);
 
 /* `buf` holds `len` bytes: the same bytes as at the last call, then those
  * read since.  Returns as hs_proxy_request_parse() would for the whole of
- * `buf`.  After OK or ERROR, only hs_proxy_parser_clear() is left to call. */
-HsProxyParse hs_proxy_parser_feed(HsProxyParser *parser, const char *buf,
-                                  gsize len, HsProxyRequest **ret_request,
-                                  int *ret_status);
+ * `buf`.  After OK or ERROR, only hs_proxy_request_parser_clear() is left to
+ * call. */
+HsProxyParse hs_proxy_request_parser_feed(HsProxyRequestParser *parser,
+                                          const char *buf, gsize len,
+                                          HsProxyRequest **ret_request,
+                                          int *ret_status);
 
 /* Free what the parser holds (a request not finished, wiped). */
-void hs_proxy_parser_clear(HsProxyParser *parser);
+void hs_proxy_request_parser_clear(HsProxyRequestParser *parser);
 
 /* The value of the first header `name` (case-insensitive), or NULL
  * (transfer none). */

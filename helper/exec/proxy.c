@@ -377,9 +377,9 @@ static HsProxyParse read_head(HsProxy *p, Conn *c, char *buf, gsize *len,
                               HsProxyRequest **ret_request, int *ret_status) {
   gint64 deadline = g_get_monotonic_time() + p->head_timeout_us;
   HsProxyParse r = HS_PROXY_PARSE_INCOMPLETE;
-  HsProxyParser parser;
+  HsProxyRequestParser parser;
 
-  hs_proxy_parser_init(&parser);
+  hs_proxy_request_parser_init(&parser);
   while (r == HS_PROXY_PARSE_INCOMPLETE) {
     gint64 left = deadline - g_get_monotonic_time();
     struct pollfd pfd = {.fd = c->fd, .events = POLLIN};
@@ -399,9 +399,10 @@ static HsProxyParse read_head(HsProxy *p, Conn *c, char *buf, gsize *len,
       break;
     }
     *len += (gsize)n;
-    r = hs_proxy_parser_feed(&parser, buf, *len, ret_request, ret_status);
+    r = hs_proxy_request_parser_feed(&parser, buf, *len, ret_request,
+                                     ret_status);
   }
-  hs_proxy_parser_clear(&parser);
+  hs_proxy_request_parser_clear(&parser);
   return r;
 }
 

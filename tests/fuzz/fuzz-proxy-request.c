@@ -37,16 +37,16 @@ static void feed_in_pieces(const char *buf, gsize size, HsProxyParse whole,
                            int whole_status, const HsProxyRequest *whole_req) {
   g_autoptr(HsProxyRequest) req = NULL;
   HsProxyParse r = HS_PROXY_PARSE_INCOMPLETE;
-  HsProxyParser parser;
+  HsProxyRequestParser parser;
   gsize len = 0;
   int status = -1;
 
-  hs_proxy_parser_init(&parser);
+  hs_proxy_request_parser_init(&parser);
   do {
     len = MIN(size, len + 1 + (len > 0 ? (guchar)buf[len - 1] % 7 : 0));
-    r = hs_proxy_parser_feed(&parser, buf, len, &req, &status);
+    r = hs_proxy_request_parser_feed(&parser, buf, len, &req, &status);
   } while (r == HS_PROXY_PARSE_INCOMPLETE && len < size);
-  hs_proxy_parser_clear(&parser);
+  hs_proxy_request_parser_clear(&parser);
   FUZZ_ASSERT(r == whole);
   if (r == HS_PROXY_PARSE_ERROR) FUZZ_ASSERT(status == whole_status);
   if (r == HS_PROXY_PARSE_OK)

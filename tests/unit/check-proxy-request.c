@@ -149,12 +149,12 @@ START_TEST(test_feed_by_byte) {
     int want_st, st = 0;
     HsProxyParse want = parse(heads[i], &whole, &want_st);
     HsProxyParse r = HS_PROXY_PARSE_INCOMPLETE;
-    HsProxyParser parser;
+    HsProxyRequestParser parser;
 
-    hs_proxy_parser_init(&parser);
+    hs_proxy_request_parser_init(&parser);
     for (gsize n = 0; n <= len && r == HS_PROXY_PARSE_INCOMPLETE; n++)
-      r = hs_proxy_parser_feed(&parser, heads[i], n, &fed, &st);
-    hs_proxy_parser_clear(&parser);
+      r = hs_proxy_request_parser_feed(&parser, heads[i], n, &fed, &st);
+    hs_proxy_request_parser_clear(&parser);
     ck_assert_int_eq(r, want);
     if (want == HS_PROXY_PARSE_ERROR) ck_assert_int_eq(st, want_st);
     if (want == HS_PROXY_PARSE_OK) {
@@ -172,19 +172,19 @@ END_TEST
 START_TEST(test_feed_reads_once) {
   char buf[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
   g_autoptr(HsProxyRequest) req = NULL;
-  HsProxyParser parser;
+  HsProxyRequestParser parser;
   int st;
 
-  hs_proxy_parser_init(&parser);
-  ck_assert_int_eq(hs_proxy_parser_feed(&parser, buf, 16, &req, &st),
+  hs_proxy_request_parser_init(&parser);
+  ck_assert_int_eq(hs_proxy_request_parser_feed(&parser, buf, 16, &req, &st),
                    HS_PROXY_PARSE_INCOMPLETE);
   buf[3] = '\n';
-  ck_assert_int_eq(hs_proxy_parser_feed(&parser, buf, 20, &req, &st),
+  ck_assert_int_eq(hs_proxy_request_parser_feed(&parser, buf, 20, &req, &st),
                    HS_PROXY_PARSE_INCOMPLETE);
   ck_assert_int_eq(
-      hs_proxy_parser_feed(&parser, buf, sizeof buf - 1, &req, &st),
+      hs_proxy_request_parser_feed(&parser, buf, sizeof buf - 1, &req, &st),
       HS_PROXY_PARSE_OK);
-  hs_proxy_parser_clear(&parser);
+  hs_proxy_request_parser_clear(&parser);
   ck_assert_str_eq(req->method, "GET");
   ck_assert_int_eq(req->head_len, sizeof buf - 1);
 }
