@@ -160,6 +160,12 @@ static gboolean parse_options(int *argc, char ***argv, Options *opts,
                 "cannot be combined with --fd or --file; choose one");
     return FALSE;
   }
+  if (opts->how.proxy && opts->format != NULL) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                "--format hubspot-cli hands COMMAND the personal access key, "
+                "which --proxy exists to keep from it; choose one");
+    return FALSE;
+  }
   if (opts->how.fd != -1 && opts->how.file) {
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
                 "--fd and --file are two ways to deliver the same token; "

@@ -18,6 +18,7 @@ UNIT_TESTS = \
 	tests/unit/check-auth \
 	tests/unit/check-mask \
 	tests/unit/check-proxy-request \
+	tests/unit/check-proxy \
 	tests/unit/check-dotenv \
 	tests/unit/check-cli-config \
 	tests/unit/check-import-items \
@@ -89,6 +90,7 @@ E2E_TESTS = \
 	tests/e2e/locked.sh \
 	tests/e2e/exec-modes.sh \
 	tests/e2e/exec-child.sh \
+	tests/e2e/proxy.sh \
 	tests/e2e/import.sh \
 	tests/e2e/scan.sh \
 	tests/e2e/rotate.sh \

@@ -197,8 +197,9 @@ static gboolean start_carrier(HsDelivery *d, const HsDeliveryOptions *how,
     const HsApi *api = hs_access_api(d->access);
 
     d->placeholder = hs_proxy_new_placeholder();
-    d->proxy = hs_proxy_start(hs_api_base(api), hs_api_ca_file(api),
-                              d->placeholder, proxy_token, d->access, error);
+    d->proxy =
+        hs_proxy_start(hs_api_base(api), hs_api_ca_file(api), d->placeholder,
+                       NULL, proxy_token, d->access, error);
     if (d->proxy == NULL) return FALSE;
     g_ptr_array_add(extra,
                     g_strdup_printf("HUBSPOT_API_BASE=http://127.0.0.1:%u",

@@ -129,31 +129,45 @@ static gboolean parse_field(const char *p, gsize n, HsProxyRequest *req,
   return TRUE;
 }
 
-HsProxyParse hs_proxy_request_parse(const char *buf, gsize len,
-                                    HsProxyRequest **ret_request,
-                                    int *ret_status) {
-  g_autoptr(HsProxyRequest) req = NULL;
-  gsize limit = MIN(len, (gsize)HS_PROXY_MAX_HEAD), pos = 0;
-  gboolean first = TRUE;
+void hs_proxy_request_parser_init(HsProxyRequestParser *parser) {
+  parser->request = g_new0(HsProxyRequest, 1);
+  parser->request->headers = g_ptr_array_new_with_free_func(header_free);
+  parser->request->content_length = -1;
+  parser->line = 0;
+  parser->scanned = 0;
+}
+
+void hs_proxy_request_parser_clear(HsProxyRequestParser *parser) {
+  g_clear_pointer(&parser->request, hs_proxy_request_free);
+}
+
+HsProxyParse hs_proxy_request_parser_feed(HsProxyRequestParser *parser,
+                                          const char *buf, gsize len,
+                                          HsProxyRequest **ret_request,
+                                          int *ret_status) {
+  HsProxyRequest *req = parser->request;
+  gsize limit = MIN(len, (gsize)HS_PROXY_MAX_HEAD);
 
   *ret_request = NULL;
   *ret_status = 0;
-  req = g_new0(HsProxyRequest, 1);
-  req->headers = g_ptr_array_new_with_free_func(header_free);
-  req->content_length = -1;
-  if (len == 0) return HS_PROXY_PARSE_INCOMPLETE; /* buf may be NULL */
   for (;;) {
-    const char *line = buf + pos;
-    const char *lf = memchr(line, '\n', limit - pos);
+    const char *line = buf + parser->line;
+    /* buf may be NULL when len is 0: nothing to search then */
+    const char *lf =
+        parser->scanned < limit
+            ? memchr(buf + parser->scanned, '\n', limit - parser->scanned)
+            : NULL;
     gsize n;
 
     if (lf == NULL) {
+      parser->scanned = MAX(parser->scanned, limit);
       if (len >= HS_PROXY_MAX_HEAD) {
         *ret_status = 431;
         return HS_PROXY_PARSE_ERROR;
       }
       return HS_PROXY_PARSE_INCOMPLETE;
     }
+    parser->scanned = (gsize)(lf - buf) + 1;
     /* Lines end in CRLF; a bare LF or a stray CR is refused. */
     if (lf == line || lf[-1] != '\r' ||
         memchr(line, '\r', (gsize)(lf - line) - 1)) {
@@ -165,11 +179,10 @@ HsProxyParse hs_proxy_request_parse(const char *buf, gsize len,
       *ret_status = 400;
       return HS_PROXY_PARSE_ERROR;
     }
-    pos += n + 2;
-    if (first) {
+    parser->line = parser->scanned;
+    if (req->method == NULL) {
       if (!parse_request_line(line, n, req, ret_status))
         return HS_PROXY_PARSE_ERROR;
-      first = FALSE;
     } else if (n == 0) {
       break;
     } else if (!parse_field(line, n, req, ret_status)) {
@@ -181,7 +194,20 @@ HsProxyParse hs_proxy_request_parse(const char *buf, gsize len,
     *ret_status = 400;
     return HS_PROXY_PARSE_ERROR;
   }
-  req->head_len = pos;
-  *ret_request = g_steal_pointer(&req);
+  req->head_len = parser->line;
+  *ret_status = 0;
+  *ret_request = g_steal_pointer(&parser->request);
   return HS_PROXY_PARSE_OK;
+}
+
+HsProxyParse hs_proxy_request_parse(const char *buf, gsize len,
+                                    HsProxyRequest **ret_request,
+                                    int *ret_status) {
+  HsProxyRequestParser parser;
+  HsProxyParse r;
+
+  hs_proxy_request_parser_init(&parser);
+  r = hs_proxy_request_parser_feed(&parser, buf, len, ret_request, ret_status);
+  hs_proxy_request_parser_clear(&parser);
+  return r;
 }

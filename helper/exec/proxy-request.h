@@ -39,6 +39,29 @@ HsProxyParse hs_proxy_request_parse(const char *buf, gsize len,
                                     HsProxyRequest **ret_request,
                                     int *ret_status);
 
+/* A head read as it arrives, however it is cut into reads: each byte is
+ * searched once for a line's end and each line parsed once, so that a
+ * client sending a byte at a time costs no more than one sending it all. */
+typedef struct {
+  HsProxyRequest *request; /* being filled */
+  gsize line;              /* where the first line not parsed yet starts */
+  gsize scanned;           /* bytes already searched for a line's end */
+} HsProxyRequestParser;
+
+void hs_proxy_request_parser_init(HsProxyRequestParser *parser);
+
+/* `buf` holds `len` bytes: the same bytes as at the last call, then those
+ * read since.  Returns as hs_proxy_request_parse() would for the whole of
+ * `buf`.  After OK or ERROR, only hs_proxy_request_parser_clear() is left to
+ * call. */
+HsProxyParse hs_proxy_request_parser_feed(HsProxyRequestParser *parser,
+                                          const char *buf, gsize len,
+                                          HsProxyRequest **ret_request,
+                                          int *ret_status);
+
+/* Free what the parser holds (a request not finished, wiped). */
+void hs_proxy_request_parser_clear(HsProxyRequestParser *parser);
+
 /* The value of the first header `name` (case-insensitive), or NULL
  * (transfer none). */
 const char *hs_proxy_request_header(const HsProxyRequest *request,

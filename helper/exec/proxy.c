@@ -3,36 +3,55 @@
 #include "config.h"
 
 #include <errno.h>
-#include <gio/gio.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/random.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "core/error.h"
-#include "hubspot/http.h"
+#include "core/fd.h"
+#include "core/secure.h"
 #include "exec/proxy-request.h"
 #include "exec/proxy.h"
-#include "core/secure.h"
+#include "hubspot/http.h"
 
 /* Response header bytes accepted from upstream. */
 #define MAX_RESPONSE_HEAD (64 * 1024)
+/* Connections refused with a 503 whose request is drained before they are
+ * closed (a close with unread bytes would reset the connection and could
+ * take the 503 with it), and for how long at most. */
+#define MAX_REFUSED 64
+#define REFUSED_LINGER_US (1 * G_USEC_PER_SEC)
+/* Out of descriptors, accepting pauses this long. */
+#define ACCEPT_PAUSE_US (100 * 1000)
+
+typedef struct Conn Conn;
 
 struct HsProxy {
   char *upstream;           /* "https://host[:port]", no trailing '/' */
   char *upstream_authority; /* "host[:port]" */
   char *ca_file;
-  char *placeholder;
+  char *placeholder; /* SECRET */
   HsProxyTokenFunc get_token;
   gpointer user_data;
+  guint max_connections;
+  gint64 head_timeout_us;
+  char *busy; /* the whole 503 answer beyond max_connections */
   guint16 port;
   char *self[2]; /* "127.0.0.1:PORT", "localhost:PORT" */
-
+  int listen_fd;
+  int wake_fd; /* eventfd: hs_proxy_stop() ends the accept thread */
   GThread *thread;
-  GMainContext *ctx;
-  GMainLoop *loop;
-  GMutex lock;
-  GCond cond;
-  gboolean ready;
-  GError *start_error;
+  gint stopping; /* atomic: aborts the requests upstream */
+
+  GMutex lock;      /* guards what follows */
+  GCond idle;       /* the last connection ended */
+  GPtrArray *conns; /* Conn*, each served by a thread of its own */
+  char *forced;     /* SECRET: what the last forced refresh gave, or NULL */
 };
 
 char *hs_proxy_new_placeholder(void) {
@@ -56,10 +75,9 @@ guint16 hs_proxy_port(const HsProxy *proxy) { return proxy->port; }
 
 /* ---- one connection ---- */
 
-typedef struct {
+struct Conn {
   HsProxy *proxy;
-  GInputStream *in;
-  GOutputStream *out;
+  int fd;
   const char *leftover; /* body bytes read with the head */
   gsize leftover_len;
   gint64 body_left;
@@ -72,28 +90,47 @@ typedef struct {
   gboolean may_retry;
   gboolean holding;
   GString *held;
-} Conn;
+};
 
 #define MAX_HELD (64 * 1024)
 
 static gboolean send_all(Conn *c, const char *data, gsize len) {
-  return g_output_stream_write_all(c->out, data, len, NULL, NULL, NULL);
+  while (len > 0) {
+    ssize_t n = send(c->fd, data, len, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return FALSE;
+    data += n;
+    len -= (gsize)n;
+  }
+  return TRUE;
 }
 
-/* Answer with an error of HubSpot's shape, saying it came from hs-exec. */
-static void respond(Conn *c, int status, const char *reason,
-                    const char *message) {
+/* Answer with an error of HubSpot's shape, saying it came from hs-exec;
+ * `extra` is more header lines ("Name: value\r\n"), or "". */
+static char *error_answer(int status, const char *reason, const char *extra,
+                          const char *message) {
   g_autofree char *msg = g_strescape(message, NULL);
   g_autofree char *body = g_strdup_printf(
       "{\"status\":\"error\",\"message\":\"hs-exec --proxy: %s\","
       "\"category\":\"HS_EXEC_PROXY\"}\n",
       msg);
-  g_autofree char *head = g_strdup_printf(
-      "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\n"
-      "Content-Length: %zu\r\nConnection: close\r\n\r\n",
-      status, reason, strlen(body));
 
-  if (send_all(c, head, strlen(head))) send_all(c, body, strlen(body));
+  return g_strdup_printf(
+      "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\n%s"
+      "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+      status, reason, extra, strlen(body), body);
+}
+
+static void respond_with(Conn *c, int status, const char *reason,
+                         const char *extra, const char *message) {
+  g_autofree char *answer = error_answer(status, reason, extra, message);
+
+  send_all(c, answer, strlen(answer));
+}
+
+static void respond(Conn *c, int status, const char *reason,
+                    const char *message) {
+  respond_with(c, status, reason, "", message);
 }
 
 static gboolean is_hop_by_hop(const char *name, gsize len) {
@@ -125,8 +162,9 @@ static gssize read_body(char *buf, gsize len, gpointer user_data) {
     c->leftover += n;
     c->leftover_len -= (gsize)n;
   } else {
-    n = g_input_stream_read(c->in, buf, want, NULL, NULL);
-    if (n <= 0) return -1; /* the client went away mid-body */
+    do n = recv(c->fd, buf, want, 0);
+    while (n < 0 && errno == EINTR);
+    if (n <= 0) return -1; /* the client went away mid-body, or stalled */
   }
   c->body_left -= n;
   return n;
@@ -216,6 +254,17 @@ static gboolean host_allowed(const HsProxy *p, const char *host) {
          g_ascii_strcasecmp(host, p->upstream_authority) == 0;
 }
 
+/* Those of HubSpot's API, as HS_PROXY_METHODS lists them (methods are case
+ * sensitive).  TRACE above all stays out: a server on the way that reflects
+ * it would show COMMAND the real Authorization. */
+static gboolean method_allowed(const char *method) {
+  static const char *const allowed[] = {"GET",   "HEAD",   "POST", "PUT",
+                                        "PATCH", "DELETE", NULL};
+  for (const char *const *m = allowed; *m; m++)
+    if (strcmp(method, *m) == 0) return TRUE;
+  return FALSE;
+}
+
 /* Constant time, so the placeholder cannot be guessed byte by byte. */
 static gboolean authorized(const HsProxy *p, const char *auth) {
   gsize n = strlen(p->placeholder);
@@ -228,6 +277,25 @@ static gboolean authorized(const HsProxy *p, const char *auth) {
   if (strlen(auth) != n) return FALSE;
   for (gsize i = 0; i < n; i++) diff |= (guint8)(auth[i] ^ p->placeholder[i]);
   return diff == 0;
+}
+
+/* Whether `token` came from a refresh a 401 forced: COMMAND could force
+ * one per request otherwise, and a token HubSpot refuses just after it was
+ * made will not do better after another. */
+static gboolean was_forced(HsProxy *p, const char *token) {
+  gboolean forced;
+
+  g_mutex_lock(&p->lock);
+  forced = p->forced != NULL && strcmp(p->forced, token) == 0;
+  g_mutex_unlock(&p->lock);
+  return forced;
+}
+
+static void remember_forced(HsProxy *p, const char *token) {
+  g_mutex_lock(&p->lock);
+  hs_secure_free(p->forced);
+  p->forced = hs_secure_dup(token);
+  g_mutex_unlock(&p->lock);
 }
 
 static void serve(HsProxy *p, Conn *c, const HsProxyRequest *req,
@@ -269,8 +337,9 @@ static void serve(HsProxy *p, Conn *c, const HsProxyRequest *req,
   stream.on_header = on_header;
   stream.on_body = on_body;
   stream.user_data = c;
+  stream.cancel = &p->stopping;
   c->body_left = MAX(req->content_length, 0);
-  c->may_retry = req->content_length <= 0;
+  c->may_retry = req->content_length <= 0 && !was_forced(p, token);
   c->held = g_string_new(NULL);
   for (;;) {
     gboolean sent = hs_http_stream(p->ca_file, &stream, &error);
@@ -282,6 +351,7 @@ static void serve(HsProxy *p, Conn *c, const HsProxyRequest *req,
       c->may_retry = FALSE;
       c->holding = FALSE;
       if (fresh != NULL && strcmp(fresh, token) != 0) {
+        remember_forced(p, fresh);
         hs_secure_clear(&token);
         token = g_steal_pointer(&fresh);
         stream.bearer = token;
@@ -299,138 +369,306 @@ static void serve(HsProxy *p, Conn *c, const HsProxyRequest *req,
   g_string_free(c->held, TRUE);
 }
 
-static gboolean on_run(GThreadedSocketService *service,
-                       GSocketConnection *connection, GObject *source,
-                       gpointer user_data) {
-  HsProxy *p = user_data;
+/* Read a request head into `buf` (`*len` bytes so far), all of it within
+ * the head deadline: a client trickling bytes cannot hold the connection
+ * longer.  OK with *ret_request, or the status to answer (0: none, the
+ * client went away). */
+static HsProxyParse read_head(HsProxy *p, Conn *c, char *buf, gsize *len,
+                              HsProxyRequest **ret_request, int *ret_status) {
+  gint64 deadline = g_get_monotonic_time() + p->head_timeout_us;
+  HsProxyParse r = HS_PROXY_PARSE_INCOMPLETE;
+  HsProxyRequestParser parser;
+
+  hs_proxy_request_parser_init(&parser);
+  while (r == HS_PROXY_PARSE_INCOMPLETE) {
+    gint64 left = deadline - g_get_monotonic_time();
+    struct pollfd pfd = {.fd = c->fd, .events = POLLIN};
+    ssize_t n;
+
+    if (left <= 0) {
+      *ret_status = 408;
+      r = HS_PROXY_PARSE_ERROR;
+      break;
+    }
+    if (poll(&pfd, 1, (int)((left + 999) / 1000)) <= 0) continue;
+    n = recv(c->fd, buf + *len, HS_PROXY_MAX_HEAD - *len, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      *ret_status = 0;
+      r = HS_PROXY_PARSE_ERROR;
+      break;
+    }
+    *len += (gsize)n;
+    r = hs_proxy_request_parser_feed(&parser, buf, *len, ret_request,
+                                     ret_status);
+  }
+  hs_proxy_request_parser_clear(&parser);
+  return r;
+}
+
+static const char *reason_of(int status) {
+  switch (status) {
+    case 408:
+      return "Request Timeout";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 501:
+      return "Not Implemented";
+    case 505:
+      return "HTTP Version Not Supported";
+    default:
+      return "Bad Request";
+  }
+}
+
+static void serve_connection(HsProxy *p, Conn *c) {
   char buf[HS_PROXY_MAX_HEAD];
   gsize len = 0;
   g_autoptr(HsProxyRequest) req = NULL;
-  HsProxyParse r = HS_PROXY_PARSE_INCOMPLETE;
-  int status = 400;
+  int status = 0;
   const char *path;
-  Conn c = {.proxy = p};
+  struct timeval idle = {.tv_sec = HS_PROXY_CLIENT_TIMEOUT_S};
 
-  (void)service;
-  (void)source;
-  g_socket_set_timeout(g_socket_connection_get_socket(connection),
-                       HS_PROXY_CLIENT_TIMEOUT_S);
-  c.in = g_io_stream_get_input_stream(G_IO_STREAM(connection));
-  c.out = g_io_stream_get_output_stream(G_IO_STREAM(connection));
-  c.head = g_string_new(NULL);
-  while (r == HS_PROXY_PARSE_INCOMPLETE && len < sizeof buf) {
-    gssize n =
-        g_input_stream_read(c.in, buf + len, sizeof buf - len, NULL, NULL);
-    if (n <= 0) goto out;
-    len += (gsize)n;
-    r = hs_proxy_request_parse(buf, len, &req, &status);
-  }
-  if (r != HS_PROXY_PARSE_OK) {
-    respond(&c, status,
-            status == 431   ? "Request Header Fields Too Large"
-            : status == 501 ? "Not Implemented"
-            : status == 505 ? "HTTP Version Not Supported"
-                            : "Bad Request",
-            "the request could not be read");
+  /* Once the head is in: a client silent this long is dropped. */
+  setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &idle, sizeof idle);
+  setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &idle, sizeof idle);
+  if (read_head(p, c, buf, &len, &req, &status) != HS_PROXY_PARSE_OK) {
+    g_autofree char *msg = status == 408
+                               ? g_strdup_printf(
+                                     "the request head did not arrive "
+                                     "within %" G_GINT64_FORMAT " ms",
+                                     p->head_timeout_us / 1000)
+                               : g_strdup("the request could not be read");
+    if (status != 0) respond(c, status, reason_of(status), msg);
     goto out;
   }
-  c.leftover = buf + req->head_len;
-  c.leftover_len = len - req->head_len;
+  c->leftover = buf + req->head_len;
+  c->leftover_len = len - req->head_len;
   path = target_path(p, req->target);
-  if (g_ascii_strcasecmp(req->method, "CONNECT") == 0) {
-    respond(&c, 405, "Method Not Allowed",
-            "CONNECT is refused: only the HubSpot API is reachable");
+  if (!method_allowed(req->method)) {
+    g_autofree char *msg = g_strdup_printf(
+        "%s is not forwarded: only HubSpot's API methods are (%s)", req->method,
+        HS_PROXY_METHODS);
+    respond_with(c, 405, "Method Not Allowed",
+                 "Allow: " HS_PROXY_METHODS "\r\n", msg);
   } else if (path == NULL ||
              !host_allowed(p, hs_proxy_request_header(req, "Host"))) {
-    respond(&c, 403, "Forbidden",
+    respond(c, 403, "Forbidden",
             "only the HubSpot API is reachable through this proxy");
   } else if (!authorized(p, hs_proxy_request_header(req, "Authorization"))) {
-    respond(&c, 401, "Unauthorized",
+    respond(c, 401, "Unauthorized",
             "send the token from HUBSPOT_ACCESS_TOKEN as 'Authorization: "
             "Bearer'");
   } else if (req->chunked) {
-    respond(&c, 411, "Length Required",
+    respond(c, 411, "Length Required",
             "send request bodies with a Content-Length");
   } else {
-    serve(p, &c, req, path);
+    serve(p, c, req, path);
   }
 out:
   explicit_bzero(buf, sizeof buf);
-  g_string_free(c.head, TRUE);
-  g_free(c.reason);
-  g_io_stream_close(G_IO_STREAM(connection), NULL, NULL);
-  return TRUE;
 }
 
-/* ---- the server thread ---- */
+static gpointer conn_main(gpointer data) {
+  Conn *c = data;
+  HsProxy *p = c->proxy;
 
-static gpointer server_main(gpointer data) {
-  HsProxy *p = data;
-  GSocketService *service;
-  g_autoptr(GInetAddress) lo =
-      g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new(lo, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  GError *error = NULL;
-
-  g_main_context_push_thread_default(p->ctx);
-  service = g_threaded_socket_service_new(HS_PROXY_MAX_CONNECTIONS);
-  if (!g_socket_listener_add_address(
-          G_SOCKET_LISTENER(service), addr, G_SOCKET_TYPE_STREAM,
-          G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error)) {
-    g_mutex_lock(&p->lock);
-    g_set_error(&p->start_error, HS_ERROR_DOMAIN, HS_ERR_SYSTEM,
-                "--proxy cannot listen on 127.0.0.1: %s; check the loopback "
-                "interface and the limit on open files (ulimit -n)",
-                error->message);
-    g_error_free(error);
-    p->ready = TRUE;
-    g_cond_signal(&p->cond);
-    g_mutex_unlock(&p->lock);
-    g_object_unref(service);
-    g_main_context_pop_thread_default(p->ctx);
-    return NULL;
-  }
-  p->port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound));
-  p->self[0] = g_strdup_printf("127.0.0.1:%u", p->port);
-  p->self[1] = g_strdup_printf("localhost:%u", p->port);
-  g_signal_connect(service, "run", G_CALLBACK(on_run), p);
-  g_socket_service_start(service);
+  c->head = g_string_new(NULL);
+  serve_connection(p, c);
+  g_string_free(c->head, TRUE);
+  g_free(c->reason);
+  /* Closed under the lock, so that hs_proxy_stop() never shuts down a
+   * descriptor number already reused; after the unlock, p may be gone. */
   g_mutex_lock(&p->lock);
-  p->ready = TRUE;
-  g_cond_signal(&p->cond);
+  g_ptr_array_remove_fast(p->conns, c);
+  close(c->fd);
+  if (p->conns->len == 0) g_cond_broadcast(&p->idle);
   g_mutex_unlock(&p->lock);
-
-  g_main_loop_run(p->loop);
-  g_socket_service_stop(service);
-  g_socket_listener_close(G_SOCKET_LISTENER(service));
-  g_object_unref(service); /* waits for the connections in flight */
-  g_main_context_pop_thread_default(p->ctx);
+  g_free(c);
   return NULL;
 }
+
+/* ---- accepting ---- */
+
+typedef struct {
+  int fd;
+  gint64 until;
+} Refused;
+
+/* A thread for `fd` if fewer than max_connections are served; FALSE
+ * leaves `fd` to the caller. */
+static gboolean admit(HsProxy *p, int fd) {
+  Conn *c;
+  GThread *thread;
+
+  g_mutex_lock(&p->lock);
+  if (p->conns->len >= p->max_connections) {
+    g_mutex_unlock(&p->lock);
+    return FALSE;
+  }
+  c = g_new0(Conn, 1);
+  c->proxy = p;
+  c->fd = fd;
+  g_ptr_array_add(p->conns, c);
+  g_mutex_unlock(&p->lock);
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  thread = g_thread_try_new("hs-proxy-conn", conn_main, c, NULL);
+  if (thread != NULL) {
+    g_thread_unref(thread); /* hs_proxy_stop() waits on p->conns instead */
+    return TRUE;
+  }
+  g_mutex_lock(&p->lock);
+  g_ptr_array_remove_fast(p->conns, c);
+  g_mutex_unlock(&p->lock);
+  g_free(c);
+  return FALSE;
+}
+
+/* The 503, then the client's request drained for a while before the close
+ * (in `refused`, when there is room). */
+static void refuse(HsProxy *p, int fd, Refused *refused, guint *n_refused) {
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+  if (send(fd, p->busy, strlen(p->busy), MSG_NOSIGNAL) < 0 ||
+      shutdown(fd, SHUT_WR) != 0 || *n_refused >= MAX_REFUSED) {
+    close(fd);
+    return;
+  }
+  refused[*n_refused].fd = fd;
+  refused[*n_refused].until = g_get_monotonic_time() + REFUSED_LINGER_US;
+  (*n_refused)++;
+}
+
+/* FALSE once the client has closed (or reset) its side. */
+static gboolean drain(int fd) {
+  char scratch[4096];
+
+  for (;;) {
+    ssize_t n = recv(fd, scratch, sizeof scratch, 0);
+    if (n > 0) continue;
+    return n < 0 && (errno == EAGAIN || errno == EINTR);
+  }
+}
+
+static void accept_all(HsProxy *p, Refused *refused, guint *n_refused,
+                       gint64 *paused_until) {
+  for (;;) {
+    int fd = accept4(p->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+    if (fd < 0) {
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK)
+        *paused_until = g_get_monotonic_time() + ACCEPT_PAUSE_US;
+      return;
+    }
+    if (!admit(p, fd)) refuse(p, fd, refused, n_refused);
+  }
+}
+
+static int ms_until(gint64 when, gint64 now) {
+  return when <= now ? 0 : (int)MIN((when - now + 999) / 1000, G_MAXINT);
+}
+
+/* Our own accept loop, not GLib's socket service: that one paused at its
+ * thread limit and resumed from the global default main context, which
+ * nothing in hs-exec runs, so it stopped accepting for good. */
+static gpointer accept_main(gpointer data) {
+  HsProxy *p = data;
+  Refused refused[MAX_REFUSED];
+  guint n_refused = 0;
+  gint64 paused_until = 0;
+
+  for (;;) {
+    struct pollfd fds[2 + MAX_REFUSED];
+    gint64 now = g_get_monotonic_time();
+    gboolean listening = now >= paused_until;
+    nfds_t n = 0, first_refused;
+    int timeout = listening ? -1 : ms_until(paused_until, now);
+    guint kept = 0;
+
+    fds[n++] = (struct pollfd){.fd = p->wake_fd, .events = POLLIN};
+    if (listening)
+      fds[n++] = (struct pollfd){.fd = p->listen_fd, .events = POLLIN};
+    first_refused = n;
+    for (guint i = 0; i < n_refused; i++) {
+      int wait = ms_until(refused[i].until, now);
+      fds[n++] = (struct pollfd){.fd = refused[i].fd, .events = POLLIN};
+      if (timeout < 0 || wait < timeout) timeout = wait;
+    }
+    if (poll(fds, n, timeout) < 0 && errno != EINTR) {
+      g_usleep(ACCEPT_PAUSE_US); /* ENOMEM: try again a little later */
+      continue;
+    }
+    if (fds[0].revents != 0) break;
+    now = g_get_monotonic_time();
+    for (guint i = 0; i < n_refused; i++) {
+      gboolean open =
+          fds[first_refused + i].revents == 0 || drain(refused[i].fd);
+      if (open && now < refused[i].until)
+        refused[kept++] = refused[i];
+      else
+        close(refused[i].fd);
+    }
+    n_refused = kept;
+    if (listening && (fds[1].revents & POLLIN))
+      accept_all(p, refused, &n_refused, &paused_until);
+  }
+  for (guint i = 0; i < n_refused; i++) close(refused[i].fd);
+  return NULL;
+}
+
+/* ---- start and stop ---- */
 
 static void proxy_free(HsProxy *p) {
   g_free(p->upstream);
   g_free(p->upstream_authority);
   g_free(p->ca_file);
   hs_secure_free(p->placeholder);
+  hs_secure_free(p->forced);
+  g_free(p->busy);
   g_free(p->self[0]);
   g_free(p->self[1]);
-  if (p->loop) g_main_loop_unref(p->loop);
-  if (p->ctx) g_main_context_unref(p->ctx);
+  hs_fd_close(&p->listen_fd);
+  hs_fd_close(&p->wake_fd);
+  if (p->conns != NULL) g_ptr_array_free(p->conns, TRUE);
   g_mutex_clear(&p->lock);
-  g_cond_clear(&p->cond);
-  g_clear_error(&p->start_error);
+  g_cond_clear(&p->idle);
   g_free(p);
 }
 
+/* A listening socket on 127.0.0.1 at a port the kernel picks. */
+static gboolean listen_loopback(HsProxy *p, GError **error) {
+  struct sockaddr_in addr = {.sin_family = AF_INET,
+                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  socklen_t addr_len = sizeof addr;
+
+  p->listen_fd =
+      socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_TCP);
+  p->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (p->listen_fd < 0 || p->wake_fd < 0 ||
+      bind(p->listen_fd, (struct sockaddr *)&addr, sizeof addr) != 0 ||
+      listen(p->listen_fd, SOMAXCONN) != 0 ||
+      getsockname(p->listen_fd, (struct sockaddr *)&addr, &addr_len) != 0) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_SYSTEM,
+                "--proxy cannot listen on 127.0.0.1: %s; check the loopback "
+                "interface and the limit on open files (ulimit -n)",
+                g_strerror(errno));
+    return FALSE;
+  }
+  p->port = ntohs(addr.sin_port);
+  return TRUE;
+}
+
 HsProxy *hs_proxy_start(const char *upstream, const char *ca_file,
-                        const char *placeholder, HsProxyTokenFunc get_token,
-                        gpointer user_data, GError **error) {
+                        const char *placeholder, const HsProxyLimits *limits,
+                        HsProxyTokenFunc get_token, gpointer user_data,
+                        GError **error) {
   HsProxy *p = g_new0(HsProxy, 1);
   const char *auth = strstr(upstream, "://");
   const char *slash;
+  g_autofree char *busy_msg = NULL;
 
+  p->listen_fd = -1;
+  p->wake_fd = -1;
   p->upstream = g_strdup(upstream);
   auth = auth ? auth + 3 : upstream;
   slash = strchr(auth, '/');
@@ -440,31 +678,44 @@ HsProxy *hs_proxy_start(const char *upstream, const char *ca_file,
   p->placeholder = hs_secure_dup(placeholder);
   p->get_token = get_token;
   p->user_data = user_data;
+  p->max_connections = limits && limits->max_connections
+                           ? limits->max_connections
+                           : HS_PROXY_MAX_CONNECTIONS;
+  p->head_timeout_us = limits && limits->head_timeout_ms
+                           ? (gint64)limits->head_timeout_ms * 1000
+                           : (gint64)HS_PROXY_HEAD_TIMEOUT_S * G_USEC_PER_SEC;
+  busy_msg = g_strdup_printf(
+      "%u connections are open, the most it serves at once; retry when one "
+      "has closed",
+      p->max_connections);
+  p->busy =
+      error_answer(503, "Service Unavailable", "Retry-After: 1\r\n", busy_msg);
+  p->conns = g_ptr_array_new();
   g_mutex_init(&p->lock);
-  g_cond_init(&p->cond);
-  p->ctx = g_main_context_new();
-  p->loop = g_main_loop_new(p->ctx, FALSE);
-  p->thread = g_thread_new("hs-proxy", server_main, p);
-  g_mutex_lock(&p->lock);
-  while (!p->ready) g_cond_wait(&p->cond, &p->lock);
-  g_mutex_unlock(&p->lock);
-  if (p->start_error != NULL) {
-    g_propagate_error(error, g_steal_pointer(&p->start_error));
-    g_thread_join(p->thread);
+  g_cond_init(&p->idle);
+  if (!listen_loopback(p, error)) {
     proxy_free(p);
     return NULL;
   }
+  p->self[0] = g_strdup_printf("127.0.0.1:%u", p->port);
+  p->self[1] = g_strdup_printf("localhost:%u", p->port);
+  p->thread = g_thread_new("hs-proxy", accept_main, p);
   return p;
-}
-
-static gboolean quit(gpointer data) {
-  g_main_loop_quit(data);
-  return G_SOURCE_REMOVE;
 }
 
 void hs_proxy_stop(HsProxy *proxy) {
   if (proxy == NULL) return;
-  g_main_context_invoke(proxy->ctx, quit, proxy->loop);
+  g_atomic_int_set(&proxy->stopping, 1);
+  eventfd_write(proxy->wake_fd, 1);
   g_thread_join(proxy->thread);
+  /* No more connections: those still in the backlog are reset. */
+  hs_fd_close(&proxy->listen_fd);
+  g_mutex_lock(&proxy->lock);
+  for (guint i = 0; i < proxy->conns->len; i++) {
+    const Conn *c = g_ptr_array_index(proxy->conns, i);
+    shutdown(c->fd, SHUT_RDWR);
+  }
+  while (proxy->conns->len > 0) g_cond_wait(&proxy->idle, &proxy->lock);
+  g_mutex_unlock(&proxy->lock);
   proxy_free(proxy);
 }

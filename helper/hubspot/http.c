@@ -304,6 +304,21 @@ static size_t stream_body(char *data, size_t size, size_t n, void *user_data) {
   return size * n;
 }
 
+/* Called by libcurl at least once a second while a transfer runs. */
+static int stream_progress(void *user_data, curl_off_t dltotal,
+                           curl_off_t dlnow, curl_off_t ultotal,
+                           curl_off_t ulnow) {
+  StreamState *st = user_data;
+
+  (void)dltotal;
+  (void)dlnow;
+  (void)ultotal;
+  (void)ulnow;
+  if (!g_atomic_int_get(st->stream->cancel)) return 0;
+  st->aborted = TRUE;
+  return 1;
+}
+
 /* Stalled this long (under 1 byte/s), a streamed transfer is given up. */
 #define HS_HTTP_STREAM_IDLE_S 60
 
@@ -346,6 +361,11 @@ gboolean hs_http_stream(const char *ca_file, const HsHttpStream *stream,
                     (curl_off_t)stream->body_len);
     lib.easy_setopt(curl, CURLOPT_READFUNCTION, stream_read);
     lib.easy_setopt(curl, CURLOPT_READDATA, &st);
+  }
+  if (stream->cancel != NULL) {
+    lib.easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, stream_progress);
+    lib.easy_setopt(curl, CURLOPT_XFERINFODATA, &st);
+    lib.easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
   }
   if (g_ascii_strcasecmp(stream->method, "HEAD") == 0)
     lib.easy_setopt(curl, CURLOPT_NOBODY, 1L);

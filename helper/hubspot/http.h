@@ -67,6 +67,9 @@ typedef struct {
   /* A piece of the response body; FALSE aborts. */
   gboolean (*on_body)(const char *data, gsize len, gpointer user_data);
   gpointer user_data;
+  /* Set (non-zero, read atomically) from another thread, it aborts the
+   * transfer within about a second; or NULL. */
+  const gint *cancel;
 } HsHttpStream;
 
 /* Send `stream` once over HTTP/1.1, with no overall time limit but the

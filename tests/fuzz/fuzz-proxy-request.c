@@ -31,13 +31,39 @@ static HsProxyParse parse(const char *buf, gsize len, HsProxyRequest **req,
   return r;
 }
 
+/* The bytes fed as the proxy reads them, in pieces of 1 to 7 bytes: the
+ * same answer as for the whole, and the same head. */
+static void feed_in_pieces(const char *buf, gsize size, HsProxyParse whole,
+                           int whole_status, const HsProxyRequest *whole_req) {
+  g_autoptr(HsProxyRequest) req = NULL;
+  HsProxyParse r = HS_PROXY_PARSE_INCOMPLETE;
+  HsProxyRequestParser parser;
+  gsize len = 0;
+  int status = -1;
+
+  hs_proxy_request_parser_init(&parser);
+  do {
+    len = MIN(size, len + 1 + (len > 0 ? (guchar)buf[len - 1] % 7 : 0));
+    r = hs_proxy_request_parser_feed(&parser, buf, len, &req, &status);
+  } while (r == HS_PROXY_PARSE_INCOMPLETE && len < size);
+  hs_proxy_request_parser_clear(&parser);
+  FUZZ_ASSERT(r == whole);
+  if (r == HS_PROXY_PARSE_ERROR) FUZZ_ASSERT(status == whole_status);
+  if (r == HS_PROXY_PARSE_OK)
+    FUZZ_ASSERT(req->head_len == whole_req->head_len &&
+                req->headers->len == whole_req->headers->len &&
+                req->content_length == whole_req->content_length);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   /* A copy of exactly `size` bytes, so that ASan sees any overread. */
   char *buf = g_memdup2(data, size);
   g_autoptr(HsProxyRequest) req = NULL;
   int status = -1;
+  HsProxyParse whole = parse(buf, size, &req, &status);
 
-  if (parse(buf, size, &req, &status) == HS_PROXY_PARSE_OK) {
+  if (size > 0) feed_in_pieces(buf, size, whole, status, req);
+  if (whole == HS_PROXY_PARSE_OK) {
     gsize head = req->head_len;
 
     FUZZ_ASSERT(head >= 4 && head <= size && head <= HS_PROXY_MAX_HEAD);
