@@ -24,7 +24,9 @@ is "$status" 0 "keyctl store: add"
 like "$out" "to store keyctl" "keyctl store: says where it went"
 like "$(keyctl show @s)" "hs-exec-profile:head" "keyctl store: a key hs-exec-profile:PROFILE"
 run "$HS_TOKEN" list
-like "$out" "head +private-app +77 +na1 +keyctl" "keyctl store: list"
+like "$out" "head +private-app +77 +keyctl" "keyctl store: list"
+run "$HS_TOKEN" list --long
+like "$out" "head +private-app +77 +na1 +keyctl" "keyctl store: list --long"
 run env DBUS_SESSION_BUS_ADDRESS=$NO_BUS "$HS_EXEC" head -- sh -c 'printf "%s %s" "$HUBSPOT_ACCESS_TOKEN" "$HUBSPOT_PORTAL_ID"'
 is "$out" "$TOKEN 77" "keyctl store: hs-exec works without any D-Bus session"
 
