@@ -24,6 +24,7 @@ helper_core_libhscore_la_SOURCES = \
 	helper/core/plugin.c helper/core/plugin.h \
 	helper/core/profile-name.c helper/core/profile-name.h \
 	helper/core/record.c helper/core/record.h \
+	helper/core/safe-dir.c helper/core/safe-dir.h \
 	helper/core/rotation.c helper/core/rotation.h \
 	helper/core/secret-input.c helper/core/secret-input.h \
 	helper/core/secure.c helper/core/secure.h \

@@ -27,6 +27,8 @@ UNIT_TESTS = \
 	tests/unit/check-rotation \
 	tests/unit/check-usage \
 	tests/unit/check-fd \
+	tests/unit/check-safe-dir \
+	tests/unit/check-output \
 	tests/unit/check-supervise
 LDADD = $(HS_TOKEN_LIBS) $(CHECK_LIBS)
 check_PROGRAMS += $(UNIT_TESTS) tests/notify/notify-server \

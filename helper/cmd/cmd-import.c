@@ -176,8 +176,17 @@ gboolean hs_cmd_import(int argc, char **argv, GError **error) {
   if (items == NULL) goto out;
   if (scrub) {
     /* Everything that could stop the scrub is found before storing. */
-    clean = hs_import_items_scrub(buf, len, items, &clean_len, &n_scrub, error);
-    if (clean == NULL || !hs_scrub_check_writable(path, error)) goto out;
+    /* The accounts --account leaves out keep their secrets on purpose. */
+    g_autoptr(GArray) kept =
+        cli ? hs_import_items_kept_lines(cli, account) : NULL;
+
+    clean = hs_import_items_scrub(buf, len, items, kept, &clean_len, &n_scrub,
+                                  error);
+    if (clean == NULL) {
+      g_prefix_error(error, "import: %s: ", path);
+      goto out;
+    }
+    if (!hs_scrub_check_writable(path, error)) goto out;
   }
 
   /* The stores: refuse to overwrite before asking HubSpot anything. */

@@ -166,7 +166,8 @@ gboolean hs_cmd_add(int argc, char **argv, GError **error) {
 typedef struct {
   char *profile, *kind, *hub_id, *hublet, *store;
   gint64 created, age_days, cached_until;
-  gint64 last_used; /* from the usage log, 0 if never */
+  gint64 last_used;   /* from the usage log, 0 if never */
+  gboolean long_form; /* read from the record: hublet, created, age */
 } Row;
 
 static void row_free(gpointer data) {
@@ -179,24 +180,38 @@ static void row_free(gpointer data) {
   g_free(row);
 }
 
-static void collect_row(const HsRecord *record, const char *store,
-                        void *user_data) {
-  GPtrArray *rows = user_data;
+static Row *row_new(const char *profile, HsKind kind, const char *hub_id,
+                    const char *store) {
   Row *row = g_new0(Row, 1);
-  gint64 now = g_get_real_time() / G_USEC_PER_SEC;
 
-  row->profile = g_strdup(record->profile);
-  row->kind = g_strdup(hs_kind_name(record->kind));
-  row->hub_id = g_strdup(record->hub_id);
-  row->hublet = g_strdup(record->hublet);
+  row->profile = g_strdup(profile);
+  row->kind = g_strdup(hs_kind_name(kind));
+  row->hub_id = g_strdup(hub_id);
   row->store = g_strdup(store);
-  row->created = record->created;
-  row->age_days = hs_record_age_days(record, hs_options_now());
-  if (!hs_kind_is_static(record->kind)) {
-    g_autoptr(HsCachedToken) cached = hs_cache_get(record->profile, now);
+  if (!hs_kind_is_static(kind)) {
+    g_autoptr(HsCachedToken) cached =
+        hs_cache_get(profile, g_get_real_time() / G_USEC_PER_SEC);
     row->cached_until = cached ? cached->expires_at : 0;
   }
-  g_ptr_array_add(rows, row);
+  return row;
+}
+
+/* `list`: what the stores' attributes say, no secret loaded. */
+static void collect_entry(const HsStoresEntry *entry, void *user_data) {
+  g_ptr_array_add(user_data, row_new(entry->profile, entry->kind, entry->hub_id,
+                                     entry->store));
+}
+
+/* `list --long`: the records, for what only they hold. */
+static void collect_record(const HsRecord *record, const char *store,
+                           void *user_data) {
+  Row *row = row_new(record->profile, record->kind, record->hub_id, store);
+
+  row->hublet = g_strdup(record->hublet);
+  row->created = record->created;
+  row->age_days = hs_record_age_days(record, hs_options_now());
+  row->long_form = TRUE;
+  g_ptr_array_add(user_data, row);
 }
 
 static gint compare_rows(gconstpointer a, gconstpointer b) {
@@ -205,22 +220,89 @@ static gint compare_rows(gconstpointer a, gconstpointer b) {
   return c != 0 ? c : strcmp(ra->store, rb->store);
 }
 
+static void print_json(GPtrArray *rows) {
+  g_autoptr(JsonBuilder) b = json_builder_new();
+
+  json_builder_begin_array(b);
+  for (guint i = 0; i < rows->len; i++) {
+    Row *row = g_ptr_array_index(rows, i);
+    g_autofree char *created = hs_output_format_time(row->created);
+    g_autofree char *until = hs_output_format_time(row->cached_until);
+    g_autofree char *last = hs_output_format_time(row->last_used);
+
+    json_builder_begin_object(b);
+    hs_output_add_member(b, "profile", row->profile);
+    hs_output_add_member(b, "kind", row->kind);
+    hs_output_add_member(b, "hub_id", row->hub_id);
+    if (row->long_form) hs_output_add_member(b, "hublet", row->hublet);
+    hs_output_add_member(b, "store", row->store);
+    if (row->long_form) {
+      hs_output_add_member(b, "created", created);
+      json_builder_set_member_name(b, "age_days");
+      json_builder_add_int_value(b, row->age_days);
+      hs_output_add_member(b, "rotation", hs_rotation_status(row->age_days));
+    }
+    hs_output_add_member(b, "cached_token_expires_at", until);
+    hs_output_add_member(b, "last_used", last);
+    json_builder_end_object(b);
+  }
+  json_builder_end_array(b);
+  hs_output_print_json(b);
+}
+
+static void print_table(GPtrArray *rows, gboolean long_form) {
+  if (long_form)
+    printf("%-20s %-20s %-12s %-7s %-16s %5s  %-8s %-20s %s\n", "PROFILE",
+           "KIND", "HUB", "HUBLET", "STORE", "AGE", "ROTATION", "LAST USE",
+           "CACHED");
+  else
+    printf("%-20s %-20s %-12s %-16s %-20s %s\n", "PROFILE", "KIND", "HUB",
+           "STORE", "LAST USE", "CACHED");
+  for (guint i = 0; i < rows->len; i++) {
+    Row *row = g_ptr_array_index(rows, i);
+    g_autofree char *until = hs_output_format_time(row->cached_until);
+    g_autofree char *last = hs_output_format_time(row->last_used);
+
+    if (long_form)
+      printf("%-20s %-20s %-12s %-7s %-16s %4" G_GINT64_FORMAT
+             "d  %-8s %-20s %s\n",
+             row->profile, row->kind, row->hub_id ? row->hub_id : "-",
+             row->hublet ? row->hublet : "-", row->store, row->age_days,
+             hs_rotation_status(row->age_days), last ? last : "-",
+             until ? until : "-");
+    else
+      printf("%-20s %-20s %-12s %-16s %-20s %s\n", row->profile, row->kind,
+             row->hub_id ? row->hub_id : "-", row->store, last ? last : "-",
+             until ? until : "-");
+  }
+}
+
 gboolean hs_cmd_list(int argc, char **argv, GError **error) {
-  gboolean json = FALSE;
+  gboolean json = FALSE, long_form = FALSE;
   GOptionEntry entries[] = {
       {"json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL},
+      {"long", 'l', 0, G_OPTION_ARG_NONE, &long_form,
+       "Also the hublet, creation time, age and rotation status (reads each "
+       "profile's secret record)",
+       NULL},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
   g_autoptr(HsStores) stores = NULL;
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func(row_free);
   g_autoptr(GPtrArray) warnings = NULL;
   g_autoptr(GHashTable) usage = NULL;
+  gboolean listed;
 
   if (!hs_options_parse("list", "", entries, 0, &argc, &argv, error))
     return FALSE;
   stores = hs_options_open_stores(error);
   if (stores == NULL) return FALSE;
-  if (!hs_stores_list(stores, collect_row, rows, &warnings, error))
-    return FALSE;
+  /* The age and hublet live in the record, which is stored with the
+   * secret: only --long loads them. */
+  listed = long_form
+               ? hs_stores_list(stores, collect_record, rows, &warnings, error)
+               : hs_stores_list_entries(stores, collect_entry, rows, &warnings,
+                                        error);
+  if (!listed) return FALSE;
   /* The usage log is read once for all rows. */
   usage = hs_usage_load(hs_options_now());
   for (guint i = 0; i < rows->len; i++) {
@@ -234,33 +316,7 @@ gboolean hs_cmd_list(int argc, char **argv, GError **error) {
   g_ptr_array_sort(rows, compare_rows);
 
   if (json) {
-    g_autoptr(JsonBuilder) b = json_builder_new();
-    json_builder_begin_array(b);
-    for (guint i = 0; i < rows->len; i++) {
-      Row *row = g_ptr_array_index(rows, i);
-      g_autofree char *created = hs_output_format_time(row->created);
-      json_builder_begin_object(b);
-      hs_output_add_member(b, "profile", row->profile);
-      hs_output_add_member(b, "kind", row->kind);
-      hs_output_add_member(b, "hub_id", row->hub_id);
-      hs_output_add_member(b, "hublet", row->hublet);
-      hs_output_add_member(b, "store", row->store);
-      hs_output_add_member(b, "created", created);
-      json_builder_set_member_name(b, "age_days");
-      json_builder_add_int_value(b, row->age_days);
-      hs_output_add_member(b, "rotation", hs_rotation_status(row->age_days));
-      {
-        g_autofree char *until = hs_output_format_time(row->cached_until);
-        hs_output_add_member(b, "cached_token_expires_at", until);
-      }
-      {
-        g_autofree char *last = hs_output_format_time(row->last_used);
-        hs_output_add_member(b, "last_used", last);
-      }
-      json_builder_end_object(b);
-    }
-    json_builder_end_array(b);
-    hs_output_print_json(b);
+    print_json(rows);
     return TRUE;
   }
   if (rows->len == 0) {
@@ -269,19 +325,7 @@ gboolean hs_cmd_list(int argc, char **argv, GError **error) {
         "private-app'.\n");
     return TRUE;
   }
-  printf("%-20s %-20s %-12s %-7s %-16s %5s  %-8s %-20s %s\n", "PROFILE", "KIND",
-         "HUB", "HUBLET", "STORE", "AGE", "ROTATION", "LAST USE", "CACHED");
-  for (guint i = 0; i < rows->len; i++) {
-    Row *row = g_ptr_array_index(rows, i);
-    g_autofree char *until = hs_output_format_time(row->cached_until);
-    g_autofree char *last = hs_output_format_time(row->last_used);
-    printf("%-20s %-20s %-12s %-7s %-16s %4" G_GINT64_FORMAT
-           "d  %-8s %-20s %s\n",
-           row->profile, row->kind, row->hub_id ? row->hub_id : "-",
-           row->hublet ? row->hublet : "-", row->store, row->age_days,
-           hs_rotation_status(row->age_days), last ? last : "-",
-           until ? until : "-");
-  }
+  print_table(rows, long_form);
   return TRUE;
 }
 

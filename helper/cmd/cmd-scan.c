@@ -35,7 +35,9 @@ static struct {
 static void print_hit(const char *path, const HsScanHit *hit,
                       const char *text) {
   g_autofree char *masked = hs_scan_mask(text + hit->start, hit->len);
-  printf("%s:%u: %s %s\n", path, hit->line, hit->kind, masked);
+  g_autofree char *shown = hs_output_printable(path);
+  /* A file name may hold escape sequences; the terminal gets none. */
+  printf("%s:%u: %s %s\n", shown, hit->line, hit->kind, masked);
 }
 
 static void file_hit(const HsScanHit *hit, void *user_data) {
@@ -50,8 +52,10 @@ static void scan_file(const char *path) {
       open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
 
   if (fd < 0 || fstat(fd, &st) != 0) {
+    int e = errno;
+    g_autofree char *shown = hs_output_printable(path);
     fprintf(stderr, "hs-token: warning: cannot read %s (%s); not scanned\n",
-            path, g_strerror(errno));
+            shown, g_strerror(e));
     scan.unreadable++;
     if (fd >= 0) close(fd);
     return;
@@ -102,10 +106,13 @@ static int visit(const char *path, const struct stat *st, int type,
       scan.links++;
       break;
     case FTW_DNR:
-    case FTW_NS:
-      fprintf(stderr, "hs-token: warning: cannot read %s; not scanned\n", path);
+    case FTW_NS: {
+      g_autofree char *shown = hs_output_printable(path);
+      fprintf(stderr, "hs-token: warning: cannot read %s; not scanned\n",
+              shown);
       scan.unreadable++;
       break;
+    }
     default:
       break;
   }
@@ -119,10 +126,11 @@ static gboolean scan_path(const char *path, GError **error) {
   /* A path named on the command line is followed if it is a link. */
   if (stat(path, &st) != 0) {
     int e = errno;
+    g_autofree char *shown = hs_output_printable(path);
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
                 "scan: cannot read %s (%s); give a file or directory that "
                 "exists",
-                path, g_strerror(e));
+                shown, g_strerror(e));
     return FALSE;
   }
   if (S_ISREG(st.st_mode)) {
@@ -135,8 +143,9 @@ static gboolean scan_path(const char *path, GError **error) {
   if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) top = realpath(path, NULL);
   if (nftw(top ? top : path, visit, 32, FTW_PHYS | FTW_ACTIONRETVAL) != 0) {
     int e = errno;
+    g_autofree char *shown = hs_output_printable(path);
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
-                "scan: cannot walk %s (%s)", path, g_strerror(e));
+                "scan: cannot walk %s (%s)", shown, g_strerror(e));
     return FALSE;
   }
   return TRUE;

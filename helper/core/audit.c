@@ -17,6 +17,7 @@
 
 #include "core/audit.h"
 #include "core/fd.h"
+#include "core/safe-dir.h"
 
 char *hs_audit_path(void) {
   return g_build_filename(g_get_user_state_dir(), "hs-exec", "audit.jsonl",
@@ -54,27 +55,20 @@ static char *make_line(const char *event, const char *profile, const char *kind,
 }
 
 /* Open the log for appending: our directory 0700, the file 0600 and ours,
- * never through a symlink. */
-static int open_log(const char **ret_why) {
+ * never through a link another user planted (core/safe-dir.h). */
+static int open_log(GError **error) {
   g_autofree char *path = hs_audit_path();
   g_autofree char *dir = g_path_get_dirname(path);
-  struct stat st;
+  hs_autofd dirfd = -1;
   hs_autofd fd = -1;
+  struct stat st;
 
-  if (g_mkdir_with_parents(dir, 0700) != 0) {
-    *ret_why = g_strerror(errno);
-    return -1;
-  }
-  fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) {
-    *ret_why = g_strerror(errno);
-    return -1;
-  }
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != getuid()) {
-    *ret_why = "it is not a regular file of yours";
-    return -1;
-  }
-  if ((st.st_mode & 077) != 0) (void)fchmod(fd, 0600);
+  dirfd = hs_safe_dir_open(dir, TRUE, error);
+  if (dirfd < 0) return -1;
+  fd = hs_safe_dir_open_file(dirfd, "audit.jsonl",
+                             O_WRONLY | O_APPEND | O_CREAT, error);
+  if (fd < 0) return -1;
+  if (fstat(fd, &st) == 0 && (st.st_mode & 077) != 0) (void)fchmod(fd, 0600);
   return hs_fd_steal(&fd);
 }
 
@@ -84,8 +78,9 @@ void hs_audit(const char *event, const char *profile, const char *kind,
   g_autofree char *line = make_line(event, profile, kind, outcome, command);
   g_autofree char *with_nl = g_strconcat(line, "\n", NULL);
   size_t len = strlen(with_nl);
+  g_autoptr(GError) error = NULL;
   const char *why = NULL;
-  hs_autofd fd = open_log(&why);
+  hs_autofd fd = open_log(&error);
 
   /* One write() of one whole line: O_APPEND keeps concurrent writers'
    * lines whole. */
@@ -93,6 +88,7 @@ void hs_audit(const char *event, const char *profile, const char *kind,
     ssize_t n = write(fd, with_nl, len);
     if (n != (ssize_t)len) why = n < 0 ? g_strerror(errno) : "short write";
   }
+  if (error != NULL) why = error->message;
   if (why != NULL && !warned) {
     g_autofree char *path = hs_audit_path();
     /* Both mains set the program name, so the warning says who wrote. */

@@ -182,12 +182,17 @@ char **hs_secret_parse_pairs(const char *input, gsize len,
                              const char *const *keys, GError **error) {
   guint n = g_strv_length((char **)keys);
   char **values = g_new0(char *, n + 1);
+  g_autofree char *expected = g_strjoinv("=VALUE and ", (char **)keys);
   gsize pos = 0;
+  guint line = 0;
 
+  /* Messages give the line's number and what was expected, never its
+   * text: a malformed line may be the secret itself. */
   while (pos < len) {
     gsize end = pos, k_end, v_start, v_end;
     guint i;
 
+    line++;
     while (end < len && input[end] != '\n') end++;
     v_end = end;
     if (v_end > pos && input[v_end - 1] == '\r') v_end--;
@@ -201,8 +206,9 @@ char **hs_secret_parse_pairs(const char *input, gsize len,
       ;
     if (k_end == v_end) {
       g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
-                  "a line on standard input is not KEY=VALUE; give %s= lines",
-                  keys[0]);
+                  "line %u of standard input is not KEY=VALUE; give one "
+                  "line each: %s=VALUE",
+                  line, expected);
       goto fail;
     }
     {
@@ -214,29 +220,29 @@ char **hs_secret_parse_pairs(const char *input, gsize len,
           break;
     }
     if (i == n) {
-      g_autofree char *key = g_strndup(input + pos, MIN(k_end - pos, 40));
-      g_autofree char *shown = g_strescape(key, NULL);
-      g_autofree char *expected = g_strjoinv("=, ", (char **)keys);
       g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
-                  "unknown key '%s' on standard input; expected %s=", shown,
-                  expected);
+                  "line %u of standard input has an unknown key (not shown); "
+                  "give one line each: %s=VALUE",
+                  line, expected);
       goto fail;
     }
     if (values[i] != NULL) {
       g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
-                  "%s= is given twice on standard input", keys[i]);
+                  "%s= is given twice on standard input (again on line %u)",
+                  keys[i], line);
       goto fail;
     }
     v_start = k_end + 1;
     while (v_start < v_end && is_blank(input[v_start])) v_start++;
     if (v_start == v_end) {
       g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
-                  "%s= is empty on standard input", keys[i]);
+                  "%s= on line %u of standard input is empty", keys[i], line);
       goto fail;
     }
     values[i] = g_strndup(input + v_start, v_end - v_start);
     if (!hs_kind_check_token(HS_KIND_OAUTH, values[i], error)) {
-      g_prefix_error(error, "%s: ", keys[i]);
+      g_prefix_error(error, "%s= on line %u of standard input: ", keys[i],
+                     line);
       goto fail;
     }
     pos = end + 1;

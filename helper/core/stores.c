@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/kind.h"
+#include "core/profile-name.h"
 #include "core/secure.h"
 #include "core/plugin.h"
 #include "core/stores.h"
@@ -293,7 +295,8 @@ gboolean hs_stores_remove(HsStores *stores, const char *profile,
 }
 
 typedef struct {
-  HsStoresListFn fn;
+  HsStoresListFn fn;        /* records, or */
+  HsStoresEntryFn entry_fn; /* attributes only */
   void *user_data;
   const char *store;
   GPtrArray *warnings;
@@ -304,6 +307,25 @@ static int list_entry(const hs_entry *entry, void *user_data) {
   g_autoptr(GError) error = NULL;
   g_autoptr(HsRecord) record = NULL;
 
+  if (data->entry_fn != NULL) {
+    HsStoresEntry e = {entry->profile, HS_KIND_PRIVATE_APP, entry->hub_id,
+                       data->store};
+    /* Attributes a store's own UI may have changed: checked as a record's
+     * would be, since they are printed. */
+    if (!hs_profile_name_validate(entry->profile, &error) ||
+        !hs_kind_from_name(entry->kind, &e.kind, &error) ||
+        (entry->hub_id != NULL && !hs_record_valid_hub_id(entry->hub_id))) {
+      g_ptr_array_add(
+          data->warnings,
+          g_strdup_printf("store %s: a profile with attributes that cannot be "
+                          "read (%s); skipped",
+                          data->store,
+                          error ? error->message : "a bad hub id"));
+      return 0;
+    }
+    data->entry_fn(&e, data->user_data);
+    return 0;
+  }
   record = hs_record_from_json(entry->secret ? entry->secret : "",
                                (gssize)entry->secret_len, &error);
   if (record == NULL) {
@@ -316,25 +338,28 @@ static int list_entry(const hs_entry *entry, void *user_data) {
   return 0;
 }
 
-gboolean hs_stores_list(HsStores *stores, HsStoresListFn fn, void *user_data,
-                        GPtrArray **ret_warnings, GError **error) {
+/* Each available store's list(), with or without the secrets. */
+static gboolean list_all(HsStores *stores, ListData proto, unsigned flags,
+                         GPtrArray **ret_warnings, GError **error) {
   g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
   g_autoptr(GString) why = g_string_new(NULL);
   gboolean any = FALSE;
 
   for (guint i = 0; i < stores->n; i++) {
     Store *s = &stores->items[i];
-    ListData data = {fn, user_data, store_name(s), warnings};
+    ListData data = proto;
     char msg[MSG_SIZE] = "";
     hs_status status;
 
+    data.store = store_name(s);
+    data.warnings = warnings;
     if (!s->opened) {
       note_unavailable(why, s, "");
       g_ptr_array_add(warnings, g_strdup(s->why));
       continue;
     }
-    status = hs_plugin_list(s->plugin, HS_LIST_SECRETS, list_entry, &data, msg,
-                            sizeof msg);
+    status =
+        hs_plugin_list(s->plugin, flags, list_entry, &data, msg, sizeof msg);
     if (status == HS_OK) {
       any = TRUE;
     } else {
@@ -350,6 +375,21 @@ gboolean hs_stores_list(HsStores *stores, HsStoresListFn fn, void *user_data,
   }
   if (ret_warnings != NULL) *ret_warnings = g_steal_pointer(&warnings);
   return TRUE;
+}
+
+gboolean hs_stores_list(HsStores *stores, HsStoresListFn fn, void *user_data,
+                        GPtrArray **ret_warnings, GError **error) {
+  ListData proto = {.fn = fn, .user_data = user_data};
+
+  return list_all(stores, proto, HS_LIST_SECRETS, ret_warnings, error);
+}
+
+gboolean hs_stores_list_entries(HsStores *stores, HsStoresEntryFn fn,
+                                void *user_data, GPtrArray **ret_warnings,
+                                GError **error) {
+  ListData proto = {.entry_fn = fn, .user_data = user_data};
+
+  return list_all(stores, proto, 0, ret_warnings, error);
 }
 
 static int count_entry(const hs_entry *entry, void *user_data) {

@@ -85,4 +85,23 @@ typedef void (*HsStoresListFn)(const HsRecord *record, const char *store,
 gboolean hs_stores_list(HsStores *stores, HsStoresListFn fn, void *user_data,
                         GPtrArray **ret_warnings, GError **error);
 
+/* One listed profile as its store's attributes give it, without its
+ * secret; every string borrowed for the call. */
+typedef struct {
+  const char *profile; /* a valid profile name */
+  HsKind kind;
+  const char *hub_id; /* or NULL */
+  const char *store;
+} HsStoresEntry;
+
+typedef void (*HsStoresEntryFn)(const HsStoresEntry *entry, void *user_data);
+
+/* hs_stores_list without the secrets: each store is asked for its
+ * attributes only (list() without HS_LIST_SECRETS), so that nothing is
+ * decrypted to print metadata.  An entry whose attributes are not valid is
+ * skipped with a warning. */
+gboolean hs_stores_list_entries(HsStores *stores, HsStoresEntryFn fn,
+                                void *user_data, GPtrArray **ret_warnings,
+                                GError **error);
+
 #endif

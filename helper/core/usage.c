@@ -13,6 +13,7 @@
 #include <json-glib/json-glib.h>
 
 #include "core/fd.h"
+#include "core/safe-dir.h"
 #include "core/usage.h"
 
 char *hs_usage_path(void) {
@@ -26,19 +27,28 @@ static void usage_free(gpointer data) {
   g_free(u);
 }
 
-/* Open the log, our own regular file, locked with `op`; and still the file
- * at `path` once locked (a trim renames a new one into place). */
-static int open_locked(const char *path, int flags, int op) {
+#define LOG_NAME "usage.jsonl"
+
+/* Our state directory, walked without following another user's links
+ * (core/safe-dir.h); -1 when it cannot be. */
+static int open_dir(gboolean create) {
+  g_autofree char *path = hs_usage_path();
+  g_autofree char *dir = g_path_get_dirname(path);
+
+  return hs_safe_dir_open(dir, create, NULL);
+}
+
+/* Open the log in `dirfd`, our own regular file, locked with `op`; and
+ * still the file there once locked (a trim renames a new one into place). */
+static int open_locked(int dirfd, int flags, int op) {
   for (int tries = 0; tries < 5; tries++) {
     struct stat st, now;
-    hs_autofd fd = open(path, flags | O_CLOEXEC | O_NOFOLLOW, 0600);
+    hs_autofd fd = hs_safe_dir_open_file(dirfd, LOG_NAME, flags, NULL);
 
     if (fd < 0) return -1;
-    if (flock(fd, op) != 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-        st.st_uid != getuid())
-      return -1;
-    if (stat(path, &now) == 0 && now.st_ino == st.st_ino &&
-        now.st_dev == st.st_dev)
+    if (flock(fd, op) != 0 || fstat(fd, &st) != 0) return -1;
+    if (fstatat(dirfd, LOG_NAME, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
+        now.st_ino == st.st_ino && now.st_dev == st.st_dev)
       return hs_fd_steal(&fd);
   }
   return -1;
@@ -56,13 +66,12 @@ static char *read_all(int fd) {
 }
 
 void hs_usage_record(const char *profile, const char *command, gint64 now) {
-  g_autofree char *path = hs_usage_path();
-  g_autofree char *dir = g_path_get_dirname(path);
   g_autofree char *base = g_path_get_basename(command);
   g_autoptr(JsonBuilder) b = json_builder_new();
   g_autoptr(JsonGenerator) gen = json_generator_new();
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *line = NULL, *with_nl = NULL;
+  hs_autofd dirfd = -1;
   hs_autofd fd = -1;
 
   json_builder_begin_object(b);
@@ -78,8 +87,9 @@ void hs_usage_record(const char *profile, const char *command, gint64 now) {
   line = json_generator_to_data(gen, NULL);
   with_nl = g_strconcat(line, "\n", NULL);
 
-  if (g_mkdir_with_parents(dir, 0700) != 0) return;
-  fd = open_locked(path, O_WRONLY | O_APPEND | O_CREAT, LOCK_SH);
+  dirfd = open_dir(TRUE);
+  if (dirfd < 0) return;
+  fd = open_locked(dirfd, O_WRONLY | O_APPEND | O_CREAT, LOCK_SH);
   if (fd < 0) return;
   /* One write() of one whole line: concurrent runs never interleave. */
   (void)!write(fd, with_nl, strlen(with_nl));
@@ -124,11 +134,27 @@ static Line *parse_line(JsonParser *parser, const char *text) {
   return l;
 }
 
+/* A new file for the trimmed log in `dirfd` (transfer full); its name in
+ * *ret_name (transfer full). */
+static int make_temp(int dirfd, char **ret_name) {
+  for (int tries = 0; tries < 10; tries++) {
+    g_autofree char *name =
+        g_strdup_printf(".usage.jsonl.%08x", g_random_int());
+    int fd = openat(dirfd, name,
+                    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+      *ret_name = g_steal_pointer(&name);
+      return fd;
+    }
+    if (errno != EEXIST) return -1;
+  }
+  return -1;
+}
+
 /* Rewrite the log with the lines `keep` says, under an exclusive lock,
  * from a fresh read (runs may have appended since). */
-static void trim(const char *path, gint64 now, GHashTable *table) {
-  g_autofree char *dir = g_path_get_dirname(path);
-  g_autofree char *tmp = g_build_filename(dir, ".usage.jsonl.XXXXXX", NULL);
+static void trim(int dirfd, gint64 now, GHashTable *table) {
+  g_autofree char *tmp = NULL;
   g_autofree char *data = NULL;
   g_autoptr(GString) out = g_string_new(NULL);
   g_autoptr(JsonParser) parser = json_parser_new();
@@ -137,7 +163,7 @@ static void trim(const char *path, gint64 now, GHashTable *table) {
   hs_autofd fd = -1;
   hs_autofd tfd = -1;
 
-  fd = open_locked(path, O_RDONLY, LOCK_EX);
+  fd = open_locked(dirfd, O_RDONLY, LOCK_EX);
   if (fd < 0) return;
   data = read_all(fd);
   lines = g_strsplit(data, "\n", -1);
@@ -151,27 +177,28 @@ static void trim(const char *path, gint64 now, GHashTable *table) {
       g_string_append_printf(out, "%s\n", l->text);
     line_free(l);
   }
-  tfd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0600);
+  tfd = make_temp(dirfd, &tmp);
   if (tfd < 0) return;
   /* Appenders hold the lock shared and check the inode after locking, so
    * none writes to the file that is being replaced. */
   if (write(tfd, out->str, out->len) != (ssize_t)out->len || fsync(tfd) != 0 ||
-      rename(tmp, path) != 0)
-    unlink(tmp);
+      renameat(dirfd, tmp, dirfd, LOG_NAME) != 0)
+    (void)unlinkat(dirfd, tmp, 0);
 }
 
 GHashTable *hs_usage_load(gint64 now) {
   GHashTable *table =
       g_hash_table_new_full(g_str_hash, g_str_equal, g_free, usage_free);
   g_autoptr(JsonParser) parser = json_parser_new();
-  g_autofree char *path = hs_usage_path();
   g_autofree char *data = NULL;
   g_auto(GStrv) lines = NULL;
+  hs_autofd dirfd = open_dir(FALSE);
   guint stale = 0;
 
+  if (dirfd < 0) return table;
   /* Closed, and so unlocked, before a trim takes the lock exclusively. */
   {
-    hs_autofd fd = open_locked(path, O_RDONLY, LOCK_SH);
+    hs_autofd fd = open_locked(dirfd, O_RDONLY, LOCK_SH);
     if (fd < 0) return table;
     data = read_all(fd);
   }
@@ -196,6 +223,6 @@ GHashTable *hs_usage_load(gint64 now) {
     }
     line_free(l);
   }
-  if (stale >= HS_USAGE_TRIM_AT) trim(path, now, table);
+  if (stale >= HS_USAGE_TRIM_AT) trim(dirfd, now, table);
   return table;
 }

@@ -86,7 +86,7 @@ HsGrant *hs_auth_parse_oauth(const char *body, gsize len, gint64 now,
   /* Longer than ten years is not a lifetime HubSpot gives, and must not
    * overflow `now + expires_in`. */
   if (!hs_json_int(doc.obj, "expires_in", &expires_in) || expires_in <= 0 ||
-      expires_in > 10 * 366 * 86400) {
+      expires_in > HS_AUTH_MAX_LIFETIME) {
     missing(error, "expires_in");
     return NULL;
   }
@@ -98,7 +98,8 @@ HsGrant *hs_auth_parse_oauth(const char *body, gsize len, gint64 now,
   return g_steal_pointer(&grant);
 }
 
-HsGrant *hs_auth_parse_pak(const char *body, gsize len, GError **error) {
+HsGrant *hs_auth_parse_pak(const char *body, gsize len, gint64 now,
+                           GError **error) {
   g_auto(Doc) doc = {0};
   g_autoptr(HsGrant) grant = g_new0(HsGrant, 1);
   const char *token;
@@ -110,7 +111,11 @@ HsGrant *hs_auth_parse_pak(const char *body, gsize len, GError **error) {
     missing(error, "oauthAccessToken");
     return NULL;
   }
-  if (!hs_json_int(doc.obj, "expiresAtMillis", &millis) || millis <= 0) {
+  /* As expires_in: the token cache's kernel timeout is the time left, and
+   * a time left past what a 32-bit timeout holds wrapped round, to 0
+   * ("never") at 2^32 s. */
+  if (!hs_json_int(doc.obj, "expiresAtMillis", &millis) || millis <= 0 ||
+      millis / 1000 - now > HS_AUTH_MAX_LIFETIME) {
     missing(error, "expiresAtMillis");
     return NULL;
   }
@@ -299,7 +304,8 @@ static HsGrant *exchange_pak(HsApi *api, const HsRecord *record,
     set_http_error(error, r, record->profile, fix, tries);
     return NULL;
   }
-  grant = hs_auth_parse_pak(r->body, r->body_len, error);
+  grant = hs_auth_parse_pak(r->body, r->body_len,
+                            g_get_real_time() / G_USEC_PER_SEC, error);
   if (grant != NULL) grant->tries = tries;
   return grant;
 }

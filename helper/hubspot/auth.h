@@ -23,12 +23,19 @@ typedef struct {
 void hs_auth_grant_free(HsGrant *grant);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HsGrant, hs_auth_grant_free)
 
+/* The longest access-token lifetime taken from HubSpot (ten years; it
+ * gives 30 minutes): beyond it an answer is refused, so that now + lifetime
+ * cannot overflow and the token cache's kernel timeout stays positive. */
+#define HS_AUTH_MAX_LIFETIME (10 * 366 * 86400)
+
 /* Parsers of HubSpot's success bodies, for the unit tests and the calls
  * below.  `now` is unix seconds.  NULL with HS_ERR_NETWORK ("could not be
- * read") on a body without the fields that matter. */
+ * read") on a body without the fields that matter, or with an expiry more
+ * than HS_AUTH_MAX_LIFETIME after `now`. */
 HsGrant *hs_auth_parse_oauth(const char *body, gsize len, gint64 now,
                              GError **error);
-HsGrant *hs_auth_parse_pak(const char *body, gsize len, GError **error);
+HsGrant *hs_auth_parse_pak(const char *body, gsize len, gint64 now,
+                           GError **error);
 HsGrant *hs_auth_parse_account_info(const char *body, gsize len,
                                     GError **error);
 

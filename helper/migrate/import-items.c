@@ -512,10 +512,39 @@ static char *replacement_for(const Item *item, const Span *span) {
              : g_strdup_printf("'' # moved to the keyring: hs-exec %s -- …", p);
 }
 
+GArray *hs_import_items_kept_lines(const HsCliConfig *config,
+                                   const char *account) {
+  GArray *kept = g_array_new(FALSE, FALSE, sizeof(guint));
+
+  for (guint i = 0; account != NULL && i < config->accounts->len; i++) {
+    const HsCliAccount *a = g_ptr_array_index(config->accounts, i);
+    const HsCliAccount *next = i + 1 < config->accounts->len
+                                   ? g_ptr_array_index(config->accounts, i + 1)
+                                   : NULL;
+    guint last = next ? next->line - 1 : G_MAXUINT;
+
+    if (g_strcmp0(a->name, account) == 0) continue;
+    g_array_append_val(kept, a->line);
+    g_array_append_val(kept, last);
+  }
+  return kept;
+}
+
+static gboolean line_kept(const GArray *kept, guint line) {
+  for (guint i = 0; kept != NULL && i + 1 < kept->len; i += 2)
+    if (line >= g_array_index(kept, guint, i) &&
+        line <= g_array_index(kept, guint, i + 1))
+      return TRUE;
+  return FALSE;
+}
+
 char *hs_import_items_scrub(const char *buf, gsize len, GPtrArray *items,
-                            gsize *ret_len, guint *ret_n, GError **error) {
+                            const GArray *kept, gsize *ret_len, guint *ret_n,
+                            GError **error) {
   g_autoptr(GArray) ranges = g_array_new(FALSE, FALSE, sizeof(HsScrubRange));
   g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GArray) left = NULL;
+  char *out;
 
   for (guint i = 0; i < items->len; i++) {
     const Item *item = item_at(items, i);
@@ -528,6 +557,31 @@ char *hs_import_items_scrub(const char *buf, gsize len, GPtrArray *items,
     }
   }
   *ret_n = ranges->len;
-  return hs_scrub_apply(buf, len, (HsScrubRange *)(void *)ranges->data,
-                        ranges->len, ret_len, error);
+  out = hs_scrub_apply(buf, len, (HsScrubRange *)(void *)ranges->data,
+                       ranges->len, ret_len, error);
+  if (out == NULL) return NULL;
+  /* `hs-token scan` right after must find nothing: refuse rather than
+   * guess what else to cut out of a file we did not write. */
+  left = hs_scrub_leftover_lines(buf, len, (HsScrubRange *)(void *)ranges->data,
+                                 ranges->len, out, *ret_len);
+  for (guint i = left->len; i > 0; i--)
+    if (line_kept(kept, g_array_index(left, guint, i - 1)))
+      g_array_remove_index(left, i - 1);
+  if (left->len > 0) {
+    g_autoptr(GString) where = g_string_new(NULL);
+    for (guint i = 0; i < left->len; i++)
+      g_string_append_printf(where, "%s%u", i ? ", " : "",
+                             g_array_index(left, guint, i));
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                "--scrub would leave a credential that import does not take "
+                "on line%s %s (commented out, set twice, or in another "
+                "field); nothing was imported and the file is unchanged: "
+                "delete %s by hand ('hs-token scan' shows %s) and run again, "
+                "or import without --scrub",
+                left->len == 1 ? "" : "s", where->str,
+                left->len == 1 ? "it" : "them", left->len == 1 ? "it" : "them");
+    hs_secure_free_len(out, *ret_len + 1);
+    return NULL;
+  }
+  return out;
 }

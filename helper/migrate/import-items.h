@@ -56,8 +56,19 @@ GPtrArray *hs_import_items_from_cli_config(HsCliConfig *config,
  * earlier value of a .env key, and each cached access token of the CLI)
  * replaced by a comment that says where it went; every other byte as it was.
  * NUL-terminated (transfer full: hs_secure_free_len(…, *ret_len + 1)); the
- * number of values replaced in *ret_n.  NULL with hs_scrub_apply's error. */
+ * number of values replaced in *ret_n.  NULL with hs_scrub_apply's error,
+ * or with HS_ERR_USAGE naming the lines when the scanner still finds a
+ * credential in the result (hs_scrub_leftover_lines) outside the line
+ * spans in `kept` (pairs of guint: first, last line; may be NULL). */
 char *hs_import_items_scrub(const char *buf, gsize len, GPtrArray *items,
-                            gsize *ret_len, guint *ret_n, GError **error);
+                            const GArray *kept, gsize *ret_len, guint *ret_n,
+                            GError **error);
+
+/* The lines of the accounts of `config` that an import of `account` alone
+ * leaves in the file on purpose, as pairs of guint (first, last; transfer
+ * full; empty when `account` is NULL): what hs_import_items_scrub's `kept`
+ * takes. */
+GArray *hs_import_items_kept_lines(const HsCliConfig *config,
+                                   const char *account);
 
 #endif

@@ -12,8 +12,9 @@
 #include <unistd.h>
 
 #include "core/error.h"
-#include "migrate/scrub.h"
 #include "core/secure.h"
+#include "migrate/scan.h"
+#include "migrate/scrub.h"
 
 static int compare_ranges(gconstpointer a, gconstpointer b) {
   const HsScrubRange *ra = a, *rb = b;
@@ -52,6 +53,47 @@ char *hs_scrub_apply(const char *buf, gsize len, HsScrubRange *ranges,
   out[n] = '\0';
   *ret_len = n;
   return out;
+}
+
+static void collect_start(const HsScanHit *hit, void *user_data) {
+  g_array_append_val((GArray *)user_data, hit->start);
+}
+
+/* Where byte `at` of the scrubbed text came from in the original. */
+static gsize original_offset(const HsScrubRange *ranges, gsize n_ranges,
+                             gsize at) {
+  gint64 shift = 0; /* out offset minus original offset, so far */
+
+  for (gsize i = 0; i < n_ranges; i++) {
+    gsize r = strlen(ranges[i].replacement);
+    gint64 out_start = (gint64)ranges[i].start + shift;
+
+    if ((gint64)at < out_start) break;
+    if ((gint64)at < out_start + (gint64)r) return ranges[i].start;
+    shift += (gint64)r - (gint64)(ranges[i].end - ranges[i].start);
+  }
+  return (gsize)((gint64)at - shift);
+}
+
+GArray *hs_scrub_leftover_lines(const char *buf, gsize len,
+                                const HsScrubRange *ranges, gsize n_ranges,
+                                const char *out, gsize out_len) {
+  g_autoptr(GArray) starts = g_array_new(FALSE, FALSE, sizeof(gsize));
+  GArray *lines = g_array_new(FALSE, FALSE, sizeof(guint));
+  gsize counted = 0;
+  guint line = 1;
+
+  hs_scan_text(out, out_len, 1, collect_start, starts);
+  /* Hits come in order, and so do their places in the original. */
+  for (guint h = 0; h < starts->len; h++) {
+    gsize at =
+        original_offset(ranges, n_ranges, g_array_index(starts, gsize, h));
+    for (; counted < at && counted < len; counted++)
+      if (buf[counted] == '\n') line++;
+    if (lines->len == 0 || g_array_index(lines, guint, lines->len - 1) != line)
+      g_array_append_val(lines, line);
+  }
+  return lines;
 }
 
 gboolean hs_scrub_check_writable(const char *path, GError **error) {

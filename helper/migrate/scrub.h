@@ -19,6 +19,16 @@ typedef struct {
 char *hs_scrub_apply(const char *buf, gsize len, HsScrubRange *ranges,
                      gsize n_ranges, gsize *ret_len, GError **error);
 
+/* What a scrub missed: after hs_scrub_apply() replaced `ranges` of `buf`
+ * (`len` bytes) to give `out`, the lines of `buf` (guint, 1-based,
+ * ascending, each once; transfer full) where the scanner (migrate/scan.h)
+ * still finds a credential in `out`: a commented-out value, a key given
+ * twice, a token in some other field.  An empty array when it finds none.
+ * Pure: the ranges as hs_scrub_apply() left them (sorted). */
+GArray *hs_scrub_leftover_lines(const char *buf, gsize len,
+                                const HsScrubRange *ranges, gsize n_ranges,
+                                const char *out, gsize out_len);
+
 /* Can `path` be replaced: a regular file, not a link, with one name, in a
  * directory writable for a new file?  Checked
  * before anything is stored, so that a scrub that cannot work fails first.

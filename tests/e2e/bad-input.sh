@@ -44,6 +44,10 @@ fails_with 1 hs-token "oauth without refresh_token="
 run --in "$(printf 'client_secret=abc\nrefresh_token=r\nextra=SECRETVALUE\n')" "$HS_TOKEN" add prod --kind oauth --client-id c1 --no-verify
 fails_with 1 hs-token "oauth with an unknown key"
 unlike "$err" "SECRETVALUE" "oauth with an unknown key: the value is not echoed"
+run --in "$(printf 'client_secret=abc\nrefresh_token=r\nSECRETKEY-pasted-as-a-key=1\n')" "$HS_TOKEN" add prod --kind oauth --client-id c1 --no-verify
+fails_with 1 hs-token "oauth with a secret where a key should be"
+unlike "$err" "SECRETKEY" "oauth with a bad key: the key is not echoed either"
+like "$err" "line 3 .*client_secret=VALUE and refresh_token=VALUE" "oauth with a bad key: names the line and what was expected"
 no_profiles "oauth refusals"
 run --in "$TOKEN" "$HS_TOKEN" add prod --kind private-app --no-verify --hub-id 12ab
 fails_with 1 hs-token "non-numeric --hub-id"

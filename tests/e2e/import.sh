@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # hs-token import from .env files and the HubSpot CLI's config against the
 # HubSpot stand-in: verification, profile naming, --dry-run, --scrub keeping
-# the mode, the owner and every byte but the secrets, and a failure part-way
+# the mode, the owner and every byte but the secrets, a scrub that would
+# leave a credential it did not take refused, and a failure part-way
 # through leaving both the stores and the file untouched.
 set -u
 . "$E2E_DIR/lib/session-keyring.sh"
@@ -258,5 +259,36 @@ exec_token dup
 is "$out" "$PAT" "a key set twice: the last value is the profile's"
 is "$(cat "$DUP")" "$(printf '%s\n' "# HUBSPOT_ACCESS_TOKEN (an earlier value, overridden below) removed by hs-token import" "X=1" "# HUBSPOT_ACCESS_TOKEN moved to the keyring: hs-exec dup -- …")" \
   "a key set twice: both values scrubbed, the earlier with its own note"
+
+# a credential the import does not take (commented out here) would stay
+# after the scrub, and `hs-token scan` would flag it: refused, nothing
+# stored, the file as it was
+LEFT="$W/left.env"
+printf 'X=1\n# HUBSPOT_ACCESS_TOKEN=%s\nHUBSPOT_ACCESS_TOKEN=%s\n' "$PAT_EU" "$PAT" >"$LEFT"
+cp -p "$LEFT" "$W/left.orig"
+run "$HS_TOKEN" scan "$LEFT"
+is "$status" 1 "scan flags the commented-out token"
+run "$HS_TOKEN" import "$LEFT" --profile left --scrub --no-verify
+fails_with 1 hs-token "--scrub that would leave a commented-out token"
+like "$err" "would leave a credential .* on line 2 " "leftover: names the line"
+unlike "$err" "pat-" "leftover: the message holds no token"
+cmp -s "$LEFT" "$W/left.orig" && ok "leftover: the file is untouched" || not_ok "leftover: the file is untouched"
+is "$(profiles | tr ' ' '\n' | grep -cx left)" 0 "leftover: nothing stored"
+sed -i '/^# HUBSPOT/d' "$LEFT"
+run "$HS_TOKEN" import "$LEFT" --profile left --scrub --no-verify
+is "$status" 0 "leftover deleted by hand: the scrub runs"
+run "$HS_TOKEN" scan "$LEFT"
+is "$status" 0 "scan finds nothing after that scrub"
+
+# YAML with a key given twice in one account: refused the same way
+YDUP="$W/dup.yml"
+printf 'accounts:\n  - name: ydup\n    accountId: 777\n    authType: personalaccesskey\n    personalAccessKey: %s\n    personalAccessKey: %s\n' \
+  "$PAK" "$PAK_UNKNOWN" >"$YDUP"
+cp -p "$YDUP" "$W/ydup.orig"
+run "$HS_TOKEN" import "$YDUP" --scrub --no-verify
+fails_with 1 hs-token "--scrub of a YAML account with a key given twice"
+like "$err" "on line [56] " "YAML key twice: names the line"
+cmp -s "$YDUP" "$W/ydup.orig" && ok "YAML key twice: the file is untouched" || not_ok "YAML key twice: the file is untouched"
+is "$(profiles | tr ' ' '\n' | grep -cx ydup)" 0 "YAML key twice: nothing stored"
 
 finish

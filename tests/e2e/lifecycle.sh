@@ -27,13 +27,21 @@ unlike "$(printf '%s\n' "$seen" | grep -E '^(label|attribute)')" "$TOKEN" "no se
 # ---- list ----
 run "$HS_TOKEN" list
 is "$status" 0 "list: exit 0"
-like "$out" "^PROFILE +KIND +HUB" "list: has a header"
-like "$out" "prod +private-app +- +na1 +secret-service +0d +ok" "list: prod row with kind, hublet, store, age, rotation"
+like "$out" "^PROFILE +KIND +HUB +STORE +LAST USE +CACHED" "list: has a header"
+like "$out" "prod +private-app +- +secret-service +- +-" "list: prod row with kind, hub, store (the stores' attributes)"
 unlike "$out$err" "$TOKEN" "list: never prints the token"
+run "$HS_TOKEN" list --long
+is "$status" 0 "list --long: exit 0"
+like "$out" "^PROFILE +KIND +HUB +HUBLET +STORE +AGE +ROTATION" "list --long: has a header"
+like "$out" "prod +private-app +- +na1 +secret-service +0d +ok" "list --long: prod row with kind, hublet, store, age, rotation"
+unlike "$out$err" "$TOKEN" "list --long: never prints the token"
 run "$HS_TOKEN" list --json
 is "$status" 0 "list --json: exit 0"
+is "$(printf %s "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d[0]["profile"], d[0]["kind"], d[0]["store"], "hublet" in d[0])')" \
+   "prod private-app secret-service False" "list --json: the attributes' fields"
+run "$HS_TOKEN" list --json --long
 is "$(printf %s "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d[0]["profile"], d[0]["kind"], d[0]["store"], d[0]["hublet"], d[0]["rotation"], d[0]["age_days"])')" \
-   "prod private-app secret-service na1 ok 0" "list --json: fields"
+   "prod private-app secret-service na1 ok 0" "list --json --long: fields"
 unlike "$out" "$TOKEN" "list --json: never prints the token"
 
 # ---- show ----
@@ -93,7 +101,7 @@ is "$out" "$TOKEN2 4711 4711" "hs-exec: new token and hub id"
 seen=$("${SECRET_TOOL:-secret-tool}" search --all profile prod 2>&1)
 is "$(printf '%s\n' "$seen" | grep -c '^label = ')" 1 "replacing leaves one keyring item"
 like "$seen" "label = HubSpot token: prod \(hub 4711\)" "label names the hub"
-run "$HS_TOKEN" list
+run "$HS_TOKEN" list --long
 like "$out" "prod +private-app +4711 +eu1" "list: hub id and hublet after replace"
 
 # ---- a second profile, then remove ----

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # hs-token scan over a tree with planted tokens, binaries, a large file,
-# .git, symbolic links (a loop, one leading out of the tree), and --staged
+# .git, symbolic links (a loop, one leading out of the tree), a file name
+# with an escape sequence (printed escaped), and --staged
 # over git's index as a pre-commit hook runs it.
 set -u
 . "$E2E_DIR/lib/e2e.sh"
@@ -63,6 +64,18 @@ like "$out" "No HubSpot credentials found \(1 files scanned; skipped 1 binary, 1
 
 run "$HS_TOKEN" scan "$E2E_SCRATCH/nonexistent"
 fails_with 1 hs-token "scan of a path that does not exist"
+
+# a file name with an escape sequence (a terminal title, a bell): printed
+# escaped, so nothing reaches the terminal
+ESCDIR="$E2E_SCRATCH/esc"
+planted "$ESCDIR"
+mkdir -p "$ESCDIR"
+printf 'HUBSPOT_ACCESS_TOKEN=%s\n' "$PAT" >"$ESCDIR/"$'a\e]0;owned\a\\b.env'
+run "$HS_TOKEN" scan "$ESCDIR"
+fails_with 1 hs-token "scan of a file whose name holds an escape sequence"
+is "$out" "$ESCDIR/a\\x1B]0;owned\\x07\\\\b.env:1: private-app pat-na1-…" "a control character in a name is printed as \\xNN"
+case "$out$err" in *$'\e'* | *$'\a'*) not_ok "no control character reaches the terminal" ;;
+  *) ok "no control character reaches the terminal" ;; esac
 
 # ---- --staged: what git diff --cached adds, as a pre-commit hook ----
 if command -v git >/dev/null; then

@@ -25,7 +25,9 @@ is "$status" 0 "keyctl store: add"
 like "$out" "to store keyctl" "keyctl store: says where it went"
 like "$(keyctl rdescribe "$(keyctl search @u user "hs-exec-profile:$HEAD")")" "^user;.*;hs-exec-profile:$HEAD$" "keyctl store: a key hs-exec-profile:PROFILE in the user keyring"
 run "$HS_TOKEN" list
-like "$out" "$HEAD +private-app +77 +na1 +keyctl" "keyctl store: list"
+like "$out" "$HEAD +private-app +77 +keyctl" "keyctl store: list"
+run "$HS_TOKEN" list --long
+like "$out" "$HEAD +private-app +77 +na1 +keyctl" "keyctl store: list --long"
 run env DBUS_SESSION_BUS_ADDRESS=$NO_BUS "$HS_EXEC" $HEAD -- sh -c 'printf "%s %s" "$HUBSPOT_ACCESS_TOKEN" "$HUBSPOT_PORTAL_ID"'
 is "$out" "$TOKEN 77" "keyctl store: hs-exec works without any D-Bus session"
 

@@ -27,8 +27,10 @@ run "$HS_TOKEN" show prod --json
 is "$(printf %s "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["uses_last_7_days"], d["last_command"], d["last_used"][:10])')" \
    "3 env $today" "show --json: uses_last_7_days, last_command, last_used"
 run "$HS_TOKEN" list
-like "$out" "prod +private-app .* ok +${today}T[0-9:]+Z" "list: a LAST USE column"
-like "$out" "idle +private-app .* ok +- " "list: '-' for a profile never used"
+like "$out" "prod +private-app +- +[a-z-]+ +${today}T[0-9:]+Z" "list: a LAST USE column"
+like "$out" "idle +private-app +- +[a-z-]+ +- " "list: '-' for a profile never used"
+run "$HS_TOKEN" list --long
+like "$out" "prod +private-app .* ok +${today}T[0-9:]+Z" "list --long: the LAST USE column after ROTATION"
 run "$HS_TOKEN" list --json
 is "$(printf %s "$out" | python3 -c 'import json,sys; print(" ".join(str(p["last_used"])[:10] for p in json.load(sys.stdin)))')" \
    "None $today" "list --json: last_used"

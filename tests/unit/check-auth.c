@@ -49,7 +49,7 @@ START_TEST(test_parse_pak) {
       "\"hubId\":777,\"userId\":5,\"scopeGroups\":[\"crm.objects.contacts."
       "read\"],\"encodedOAuthRefreshToken\":\"PAK\"}";
   GError *error = NULL;
-  HsGrant *g = hs_auth_parse_pak(body, strlen(body), &error);
+  HsGrant *g = hs_auth_parse_pak(body, strlen(body), 1700000000, &error);
 
   ck_assert_ptr_nonnull(g);
   ck_assert_str_eq(g->access_token, "AT");
@@ -58,8 +58,41 @@ START_TEST(test_parse_pak) {
   ck_assert_ptr_null(g->refresh_token);
   hs_auth_grant_free(g);
   body = "{\"oauthAccessToken\":\"AT\"}";
-  ck_assert_ptr_null(hs_auth_parse_pak(body, strlen(body), &error));
+  ck_assert_ptr_null(hs_auth_parse_pak(body, strlen(body), 1700000000, &error));
   hs_assert_error(error, HS_ERR_NETWORK);
+}
+END_TEST
+
+/* An expiry whose time left does not fit the token cache's 32-bit kernel
+ * timeout wrapped it round: at exactly 2^32 s left, to 0, "never
+ * expires".  Past ten years an expiry is refused, as expires_in is. */
+START_TEST(test_parse_pak_far_expiry) {
+  const gint64 now = 1700000000;
+  const gint64 lefts[] = {G_GINT64_CONSTANT(4294967296),
+                          G_GINT64_CONSTANT(4294967296) + 60,
+                          HS_AUTH_MAX_LIFETIME + 1};
+  GError *error = NULL;
+
+  for (gsize i = 0; i < G_N_ELEMENTS(lefts); i++) {
+    g_autofree char *body = g_strdup_printf(
+        "{\"oauthAccessToken\":\"AT\",\"expiresAtMillis\":%" G_GINT64_FORMAT
+        "}",
+        (now + lefts[i]) * 1000);
+    HsGrant *g = hs_auth_parse_pak(body, strlen(body), now, &error);
+    ck_assert_msg(g == NULL, "%" G_GINT64_FORMAT " s left was taken", lefts[i]);
+    hs_assert_error(error, HS_ERR_NETWORK);
+  }
+  {
+    g_autofree char *body = g_strdup_printf(
+        "{\"oauthAccessToken\":\"AT\",\"expiresAtMillis\":%" G_GINT64_FORMAT
+        "}",
+        (now + HS_AUTH_MAX_LIFETIME) * 1000);
+    HsGrant *g = hs_auth_parse_pak(body, strlen(body), now, &error);
+    ck_assert_ptr_nonnull(g);
+    ck_assert_int_eq(g->expires_at - now, HS_AUTH_MAX_LIFETIME);
+    ck_assert_int_lt(g->expires_at - now, G_MAXUINT32);
+    hs_auth_grant_free(g);
+  }
 }
 END_TEST
 
@@ -72,7 +105,7 @@ START_TEST(test_parse_huge_numbers) {
       "9223372036854775807}";
   GError *error = NULL;
 
-  ck_assert_ptr_null(hs_auth_parse_pak(pak, strlen(pak), &error));
+  ck_assert_ptr_null(hs_auth_parse_pak(pak, strlen(pak), 1700000000, &error));
   hs_assert_error(error, HS_ERR_NETWORK);
   ck_assert_ptr_null(
       hs_auth_parse_oauth(oauth, strlen(oauth), 1700000000, &error));
@@ -129,6 +162,7 @@ int main(void) {
 
   tcase_add_test(tc, test_parse_oauth);
   tcase_add_test(tc, test_parse_pak);
+  tcase_add_test(tc, test_parse_pak_far_expiry);
   tcase_add_test(tc, test_parse_huge_numbers);
   tcase_add_test(tc, test_introspect);
   tcase_add_test(tc, test_account_info_and_hublet);

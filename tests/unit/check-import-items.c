@@ -185,7 +185,8 @@ START_TEST(test_env_scrub) {
   char *out;
 
   ck_assert_msg(items != NULL, "%s", error ? error->message : "");
-  out = hs_import_items_scrub(text, strlen(text), items, &len, &n, &error);
+  out =
+      hs_import_items_scrub(text, strlen(text), items, NULL, &len, &n, &error);
   ck_assert_msg(out != NULL, "%s", error ? error->message : "");
   ck_assert_str_eq(out, want);
   ck_assert_uint_eq(len, strlen(want));
@@ -370,7 +371,8 @@ START_TEST(test_yml_scrub) {
   char *out;
 
   ck_assert_msg(items != NULL, "%s", error ? error->message : "");
-  out = hs_import_items_scrub(text, strlen(text), items, &len, &n, &error);
+  out =
+      hs_import_items_scrub(text, strlen(text), items, NULL, &len, &n, &error);
   ck_assert_msg(out != NULL, "%s", error ? error->message : "");
   ck_assert_str_eq(out, want);
   ck_assert_uint_eq(n, 4);

@@ -4,9 +4,11 @@
  * a short table, a missing function, a missing, symlinked, group- or
  * world-writable file.  And it calls every hook the same way: msg cleared
  * before and terminated after, HS_TRYAGAIN retried once, hooks of a later
- * minor version only when the plugin's struct_size covers them. */
+ * minor version only when the plugin's struct_size covers them.  And a
+ * listing of metadata (`hs-token list`) asks no store for a secret. */
 #include "config.h"
 
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 #include <unistd.h>
 
 #include "check-common.h"
+#include "cmd/commands.h"
 #include "core/config.h"
 #include "core/error.h"
 #include "core/hooks.h"
@@ -563,9 +566,106 @@ START_TEST(test_abi_1_0_plugin) {
 }
 END_TEST
 
+static void take_entry(const HsStoresEntry *entry, void *user_data) {
+  GString *seen = user_data;
+  g_string_append_printf(seen, "%s %s %s %s;", entry->profile,
+                         hs_kind_name(entry->kind),
+                         entry->hub_id ? entry->hub_id : "-", entry->store);
+}
+
+static void take_record(const HsRecord *record, const char *store,
+                        void *user_data) {
+  (void)store;
+  (*(int *)user_data)++;
+  (void)record;
+}
+
+/* Listing metadata asks no store for a secret: the store refuses to give
+ * them here, and the attributes still come through. */
+START_TEST(test_list_entries_without_secrets) {
+  g_autoptr(GString) seen = g_string_new(NULL);
+  g_autoptr(GPtrArray) warnings = NULL;
+  GError *error = NULL;
+  HsStores *stores;
+  int records = 0;
+
+  install_plugin("good", "good", 0755);
+  setenv("TEST_PLUGIN_MODE", "secrets-refused", 1);
+  stores = open_stores("good");
+  ck_assert_msg(
+      hs_stores_list_entries(stores, take_entry, seen, &warnings, &error), "%s",
+      error ? error->message : "");
+  ck_assert_str_eq(seen->str, "known private-app - test;");
+  ck_assert_uint_eq(warnings->len, 0);
+  /* The records need the secrets, which this store will not give. */
+  ck_assert(!hs_stores_list(stores, take_record, &records, NULL, &error));
+  hs_assert_error(error, HS_ERR_UNAVAILABLE);
+  ck_assert_int_eq(records, 0);
+  hs_stores_free(stores);
+}
+END_TEST
+
+/* The same through `hs-token list` itself, with the store configured by
+ * its path in the user's hs-exec.conf: the command prints the profile;
+ * only --long, which shows what the record holds, asks for secrets. */
+START_TEST(test_list_command_asks_no_secret) {
+  g_autofree char *conf_dir =
+      g_build_filename(g_get_user_config_dir(), "hs-exec", NULL);
+  g_autofree char *conf = g_build_filename(conf_dir, "hs-exec.conf", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *out_path = g_build_filename(plugin_dir, "stdout", NULL);
+  g_autofree char *printed = NULL;
+  char *argv_short[] = {"list", NULL};
+  char *argv_long[] = {"list", "--long", NULL};
+  char **argv = argv_short;
+  int argc = 1, saved, fd;
+  GError *error = NULL;
+  gboolean ok;
+
+  install_plugin("good", "good", 0755);
+  text = g_strdup_printf("[stores]\norder=%s/good.so\n", plugin_dir);
+  ck_assert_int_eq(g_mkdir_with_parents(conf_dir, 0700), 0);
+  ck_assert(g_file_set_contents(conf, text, -1, NULL));
+  ck_assert_int_eq(chmod(conf, 0600), 0);
+  setenv("TEST_PLUGIN_MODE", "secrets-refused", 1);
+
+  fflush(stdout);
+  saved = dup(STDOUT_FILENO);
+  fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  ck_assert_int_ge(fd, 0);
+  dup2(fd, STDOUT_FILENO);
+  ok = hs_cmd_list(argc, argv, &error);
+  fflush(stdout);
+  dup2(saved, STDOUT_FILENO);
+  close(fd);
+  close(saved);
+  ck_assert_msg(ok, "list: %s", error ? error->message : "");
+  ck_assert(g_file_get_contents(out_path, &printed, NULL, NULL));
+  ck_assert_msg(strstr(printed, "known") && strstr(printed, "private-app"),
+                "list printed: %s", printed);
+
+  argv = argv_long;
+  argc = 2;
+  ck_assert(!hs_cmd_list(argc, argv, &error));
+  hs_assert_error(error, HS_ERR_UNAVAILABLE);
+  g_unlink(conf);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("plugin");
   TCase *tc = tcase_create("load");
+  g_autofree char *home = g_dir_make_tmp("check-plugin-XXXXXX", NULL);
+  g_autofree char *config_home = NULL, *state_home = NULL, *cmd = NULL;
+  int status;
+
+  /* hs-token list reads the user's config and usage log: a private pair
+   * (GLib reads these once). */
+  if (home == NULL) return EXIT_FAILURE;
+  config_home = g_build_filename(home, "config", NULL);
+  state_home = g_build_filename(home, "state", NULL);
+  g_setenv("XDG_CONFIG_HOME", config_home, TRUE);
+  g_setenv("XDG_STATE_HOME", state_home, TRUE);
 
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_add_test(tc, test_good);
@@ -591,6 +691,11 @@ int main(void) {
   tcase_add_test(tc, test_probe_after_failed_open);
   tcase_add_test(tc, test_abi_1_0_plugin);
   tcase_add_test(tc, test_store_until);
+  tcase_add_test(tc, test_list_entries_without_secrets);
+  tcase_add_test(tc, test_list_command_asks_no_secret);
   suite_add_tcase(s, tc);
-  return hs_run_suite(s);
+  status = hs_run_suite(s);
+  cmd = g_strdup_printf("rm -rf '%s'", home);
+  if (system(cmd) != 0) status = EXIT_FAILURE;
+  return status;
 }

@@ -189,6 +189,37 @@ START_TEST(test_pairs) {
 }
 END_TEST
 
+/* A malformed line may be the secret pasted on its own or with a typo in
+ * its key: the message names the line and what was expected, never a byte
+ * of it. */
+START_TEST(test_pairs_never_echo) {
+  static const struct {
+    const char *input, *line;
+  } bad[] = {
+      {"client_secret=cs\ncs-0123456789abcdefSECRET=x\nrefresh_token=rt\n",
+       "line 2 "},
+      {"\nclient_secret=cs\n\n0123456789abcdefSECRET\n", "line 4 "},
+      {"client_secret=cs\nrefresh_token=0123456789abcdefSECRET rt\n",
+       "line 2 "},
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+    GError *error = NULL;
+    char **values = hs_secret_parse_pairs(bad[i].input, strlen(bad[i].input),
+                                          oauth_keys, &error);
+    ck_assert_ptr_null(values);
+    ck_assert_ptr_nonnull(error);
+    ck_assert_msg(strstr(error->message, "SECRET") == NULL &&
+                      strstr(error->message, "0123456789") == NULL,
+                  "case %zu echoes its input: %s", i, error->message);
+    ck_assert_msg(strstr(error->message, bad[i].line) != NULL,
+                  "case %zu does not name %s: %s", i, bad[i].line,
+                  error->message);
+    hs_assert_error(error, HS_ERR_USAGE);
+  }
+}
+END_TEST
+
 /* The in-memory checks hs_secret_read_fd applies (tests/fuzz uses them). */
 START_TEST(test_check_input) {
   GError *error = NULL;
@@ -218,6 +249,7 @@ int main(void) {
   tcase_add_test(tc, test_errors_never_echo);
   tcase_add_test(tc, test_size_bound);
   tcase_add_test(tc, test_exactly_at_bound_is_read);
+  tcase_add_test(tc, test_pairs_never_echo);
   tcase_add_loop_test(tc, test_pairs, 0, G_N_ELEMENTS(pairs));
   tcase_add_test(tc, test_check_input);
   suite_add_tcase(s, tc);

@@ -41,6 +41,7 @@ static int mode_is(const char *mode) {
  *   bad-status           a status the ABI does not define
  *   deliver-then-tryagain  (lookup, list) an entry, then HS_TRYAGAIN
  *   open-fails           (open) HS_UNAVAIL
+ *   secrets-refused      (list) HS_ERROR when asked for HS_LIST_SECRETS
  * Returns the status to answer, or -1 to go on as a good store. */
 static int misbehave(int hook, char *msg, size_t msg_size) {
   int n = ++calls[hook];
@@ -131,6 +132,11 @@ static hs_status t_list(void *handle, unsigned int flags, hs_entry_fn fn,
 
   (void)handle;
   if (status != -1) return (hs_status)status;
+  /* For the host's metadata-only listing: secrets asked for are an error. */
+  if (mode_is("secrets-refused") && (flags & HS_LIST_SECRETS) != 0) {
+    snprintf(msg, msg_size, "list was asked for the secrets");
+    return HS_ERROR;
+  }
   known_entry(&entry, (flags & HS_LIST_SECRETS) != 0);
   fn(&entry, user_data);
   return mode_is("deliver-then-tryagain") ? HS_TRYAGAIN : HS_OK;
