@@ -44,7 +44,8 @@ like "$out" "config +PROBLEM .*hs-exec.conf" "bad config: names the file"
 
 # Settings this version does not know: a problem each, at its file and line,
 # and one warning each from every other command, which goes on.
-printf '[stores]\norder=secret-service\nordr=keyctl\n[hubspot]\noauth-api=2026-03\n[proxies]\nport=1\n' >"$conf"
+conf=$HS_CONF
+hs_conf "$(printf '[stores]\norder=secret-service\nordr=keyctl\n[hubspot]\noauth-api=2026-03\n[proxies]\nport=1')"
 run "$HS_TOKEN" doctor
 is "$status" 6 "unknown settings: doctor exits 6"
 like "$out" "config +PROBLEM $conf:3: unknown key 'ordr' in \[stores\]" "unknown key: file, line, key and section"
@@ -66,7 +67,7 @@ run "$HS_TOKEN" list
 is "$err" "" "known settings: no warning"
 
 # A misspelled store name: a problem that lists the installed plugins.
-printf '[stores]\norder=secret-servce keyctl\n' >"$conf"
+hs_conf "$(printf '[stores]\norder=secret-servce keyctl')"
 run "$HS_TOKEN" doctor
 is "$status" 6 "misspelled store: doctor exits 6"
 like "$out" "store +PROBLEM $conf:2: \[stores\] order: no store plugin named 'secret-servce'" "misspelled store: named, with file and line"

@@ -205,7 +205,8 @@ fi
 if [ "$(id -u)" = 0 ]; then
   for prog in "$HS_EXEC" "$HS_TOKEN"; do
     run python3 -c 'import os, sys; os.setresgid(0, 65534, 0); os.execv(sys.argv[1], sys.argv[1:])' "$prog" --version
-    fails_with 6 "$(basename "$prog")" "$(basename "$prog") with real and effective group ids that differ"
+    name=$(basename "$prog"); name=${name%-faults}
+    fails_with 6 "$name" "$name with real and effective group ids that differ"
     like "$err" "setuid|setgid" "$(basename "$prog"): says why"
   done
 else

@@ -6,11 +6,11 @@
 # at most one forced refresh per token, and --format hubspot-cli refused.
 set -u
 . "$E2E_DIR/lib/session-keyring.sh"
-# The token cache in this session's keyring, as exec-modes.sh does (issue 15).
-export HS_EXEC_CACHE_KEYRING=session
 . "$E2E_DIR/lib/e2e.sh"
 . "$E2E_DIR/lib/standin.sh"
 export HS_EXEC_RETRY_BASE_MS=50
+# Profiles whose tokens are cached in the user keyring: this run's own.
+APP=$(tagged app) CLI=$(tagged cli)
 
 PAT=pat-na1-0e3c9a71-5d2b-4f8e-9c41-7a6b2d1e8f03
 PAK=CiRuYTEtYjdmMS1jMmQzLTlhOGUtNGM2Yi04ZDVmMWUyYTNiNGMQ
@@ -24,13 +24,13 @@ JSON
 standin_start
 printf '%s\n' "$PAT" | "$HS_TOKEN" add prod --kind private-app >/dev/null
 printf 'client_secret=cs-secret-1\nrefresh_token=rt-initial-1\n' |
-  "$HS_TOKEN" add app --kind oauth --client-id cid-1 >/dev/null
-printf '%s\n' "$PAK" | "$HS_TOKEN" add cli --kind personal-access-key >/dev/null
+  "$HS_TOKEN" add $APP --kind oauth --client-id cid-1 >/dev/null
+printf '%s\n' "$PAK" | "$HS_TOKEN" add $CLI --kind personal-access-key >/dev/null
 
 # ctl for COMMAND, which has none of e2e.sh's functions
 cat >"$E2E_SCRATCH/ctl" <<CTL
 #!/bin/bash
-E2E_DIR='$E2E_DIR' HS_EXEC_API_BASE='$HS_EXEC_API_BASE' HS_EXEC_CA_FILE='$HS_EXEC_CA_FILE'
+E2E_DIR='$E2E_DIR' STANDIN_BASE='$STANDIN_BASE' STANDIN_CA='$STANDIN_CA'
 . "\$E2E_DIR/lib/standin.sh"
 ctl "\$@"
 CTL
@@ -136,7 +136,7 @@ unlike "$(cat "$STANDIN_DIR/log")" '^(TRACE|OPTIONS|get) ' "--proxy: none of the
 # A token HubSpot keeps refusing: the first refusal refreshes it, the token
 # that refresh gave is not refreshed again on a 401, however many requests
 # COMMAND makes.
-run "$HS_EXEC" --proxy app -- sh -c '
+run "$HS_EXEC" --proxy $APP -- sh -c '
   "$2" POST reset-counters >/dev/null
   "$2" POST fault "{\"kind\": \"expired\", \"count\": -1, \"path\": \"/crm/v3/objects/contacts\"}" >/dev/null
   python3 "$1" GET:/crm/v3/objects/contacts GET:/crm/v3/objects/contacts GET:/crm/v3/objects/contacts \
@@ -149,7 +149,7 @@ is "$(token_requests)" 1 "--proxy: ten refused requests force one refresh, not t
 # ---- --format hubspot-cli ----
 # The HubSpot CLI needs the personal access key itself, which --proxy keeps
 # from COMMAND: the two are refused together.
-run "$HS_EXEC" --proxy --format hubspot-cli cli -- sh -c 'printf %s "${HUBSPOT_PERSONAL_ACCESS_KEY-}"'
+run "$HS_EXEC" --proxy --format hubspot-cli $CLI -- sh -c 'printf %s "${HUBSPOT_PERSONAL_ACCESS_KEY-}"'
 fails_with 1 hs-exec "--proxy with --format hubspot-cli"
 like "$err" "personal access key" "--proxy with --format hubspot-cli: says why"
 unlike "$out$err" "$PAK" "--proxy with --format hubspot-cli: the key reaches no one"
