@@ -14,17 +14,27 @@ typedef struct {
   HsAction on_notfound;
   HsAction on_unavail;
   HsAction on_tryagain;
+  /* Its [store NAME] section as open() takes it: a NULL-terminated list of
+   * "key=value" strings (hs-plugin.h), or NULL when it has none. */
+  char **options;
+  char *options_origin; /* "FILE:LINE" of that section, or NULL */
 } HsStoreSpec;
 
 typedef struct {
   GPtrArray *stores;     /* HsStoreSpec*, in order; never empty */
   GPtrArray *files_read; /* char*: the files that existed and were read */
   gboolean oauth_api_v1; /* [hubspot] oauth-api=v1: the deprecated family */
+  /* private: [store NAME] sections read so far, by NAME */
+  GHashTable *store_sections;
 } HsConfig;
 
 /* The configuration from SYSCONFDIR/hs-exec/hs-exec.conf, then
  * $XDG_CONFIG_HOME/hs-exec/hs-exec.conf; a later file's keys override an
  * earlier one's.  No file at all gives the default (secret-service alone).
+ * A [store NAME] section gives the options of store NAME (key by key, a
+ * later file's value winning); it is accepted only from a file owned by
+ * root or the user and not group- or world-writable, since an option may
+ * say where secrets are kept.
  * (transfer full) NULL with HS_ERR_CONFIG naming the file on a bad one. */
 HsConfig *hs_config_load(GError **error);
 
