@@ -26,7 +26,8 @@ UNIT_TESTS = \
 	tests/unit/check-rotation \
 	tests/unit/check-usage \
 	tests/unit/check-fd \
-	tests/unit/check-supervise
+	tests/unit/check-supervise \
+	tests/unit/check-dropin
 LDADD = $(HS_TOKEN_LIBS) $(CHECK_LIBS)
 check_PROGRAMS += $(UNIT_TESTS) tests/notify/notify-server
 noinst_HEADERS = tests/unit/check-common.h
