@@ -75,7 +75,11 @@ char *hs_dropin_render(const HsDropin *d) {
         "# the default) does not reach the user keyring where the cache\n"
         "# lives, so every start would ask HubSpot for a new token; shared\n"
         "# links it in.\n"
-        "KeyringMode=shared\n");
+        "KeyringMode=shared\n"
+        "# Before it asks HubSpot for a token, hs-exec takes a lock in\n"
+        "# $XDG_RUNTIME_DIR, which a system service does not have.\n"
+        "RuntimeDirectory=hs-exec-%N\n"
+        "Environment=XDG_RUNTIME_DIR=%t/hs-exec-%N\n");
   if (!known)
     g_string_append_printf(
         out,

@@ -19,8 +19,9 @@ typedef struct {
   /* The unit's own ExecStart= commands, or NULL (or empty) when they are
    * not known: the drop-in then has a placeholder the user must edit. */
   const char *const *commands;
-  /* An OAuth profile, whose access tokens hs-exec caches in the kernel
-   * keyring: the drop-in adds KeyringMode=shared. */
+  /* A kind whose access tokens hs-exec caches in the kernel keyring and
+   * refreshes under a lock (OAuth, personal access keys): the drop-in adds
+   * KeyringMode=shared and a runtime directory for the lock. */
   gboolean keyring_cache;
 } HsDropin;
 

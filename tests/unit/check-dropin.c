@@ -62,10 +62,14 @@ START_TEST(test_render) {
              "\nExecStart=\nExecStart=-/usr/bin/hs-exec prod -- /usr/bin/app "
              "--x\nExecStart=/usr/bin/hs-exec prod -- /usr/bin/b\n"));
   ck_assert_ptr_null(strstr(text, "KeyringMode"));
+  ck_assert_ptr_null(strstr(text, "RuntimeDirectory"));
   ck_assert_ptr_null(strstr(text, "EDIT"));
   d.keyring_cache = TRUE;
   oauth = hs_dropin_render(&d);
   ck_assert_ptr_nonnull(strstr(oauth, "\nKeyringMode=shared\n"));
+  ck_assert_ptr_nonnull(strstr(oauth,
+                               "\nRuntimeDirectory=hs-exec-%N\n"
+                               "Environment=XDG_RUNTIME_DIR=%t/hs-exec-%N\n"));
 }
 END_TEST
 
