@@ -82,7 +82,8 @@ E2E_TESTS = \
 	tests/e2e/rotate.sh \
 	tests/e2e/usage.sh \
 	tests/e2e/notify.sh \
-	tests/e2e/faults.sh
+	tests/e2e/faults.sh \
+	tests/e2e/systemd-creds.sh
 TESTS = tests/check-layers $(UNIT_TESTS) $(E2E_TESTS) \
 	tests/standin/selftest.sh tests/e2e/secrets-nowhere.sh
 # It searches the other tests' logs, so it runs after them.
@@ -104,7 +105,7 @@ E2E_ENVIRONMENT = \
 	NOTIFY_SERVER='$(abs_top_builddir)/tests/notify/notify-server' \
 	DBUS_RUN_SESSION='$(DBUS_RUN_SESSION)' \
 	GNOME_KEYRING_DAEMON='$(GNOME_KEYRING_DAEMON)' \
-	SECRET_TOOL='$(SECRET_TOOL)' NM='$(NM)'
+	SECRET_TOOL='$(SECRET_TOOL)' NM='$(NM)' HS_BINDIR='$(bindir)'
 E2E_RUN = $(SHELL) $(abs_top_srcdir)/tests/e2e/lib/with-keyring
 SH_LOG_COMPILER = $(E2E_RUN)
 AM_TESTS_ENVIRONMENT = export $(E2E_ENVIRONMENT) \
