@@ -136,7 +136,8 @@ GPtrArray *hs_doctor_run(void) {
   stores = hs_stores_open(config, &error);
   if (stores == NULL) {
     add(checks, "store", HS_ERR_CONFIG, g_strdup(error->message),
-        "list installed store plugins in [stores] order=");
+        "list installed store plugins in [stores] order=, with only the "
+        "options each knows in its [store NAME] section");
   } else {
     hs_stores_status(stores, store_status, checks);
   }
