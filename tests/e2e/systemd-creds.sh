@@ -105,18 +105,21 @@ while not os.path.exists(stop):
         for a in argv:
             if a in (b"encrypt", b"decrypt", b"hs-argv-canary"):
                 seen.add((pid, a.decode()))
-    with open(seen_path, "w") as f:
+    with open(seen_path + ".new", "w") as f:
         f.writelines(f"{a}\n" for _, a in sorted(seen))
+    os.replace(seen_path + ".new", seen_path)
 with open(hits_path, "w") as f:
     f.writelines(f"{h}\n" for h in sorted(hits))
 PY
 watcher=$!
 # The watcher sees this test's processes: a canary in argv, until it is seen.
-sh -c 'sleep 60' hs-argv-canary &
+# ("; :" keeps sh from replacing itself with sleep, dropping the canary)
+sh -c 'sleep 60; :' hs-argv-canary &
 canary=$!
-for _ in $(seq 300); do grep -q canary "$argv_seen" && break; sleep 0.1; done
+seen=no
+for _ in $(seq 300); do grep -q canary "$argv_seen" && { seen=yes; break; }; sleep 0.1; done
 kill "$canary"
-like "$(cat "$argv_seen")" "hs-argv-canary" "(the argv watcher sees this test's processes)"
+is "$seen" yes "(the argv watcher sees this test's processes)"
 
 # ---- options ----
 config colour=red
@@ -143,7 +146,7 @@ is "$status" 0 "add --store systemd-creds: exit 0"
 like "$out" "to store systemd-creds" "add: says where it went"
 is "$(stat -c %a "$cred" 2>/dev/null)" 600 "the credential file has mode 0600"
 is "$(ls -A "$creds")" "hubspot.prod.cred" "nothing else in the directory (no temporary file)"
-is "$(grep -cF "$TOKEN" "$cred")" 0 "the file does not hold the token in plain text"
+is "$(grep -cFf <(printf '%s\n' "$TOKEN") "$cred")" 0 "the file does not hold the token in plain text"
 is "$(decrypts_to "$cred" prod "\"token\":\"$TOKEN\"")" yes "systemd-creds decrypt of the file gives the record"
 is "$(decrypts_to "$cred" prod "kind=service-key")" yes "...after the attributes"
 run "$HS_EXEC" prod -- sh -c 'test "$HUBSPOT_ACCESS_TOKEN" = "$EXPECT"'

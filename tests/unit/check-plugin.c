@@ -598,6 +598,50 @@ START_TEST(test_no_section_no_options) {
 }
 END_TEST
 
+/* The systemd-creds store's own options: dir (absolute) and with-key (one
+ * of systemd-creds's), nothing else; each refusal is a configuration error
+ * naming the key or value. */
+static const struct {
+  const char *const options[3];
+  const char *words; /* in the message; NULL: accepted */
+} creds_options[] = {
+    {{"colour=red", NULL}, "unknown option 'colour'"},
+    {{"dir=relative/path", NULL}, "dir='relative/path' is not an absolute"},
+    {{"dir", NULL}, "is not an absolute directory path"},
+    {{"with-key=sometimes", NULL}, "with-key='sometimes' is not one of"},
+    {{"dir=/srv/creds", "with-key=host+tpm2", NULL}, NULL},
+    {{"with-key=auto", NULL}, NULL},
+};
+
+START_TEST(test_systemd_creds_options) {
+  g_autofree char *path =
+      g_build_filename(g_getenv("PLUGIN_SO_DIR"), "systemd-creds.so", NULL);
+  const char *words = creds_options[_i].words;
+  GError *error = NULL;
+  HsPlugin *plugin;
+  gboolean opened;
+
+  ck_assert_ptr_nonnull(g_getenv("PLUGIN_SO_DIR"));
+  unsetenv("CREDENTIALS_DIRECTORY");
+  plugin = hs_plugin_load(path, &error);
+  ck_assert_msg(plugin != NULL, "%s", error ? error->message : "");
+  opened = hs_plugin_open(plugin, creds_options[_i].options, &error);
+  if (words != NULL) {
+    ck_assert(!opened);
+    ck_assert_msg(strstr(error->message, words) != NULL, "'%s' lacks '%s'",
+                  error->message, words);
+    hs_assert_error(error, HS_ERR_CONFIG);
+  } else if (geteuid() == 0) {
+    ck_assert_msg(opened, "%s", error ? error->message : "");
+  } else {
+    /* Good options, but neither root nor a service: unavailable. */
+    ck_assert(!opened);
+    hs_assert_error(error, HS_ERR_UNAVAILABLE);
+  }
+  hs_plugin_free(plugin);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("plugin");
   TCase *tc = tcase_create("load");
@@ -627,6 +671,8 @@ int main(void) {
   tcase_add_test(tc, test_options_reach_open);
   tcase_add_test(tc, test_unknown_option_is_config_error);
   tcase_add_test(tc, test_no_section_no_options);
+  tcase_add_loop_test(tc, test_systemd_creds_options, 0,
+                      G_N_ELEMENTS(creds_options));
   suite_add_tcase(s, tc);
   return hs_run_suite(s);
 }
