@@ -179,9 +179,15 @@ struct hs_plugin_v1 {
   const char *name;
 
   /* Open the store.  `options` is a NULL-terminated list of "key=value"
-   * strings from the configuration (may be NULL).  On HS_OK *ret_handle is
-   * the plugin's handle (may be NULL if it needs none); on any other status
-   * *ret_handle is untouched and close() is not called. */
+   * strings, the store's [store NAME] section of hs-exec.conf in file
+   * order (the key as written, '=', the value with surrounding blanks
+   * removed); NULL when there is no such section.  A key the plugin does
+   * not know, or a value it cannot use, is answered HS_ERROR with msg
+   * naming the key: the host then stops with a configuration error naming
+   * the store and the file.  HS_UNAVAIL means the store cannot be used
+   * now.  On HS_OK *ret_handle is the plugin's handle (may be NULL if it
+   * needs none); on any other status *ret_handle is untouched and close()
+   * is not called. */
   hs_status (*open)(uint32_t host_abi_version, const char *const *options,
                     void **ret_handle, char *msg, size_t msg_size);
 

@@ -7,7 +7,8 @@ pkgconfig_DATA = plugin/hs-exec-plugin.pc
 PLUGIN_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version \
 	-shared -no-undefined -export-symbols $(srcdir)/plugin/plugin.sym
 
-plugin_LTLIBRARIES = plugin/secret-service.la plugin/keyctl.la
+plugin_LTLIBRARIES = plugin/secret-service.la plugin/keyctl.la \
+	plugin/systemd-creds.la
 plugin_secret_service_la_SOURCES = plugin/secret-service/secret-service.c
 plugin_secret_service_la_CFLAGS = $(BASE_CFLAGS) $(LIBSECRET_CFLAGS)
 plugin_secret_service_la_LIBADD = $(LIBSECRET_LIBS)
@@ -18,15 +19,23 @@ plugin_keyctl_la_CFLAGS = $(BASE_CFLAGS) $(KEYUTILS_CFLAGS)
 plugin_keyctl_la_LIBADD = $(KEYUTILS_LIBS)
 plugin_keyctl_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 
+# Runs systemd-creds(1), found at configure time, by its absolute path.
+plugin_systemd_creds_la_SOURCES = plugin/systemd-creds/systemd-creds.c
+plugin_systemd_creds_la_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DSYSTEMD_CREDS=\"$(SYSTEMD_CREDS)\"
+plugin_systemd_creds_la_CFLAGS = $(BASE_CFLAGS)
+plugin_systemd_creds_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+
 PLUGIN_C_FILES = $(plugin_secret_service_la_SOURCES) \
-	$(plugin_keyctl_la_SOURCES)
+	$(plugin_keyctl_la_SOURCES) $(plugin_systemd_creds_la_SOURCES)
 
 # A plugin is loaded by name; libtool's .la files are of no use there...
 install-data-hook: install-bash-completions
 	rm -f $(DESTDIR)$(plugindir)/*.la
 # ...so libtool's uninstall cannot find the .so through it.
 uninstall-local: uninstall-bash-completions
-	rm -f $(DESTDIR)$(plugindir)/secret-service.so $(DESTDIR)$(plugindir)/keyctl.so
+	rm -f $(DESTDIR)$(plugindir)/secret-service.so $(DESTDIR)$(plugindir)/keyctl.so \
+		$(DESTDIR)$(plugindir)/systemd-creds.so
 
 EXTRA_DIST += plugin/plugin.sym plugin/hs-exec-plugin.pc.in \
 	plugin/example/example-store.c plugin/example/Makefile

@@ -29,7 +29,8 @@ UNIT_TESTS = \
 	tests/unit/check-fd \
 	tests/unit/check-safe-dir \
 	tests/unit/check-output \
-	tests/unit/check-supervise
+	tests/unit/check-supervise \
+	tests/unit/check-dropin
 LDADD = $(HS_TOKEN_LIBS) $(CHECK_LIBS)
 check_PROGRAMS += $(UNIT_TESTS) tests/notify/notify-server \
 	tests/seccomp/no-keyctl
@@ -98,7 +99,8 @@ E2E_TESTS = \
 	tests/e2e/rotate.sh \
 	tests/e2e/usage.sh \
 	tests/e2e/notify.sh \
-	tests/e2e/faults.sh
+	tests/e2e/faults.sh \
+	tests/e2e/systemd-creds.sh
 TESTS = tests/check-layers $(UNIT_TESTS) $(E2E_TESTS) \
 	tests/standin/selftest.sh tests/e2e/secrets-nowhere.sh
 # It searches the other tests' logs, so it runs after them.
@@ -123,7 +125,7 @@ E2E_ENVIRONMENT = \
 	NO_KEYCTL='$(abs_top_builddir)/tests/seccomp/no-keyctl' \
 	DBUS_RUN_SESSION='$(DBUS_RUN_SESSION)' \
 	GNOME_KEYRING_DAEMON='$(GNOME_KEYRING_DAEMON)' \
-	SECRET_TOOL='$(SECRET_TOOL)' NM='$(NM)'
+	SECRET_TOOL='$(SECRET_TOOL)' NM='$(NM)' HS_BINDIR='$(bindir)'
 E2E_RUN = $(SHELL) $(abs_top_srcdir)/tests/e2e/lib/with-keyring
 SH_LOG_COMPILER = $(E2E_RUN)
 AM_TESTS_ENVIRONMENT = export $(E2E_ENVIRONMENT) \

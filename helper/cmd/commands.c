@@ -38,6 +38,9 @@ static const Command commands[] = {
      "--scrub removes them from the file."},
     {"scan", hs_cmd_scan, "[PATH…] [--staged]",
      "Find HubSpot tokens in plain text; exit 1 when any is found."},
+    {"unit", hs_cmd_unit, "PROFILE UNIT",
+     "Print the systemd drop-in that gives a service PROFILE from the "
+     "systemd-creds store."},
 };
 
 static const Command *find_command(const char *name) {

@@ -91,7 +91,23 @@ static void store_spec_free(gpointer data) {
 
   g_free(spec->name);
   g_free(spec->origin);
+  g_strfreev(spec->options);
+  g_free(spec->options_origin);
   g_free(spec);
+}
+
+/* One [store NAME] section, merged over the files read. */
+typedef struct {
+  GPtrArray *options; /* char* "key=value", a later file's key replacing */
+  char *origin;       /* "FILE:LINE" of the last file's section header */
+} StoreSection;
+
+static void store_section_free(gpointer data) {
+  StoreSection *section = data;
+
+  g_ptr_array_unref(section->options);
+  g_free(section->origin);
+  g_free(section);
 }
 
 GPtrArray *hs_config_store_specs_new(void) {
@@ -105,6 +121,7 @@ void hs_config_free(HsConfig *config) {
   g_ptr_array_unref(config->unknown);
   g_free(config->api_base);
   g_free(config->ca_file);
+  g_hash_table_unref(config->store_sections);
   g_free(config);
 }
 
@@ -375,6 +392,105 @@ static gboolean read_hubspot_where(GKeyFile *kf, const char *path,
   return TRUE;
 }
 
+/* The 1-based line of the header `[group]` in a key file's text, or 0. */
+static int group_line(const char *text, const char *group) {
+  g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+
+  for (int i = 0; lines[i] != NULL; i++) {
+    const char *l = lines[i];
+    size_t n = strlen(group);
+
+    while (*l == ' ' || *l == '\t') l++;
+    if (*l == '[' && strncmp(l + 1, group, n) == 0 && l[n + 1] == ']')
+      return i + 1;
+  }
+  return 0;
+}
+
+#define STORE_SECTION_PREFIX "store "
+
+/* Every [store NAME] section of one file, merged into config->store_sections:
+ * each key=value replaces the same key from an earlier file. */
+static gboolean read_store_sections(GKeyFile *kf, const char *text,
+                                    const char *path, gboolean vetted,
+                                    HsConfig *config, GError **error) {
+  g_auto(GStrv) groups = g_key_file_get_groups(kf, NULL);
+
+  for (char **group = groups; *group != NULL; group++) {
+    const char *name = *group + strlen(STORE_SECTION_PREFIX);
+    g_auto(GStrv) keys = NULL;
+    g_autofree char *where = NULL;
+    StoreSection *section;
+    int line;
+
+    if (!g_str_has_prefix(*group, STORE_SECTION_PREFIX)) continue;
+    line = group_line(text, *group);
+    where = line > 0 ? g_strdup_printf("%s:%d", path, line) : g_strdup(path);
+    if (name[0] != '/' && !valid_store_name(name)) {
+      g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG,
+                  "%s: [%s]: '%s' is not a store name (letters, digits, '-', "
+                  "'_') or an absolute plugin path",
+                  where, *group, name);
+      return FALSE;
+    }
+    if (!vetted) {
+      /* An option may say where a store keeps secrets, or where it sends
+       * them: no more trusted than a plugin path. */
+      g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG,
+                  "%s: [%s] is accepted only from a config file owned by root "
+                  "or you and not writable by group or others; fix the "
+                  "file's owner or mode",
+                  where, *group);
+      return FALSE;
+    }
+    section = g_hash_table_lookup(config->store_sections, name);
+    if (section == NULL) {
+      section = g_new0(StoreSection, 1);
+      section->options = g_ptr_array_new_with_free_func(g_free);
+      g_hash_table_insert(config->store_sections, g_strdup(name), section);
+    }
+    g_free(section->origin);
+    section->origin = g_steal_pointer(&where);
+    keys = g_key_file_get_keys(kf, *group, NULL, NULL);
+    for (char **key = keys; key != NULL && *key != NULL; key++) {
+      g_autoptr(GError) local = NULL;
+      g_autofree char *value = g_key_file_get_string(kf, *group, *key, &local);
+      size_t n = strlen(*key);
+
+      if (value == NULL) {
+        g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG, "%s: [%s] %s: %s",
+                    section->origin, *group, *key, local->message);
+        return FALSE;
+      }
+      for (guint i = 0; i < section->options->len; i++) {
+        const char *old = g_ptr_array_index(section->options, i);
+        if (strncmp(old, *key, n) == 0 && old[n] == '=') {
+          g_ptr_array_remove_index(section->options, i);
+          break;
+        }
+      }
+      g_ptr_array_add(section->options,
+                      g_strconcat(*key, "=", g_strstrip(value), NULL));
+    }
+  }
+  return TRUE;
+}
+
+/* Give each configured store the options of its section. */
+static void attach_store_options(HsConfig *config) {
+  for (guint i = 0; i < config->stores->len; i++) {
+    HsStoreSpec *spec = g_ptr_array_index(config->stores, i);
+    StoreSection *section =
+        g_hash_table_lookup(config->store_sections, spec->name);
+
+    if (section == NULL) continue;
+    spec->options = g_new0(char *, section->options->len + 1);
+    for (guint j = 0; j < section->options->len; j++)
+      spec->options[j] = g_strdup(g_ptr_array_index(section->options, j));
+    spec->options_origin = g_strdup(section->origin);
+  }
+}
+
 /* [hubspot] oauth-api = 2026-03 (default) | v1, api-base=, ca-file= */
 static gboolean read_hubspot_group(GKeyFile *kf, const char *path,
                                    gboolean vetted, HsConfig *config,
@@ -406,6 +522,7 @@ static gboolean apply_file(HsConfig *config, GKeyFile *kf, const char *text,
   g_ptr_array_add(config->files_read, g_strdup(path));
   find_unknown(config, kf, text, path);
   if (!read_hubspot_group(kf, path, vetted, config, error)) return FALSE;
+  if (!read_store_sections(kf, text, path, vetted, config, error)) return FALSE;
   order = g_key_file_get_string(kf, "stores", "order", NULL);
   if (order != NULL) {
     /* A later file's order replaces an earlier one's. */
@@ -425,17 +542,20 @@ static HsConfig *config_new(void) {
   config->stores = hs_config_store_specs_new();
   config->files_read = g_ptr_array_new_with_free_func(g_free);
   config->unknown = g_ptr_array_new_with_free_func(unknown_free);
+  config->store_sections = g_hash_table_new_full(g_str_hash, g_str_equal,
+                                                 g_free, store_section_free);
   return config;
 }
 
-/* With no order= anywhere, the default store. */
-static void add_default_store(HsConfig *config) {
+/* With no order= anywhere, the default store; then each store's options. */
+static void finish_stores(HsConfig *config) {
   if (config->stores->len == 0) {
     HsStoreSpec *spec = g_new0(HsStoreSpec, 1);
     spec->name = g_strdup(DEFAULT_STORE);
     spec->origin = g_strdup("built-in default");
     g_ptr_array_add(config->stores, spec);
   }
+  attach_store_options(config);
 }
 
 HsConfig *hs_config_load_files(const char *const *paths, GError **error) {
@@ -455,7 +575,7 @@ HsConfig *hs_config_load_files(const char *const *paths, GError **error) {
     if (kf == NULL) continue;
     if (!apply_file(config, kf, text, *path, vetted, error)) return NULL;
   }
-  add_default_store(config);
+  finish_stores(config);
   return g_steal_pointer(&config);
 }
 
@@ -467,7 +587,7 @@ HsConfig *hs_config_load_data(const char *data, gsize len, const char *origin,
 
   if (kf == NULL) return NULL;
   if (!apply_file(config, kf, text, origin, vetted, error)) return NULL;
-  add_default_store(config);
+  finish_stores(config);
   return g_steal_pointer(&config);
 }
 

@@ -14,6 +14,10 @@ typedef struct {
   HsAction on_notfound;
   HsAction on_unavail;
   HsAction on_tryagain;
+  /* Its [store NAME] section as open() takes it: a NULL-terminated list of
+   * "key=value" strings (hs-plugin.h), or NULL when it has none. */
+  char **options;
+  char *options_origin; /* "FILE:LINE" of that section, or NULL */
 } HsStoreSpec;
 
 /* A section or key of hs-exec.conf that this version does not know.  It is
@@ -35,11 +39,17 @@ typedef struct {
    * CAs.  Only a config file says where credentials are sent. */
   char *api_base;
   char *ca_file; /* an absolute path */
+  /* private: [store NAME] sections read so far, by NAME */
+  GHashTable *store_sections;
 } HsConfig;
 
 /* The configuration from SYSCONFDIR/hs-exec/hs-exec.conf, then
  * $XDG_CONFIG_HOME/hs-exec/hs-exec.conf; a later file's keys override an
  * earlier one's.  No file at all gives the default (secret-service alone).
+ * A [store NAME] section gives the options of store NAME (key by key, a
+ * later file's value winning); it is accepted only from a file owned by
+ * root or the user and not group- or world-writable, since an option may
+ * say where secrets are kept.
  * The first call in a process prints one warning line on stderr per unknown
  * section or key (like the audit log's warning, the one place the core
  * prints: every program loads its configuration here).

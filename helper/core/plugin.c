@@ -229,11 +229,12 @@ typedef enum {
 
 typedef struct {
   Hook hook;
-  const char *profile;   /* lookup, remove */
-  const hs_entry *entry; /* store */
-  int64_t expires_at;    /* store: store_until() when not 0 */
-  unsigned int flags;    /* list */
-  hs_entry_fn fn;        /* lookup, list: the caller's callback */
+  const char *const *options; /* open */
+  const char *profile;        /* lookup, remove */
+  const hs_entry *entry;      /* store */
+  int64_t expires_at;         /* store: store_until() when not 0 */
+  unsigned int flags;         /* list */
+  hs_entry_fn fn;             /* lookup, list: the caller's callback */
   void *user_data;
   hs_probe *report;   /* probe */
   gboolean delivered; /* fn has been given an entry */
@@ -254,8 +255,8 @@ static hs_status invoke(HsPlugin *plugin, Call *call, char *msg,
 
   switch (call->hook) {
     case HOOK_OPEN:
-      return vt->open(HS_PLUGIN_ABI_VERSION, NULL, &plugin->handle, msg,
-                      msg_size);
+      return vt->open(HS_PLUGIN_ABI_VERSION, call->options, &plugin->handle,
+                      msg, msg_size);
     case HOOK_LOOKUP:
       return vt->lookup(plugin->handle, call->profile, relay, call, msg,
                         msg_size);
@@ -312,11 +313,20 @@ static hs_status call_hook(HsPlugin *plugin, Call *call, char *msg,
   return status;
 }
 
-gboolean hs_plugin_open(HsPlugin *plugin, GError **error) {
+gboolean hs_plugin_open(HsPlugin *plugin, const char *const *options,
+                        GError **error) {
   char msg[HS_PLUGIN_MSG_SIZE];
-  Call call = {.hook = HOOK_OPEN};
+  Call call = {.hook = HOOK_OPEN, .options = options};
+  hs_status status = call_hook(plugin, &call, msg, sizeof msg);
 
-  if (call_hook(plugin, &call, msg, sizeof msg) != HS_OK) {
+  if (status == HS_ERROR && options != NULL) {
+    /* The options are the configuration's: so is the mistake. */
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG, "store %s: %s",
+                plugin->vt.name,
+                *msg ? msg : "its plugin refused the options given");
+    return FALSE;
+  }
+  if (status != HS_OK) {
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_UNAVAILABLE,
                 "store %s is unavailable: %s", plugin->vt.name,
                 *msg ? msg : "its plugin gave no reason");

@@ -49,9 +49,14 @@ const char *hs_plugin_path(const HsPlugin *plugin);
 /* The ABI version the plugin was built for. */
 uint32_t hs_plugin_abi_version(const HsPlugin *plugin);
 
-/* Call the plugin's open().  HS_ERR_UNAVAILABLE with its message on
- * failure; the plugin stays loaded (for hs_plugin_probe()) but not open. */
-gboolean hs_plugin_open(HsPlugin *plugin, GError **error);
+/* Call the plugin's open() with `options` (NULL, or a NULL-terminated list
+ * of "key=value" strings, borrowed for the call).  On failure the plugin
+ * stays loaded (for hs_plugin_probe()) but not open, and the error carries
+ * its message: HS_ERR_CONFIG when it answered HS_ERROR to options it was
+ * given (a key it does not know, a value it cannot use), else
+ * HS_ERR_UNAVAILABLE. */
+gboolean hs_plugin_open(HsPlugin *plugin, const char *const *options,
+                        GError **error);
 
 /* Whether hs_plugin_open() succeeded. */
 gboolean hs_plugin_is_open(const HsPlugin *plugin);

@@ -45,7 +45,15 @@ HsStores *hs_stores_open(const HsConfig *config, GError **error) {
       return NULL;
     }
     /* Kept loaded when it cannot open, so that doctor can ask it why. */
-    s->opened = plugin != NULL && hs_plugin_open(plugin, &local);
+    s->opened =
+        plugin != NULL &&
+        hs_plugin_open(plugin, (const char *const *)s->spec->options, &local);
+    if (!s->opened && local->code == HS_ERR_CONFIG) {
+      g_propagate_prefixed_error(error, g_steal_pointer(&local),
+                                 "%s: [store %s]: ", s->spec->options_origin,
+                                 s->spec->name);
+      return NULL;
+    }
     if (!s->opened) s->why = g_strdup(local->message);
     s->plugin = g_steal_pointer(&plugin);
   }

@@ -19,7 +19,7 @@ _hs_token()
     _init_completion -s || return
 
     if ((cword == 1)); then
-        COMPREPLY=($(compgen -W 'add list show rotate remove import scan --help --version' -- "$cur"))
+        COMPREPLY=($(compgen -W 'add list show rotate remove import scan unit --help --version' -- "$cur"))
         return
     fi
 
@@ -32,6 +32,7 @@ _hs_token()
         remove) opts='--revoke --help'; takes_profile=1 ;;
         import) opts='--profile= --account= --scrub --dry-run --no-verify --force --format= --store= --help' ;;
         scan) opts='--staged --help' ;;
+        unit) opts='--help'; takes_profile=1 ;;
         *) return ;;
     esac
 
@@ -41,7 +42,7 @@ _hs_token()
             return
             ;;
         --store)
-            COMPREPLY=($(compgen -W 'secret-service' -- "$cur"))
+            COMPREPLY=($(compgen -W 'secret-service keyctl systemd-creds' -- "$cur"))
             return
             ;;
         --client-id | --hub-id | --profile | --account)
@@ -78,6 +79,11 @@ _hs_token()
     done
     if ((takes_profile && npos == 0)); then
         COMPREPLY=($(compgen -W "$(_hs_token_profiles "${words[0]}")" -- "$cur"))
+    elif [[ $cmd == unit ]] && ((npos == 1)); then
+        # unit PROFILE UNIT: a service the system knows, or a unit file.
+        COMPREPLY=($(compgen -W "$(timeout 2 systemctl list-unit-files --type=service --no-legend 2>/dev/null |
+            sed -n 's/^\([^ @]*\.service\) .*/\1/p')" -- "$cur"))
+        [[ $cur == */* ]] && _filedir service
     fi
 } &&
     complete -F _hs_token hs-token

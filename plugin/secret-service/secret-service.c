@@ -190,11 +190,16 @@ static hs_status ss_open(uint32_t host_abi_version, const char *const *options,
                          void **ret_handle, char *msg, size_t msg_size) {
   SecretService *service;
 
-  (void)options;
   if (HS_PLUGIN_ABI_VERSION_MAJOR(host_abi_version) != HS_PLUGIN_ABI_MAJOR) {
     set_msg(msg, msg_size, "host speaks plugin ABI %u, this plugin %u",
             HS_PLUGIN_ABI_VERSION_MAJOR(host_abi_version),
             (unsigned)HS_PLUGIN_ABI_MAJOR);
+    return HS_ERROR;
+  }
+  /* It takes no options: any key is a mistake in the configuration. */
+  if (options != NULL && options[0] != NULL) {
+    set_msg(msg, msg_size, "unknown option '%.*s'; this store takes none",
+            (int)strcspn(options[0], "="), options[0]);
     return HS_ERROR;
   }
   /* Connect now, so that "no D-Bus session" is told apart from a failing

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* fuzz-config.c — hs-exec.conf (GKeyFile, [stores] order= with NSS-style
- * actions, [hubspot] oauth-api=).  The first byte says whether the file is
- * "vetted" (may name plugins by absolute path). */
+ * actions, [hubspot] oauth-api=, [store NAME] sections).  The first byte says
+ * whether the file is "vetted" (may name plugins by absolute path). */
 #include "config.h"
+
+#include <string.h>
 
 #include "fuzz-common.h"
 #include "core/config.h"
@@ -27,6 +29,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     HsStoreSpec *spec = g_ptr_array_index(config->stores, i);
     FUZZ_ASSERT(spec->name != NULL && spec->name[0] != '\0');
     FUZZ_ASSERT(vetted || spec->name[0] != '/');
+    /* Options come only from a vetted file, each as key=value. */
+    FUZZ_ASSERT(vetted || spec->options == NULL);
+    for (char **o = spec->options; o != NULL && *o != NULL; o++)
+      FUZZ_ASSERT(strchr(*o, '=') != NULL);
   }
   return 0;
 }

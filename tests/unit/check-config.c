@@ -256,6 +256,62 @@ START_TEST(test_unknown_in_each_file) {
 }
 END_TEST
 
+/* [store NAME] sections: the options of that store, key by key over the
+ * files read, as "key=value" strings in a NULL-terminated list. */
+START_TEST(test_store_sections) {
+  g_autofree char *dir = g_dir_make_tmp("hs-conf-XXXXXX", NULL);
+  g_autofree char *sys =
+      write_conf(dir, "sys.conf",
+                 "[stores]\norder=systemd-creds keyctl\n\n"
+                 "[store systemd-creds]\ndir=/etc/credstore.encrypted\n"
+                 "with-key = host \n\n[store unused]\na=b\n",
+                 0644);
+  g_autofree char *user = write_conf(
+      dir, "user.conf",
+      "# mine\n[store systemd-creds]\ndir=/srv/creds\n[store keyctl]\n", 0600);
+  const char *both[] = {sys, user, NULL};
+  const char *only_sys[] = {sys, NULL};
+  g_autofree char *want_origin = NULL;
+  GError *error = NULL;
+  HsConfig *config;
+  HsStoreSpec *creds, *keyctl;
+
+  config = hs_config_load_files(only_sys, &error);
+  ck_assert_msg(config != NULL, "%s", error ? error->message : "");
+  creds = spec_at(config->stores, 0);
+  ck_assert_ptr_nonnull(creds->options);
+  ck_assert_str_eq(creds->options[0], "dir=/etc/credstore.encrypted");
+  ck_assert_str_eq(creds->options[1], "with-key=host");
+  ck_assert_ptr_null(creds->options[2]);
+  want_origin = g_strdup_printf("%s:4", sys);
+  ck_assert_str_eq(creds->options_origin, want_origin);
+  /* No section: NULL, as the ABI has always had it. */
+  ck_assert_ptr_null(spec_at(config->stores, 1)->options);
+  ck_assert_ptr_null(spec_at(config->stores, 1)->options_origin);
+  hs_config_free(config);
+
+  /* The user's dir= replaces the system's; with-key stays; an empty
+   * section gives an empty list. */
+  config = hs_config_load_files(both, &error);
+  ck_assert_msg(config != NULL, "%s", error ? error->message : "");
+  creds = spec_at(config->stores, 0);
+  keyctl = spec_at(config->stores, 1);
+  ck_assert_str_eq(creds->options[0], "with-key=host");
+  ck_assert_str_eq(creds->options[1], "dir=/srv/creds");
+  ck_assert_ptr_null(creds->options[2]);
+  g_free(want_origin);
+  want_origin = g_strdup_printf("%s:2", user);
+  ck_assert_str_eq(creds->options_origin, want_origin);
+  ck_assert_ptr_nonnull(keyctl->options);
+  ck_assert_ptr_null(keyctl->options[0]);
+  hs_config_free(config);
+
+  g_unlink(sys);
+  g_unlink(user);
+  g_rmdir(dir);
+}
+END_TEST
+
 /* Where credentials go comes from a vetted file, or from nowhere. */
 START_TEST(test_hubspot_where) {
   const char good[] =
@@ -290,6 +346,30 @@ START_TEST(test_hubspot_where) {
 }
 END_TEST
 
+static const struct {
+  const char *text;
+  gboolean vetted;
+  const char *words;
+} bad_sections[] = {
+    {"[stores]\norder=a\n[store a]\nk=v\n", FALSE,
+     "mem.conf:3: [store a] is accepted only from a config file owned by"},
+    {"[store a$b]\nk=v\n", TRUE, "mem.conf:1: [store a$b]: 'a$b' is not a"},
+    {"[store ]\nk=v\n", TRUE, "is not a store name"},
+};
+
+START_TEST(test_bad_store_sections) {
+  GError *error = NULL;
+  const char *text = bad_sections[_i].text;
+
+  ck_assert_ptr_null(hs_config_load_data(text, strlen(text), "mem.conf",
+                                         bad_sections[_i].vetted, &error));
+  ck_assert_ptr_nonnull(error);
+  ck_assert_msg(strstr(error->message, bad_sections[_i].words) != NULL,
+                "'%s' lacks '%s'", error->message, bad_sections[_i].words);
+  hs_assert_error(error, HS_ERR_CONFIG);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("config");
   TCase *tc = tcase_create("order");
@@ -302,6 +382,9 @@ int main(void) {
   tcase_add_test(tc, test_unknown_settings);
   tcase_add_test(tc, test_unknown_in_each_file);
   tcase_add_test(tc, test_hubspot_where);
+  tcase_add_test(tc, test_store_sections);
+  tcase_add_loop_test(tc, test_bad_store_sections, 0,
+                      G_N_ELEMENTS(bad_sections));
   suite_add_tcase(s, tc);
   return hs_run_suite(s);
 }

@@ -89,7 +89,7 @@ static HsPlugin *open_plugin(const char *variant, const char *as) {
   install_plugin(variant, as, 0755);
   plugin = hs_plugin_load(as, &error);
   ck_assert_msg(plugin != NULL, "%s", error ? error->message : "");
-  ck_assert_msg(hs_plugin_open(plugin, &error), "%s",
+  ck_assert_msg(hs_plugin_open(plugin, NULL, &error), "%s",
                 error ? error->message : "");
   return plugin;
 }
@@ -129,7 +129,7 @@ START_TEST(test_good) {
   plugin = hs_plugin_load("good", &error);
   ck_assert_msg(plugin != NULL, "%s", error ? error->message : "");
   ck_assert_str_eq(hs_plugin_name(plugin), "test");
-  ck_assert(hs_plugin_open(plugin, &error));
+  ck_assert(hs_plugin_open(plugin, NULL, &error));
   hs_plugin_free(plugin);
 }
 END_TEST
@@ -143,7 +143,7 @@ START_TEST(test_newer_minor_accepted) {
   install_plugin("newer-minor", "newer", 0755);
   plugin = hs_plugin_load("newer", &error);
   ck_assert_msg(plugin != NULL, "%s", error ? error->message : "");
-  ck_assert(hs_plugin_open(plugin, &error));
+  ck_assert(hs_plugin_open(plugin, NULL, &error));
   ck_assert_int_eq(
       hs_plugin_list(plugin, 0, count_entry, &entries, msg, sizeof msg), HS_OK);
   ck_assert_int_eq(entries, 1);
@@ -298,7 +298,7 @@ START_TEST(test_msg_cleared_and_terminated) {
   install_plugin("good", "fill-open", 0755);
   closed = hs_plugin_load("fill-open", &error);
   ck_assert_ptr_nonnull(closed);
-  ck_assert(!hs_plugin_open(closed, &error));
+  ck_assert(!hs_plugin_open(closed, NULL, &error));
   ck_assert_msg(g_str_has_prefix(error->message, "store test is unavailable: "),
                 "%s", error->message);
   ck_assert_uint_eq(strspn(error->message + strlen("store test is "
@@ -338,7 +338,7 @@ START_TEST(test_tryagain_once_for_every_hook) {
   install_plugin("good", "never", 0755);
   closed = hs_plugin_load("never", &error);
   ck_assert_ptr_nonnull(closed);
-  ck_assert(!hs_plugin_open(closed, &error));
+  ck_assert(!hs_plugin_open(closed, NULL, &error));
   ck_assert_msg(g_str_has_suffix(error->message, ": open attempt 2"), "%s",
                 error->message);
   hs_assert_error(error, HS_ERR_UNAVAILABLE);
@@ -462,7 +462,7 @@ START_TEST(test_probe_after_failed_open) {
   plugin = hs_plugin_load("shut", &error);
   ck_assert_ptr_nonnull(plugin);
   setenv("TEST_PLUGIN_MODE", "open-fails", 1);
-  ck_assert(!hs_plugin_open(plugin, &error));
+  ck_assert(!hs_plugin_open(plugin, NULL, &error));
   hs_assert_error(error, HS_ERR_UNAVAILABLE);
   ck_assert(!hs_plugin_is_open(plugin));
   ck_assert(hs_plugin_probe(plugin, &report));
@@ -652,6 +652,133 @@ START_TEST(test_list_command_asks_no_secret) {
 }
 END_TEST
 
+/* The stores of an hs-exec.conf whose text is `text`: NULL with *error
+ * when they cannot be opened. */
+static HsStores *open_stores_text(const char *text, char **ret_conf,
+                                  GError **error) {
+  g_autofree char *conf = g_build_filename(plugin_dir, "hs-exec.conf", NULL);
+  const char *files[] = {conf, NULL};
+  g_autoptr(HsConfig) config = NULL;
+
+  ck_assert(g_file_set_contents(conf, text, -1, NULL));
+  ck_assert_int_eq(chmod(conf, 0644), 0);
+  config = hs_config_load_files(files, error);
+  ck_assert_msg(config != NULL, "%s", *error ? (*error)->message : "");
+  *ret_conf = g_steal_pointer(&conf);
+  return hs_stores_open(config, error);
+}
+
+/* A [store NAME] section reaches the plugin's open() as "key=value"
+ * strings: the test plugin's holds= renames the profile it holds. */
+START_TEST(test_options_reach_open) {
+  HsRecord *want = hs_record_new("other", HS_KIND_PRIVATE_APP);
+  g_autofree char *conf = NULL;
+  g_autoptr(HsRecord) got = NULL;
+  hs_autosecret json = NULL;
+  GError *error = NULL;
+  HsStores *stores;
+
+  want->token = g_strdup(PAT);
+  json = hs_record_to_json(want, NULL);
+  hs_record_free(want);
+  setenv("TEST_PLUGIN_RECORD", json, 1);
+  install_plugin("good", "opt", 0755);
+  stores = open_stores_text(
+      "[stores]\norder=opt\n\n[store opt]\nholds = other\n", &conf, &error);
+  ck_assert_msg(stores != NULL, "%s", error ? error->message : "");
+  got = hs_stores_lookup(stores, "known", NULL, &error);
+  ck_assert_ptr_null(got);
+  hs_assert_error(error, HS_ERR_NOT_FOUND);
+  got = hs_stores_lookup(stores, "other", NULL, &error);
+  ck_assert_msg(got != NULL, "%s", error ? error->message : "");
+  ck_assert_str_eq(got->token, PAT);
+  hs_stores_free(stores);
+  unsetenv("TEST_PLUGIN_RECORD");
+}
+END_TEST
+
+/* A key the plugin does not know is a configuration error naming the file,
+ * the line of the section, the store and the key; the host does not go on
+ * as if the store were merely unavailable. */
+START_TEST(test_unknown_option_is_config_error) {
+  g_autofree char *conf = NULL, *want = NULL;
+  GError *error = NULL;
+  HsStores *stores;
+
+  install_plugin("good", "opt", 0755);
+  stores = open_stores_text("[stores]\norder=opt\n\n[store opt]\ncolour=red\n",
+                            &conf, &error);
+  ck_assert_ptr_null(stores);
+  want = g_strdup_printf(
+      "%s:4: [store opt]: store test: unknown option "
+      "'colour'",
+      conf);
+  ck_assert_str_eq(error->message, want);
+  hs_assert_error(error, HS_ERR_CONFIG);
+}
+END_TEST
+
+/* Without a section the plugin gets NULL, as before options existed; an
+ * HS_ERROR from open() then leaves the store unavailable. */
+START_TEST(test_no_section_no_options) {
+  HsPlugin *plugin;
+  GError *error = NULL;
+  const char *const bad[] = {"colour=red", NULL};
+
+  install_plugin("good", "plain", 0755);
+  plugin = hs_plugin_load("plain", &error);
+  ck_assert_ptr_nonnull(plugin);
+  ck_assert(!hs_plugin_open(plugin, bad, &error));
+  hs_assert_error(error, HS_ERR_CONFIG);
+  ck_assert(hs_plugin_open(plugin, NULL, &error));
+  hs_plugin_free(plugin);
+}
+END_TEST
+
+/* The systemd-creds store's own options: dir (absolute) and with-key (one
+ * of systemd-creds's), nothing else; each refusal is a configuration error
+ * naming the key or value. */
+static const struct {
+  const char *const options[3];
+  const char *words; /* in the message; NULL: accepted */
+} creds_options[] = {
+    {{"colour=red", NULL}, "unknown option 'colour'"},
+    {{"dir=relative/path", NULL}, "dir='relative/path' is not an absolute"},
+    {{"dir", NULL}, "is not an absolute directory path"},
+    {{"with-key=sometimes", NULL}, "with-key='sometimes' is not one of"},
+    {{"dir=/srv/creds", "with-key=host+tpm2", NULL}, NULL},
+    {{"with-key=auto", NULL}, NULL},
+};
+
+START_TEST(test_systemd_creds_options) {
+  g_autofree char *path =
+      g_build_filename(g_getenv("PLUGIN_SO_DIR"), "systemd-creds.so", NULL);
+  const char *words = creds_options[_i].words;
+  GError *error = NULL;
+  HsPlugin *plugin;
+  gboolean opened;
+
+  ck_assert_ptr_nonnull(g_getenv("PLUGIN_SO_DIR"));
+  unsetenv("CREDENTIALS_DIRECTORY");
+  plugin = hs_plugin_load(path, &error);
+  ck_assert_msg(plugin != NULL, "%s", error ? error->message : "");
+  opened = hs_plugin_open(plugin, creds_options[_i].options, &error);
+  if (words != NULL) {
+    ck_assert(!opened);
+    ck_assert_msg(strstr(error->message, words) != NULL, "'%s' lacks '%s'",
+                  error->message, words);
+    hs_assert_error(error, HS_ERR_CONFIG);
+  } else if (geteuid() == 0) {
+    ck_assert_msg(opened, "%s", error ? error->message : "");
+  } else {
+    /* Good options, but neither root nor a service: unavailable. */
+    ck_assert(!opened);
+    hs_assert_error(error, HS_ERR_UNAVAILABLE);
+  }
+  hs_plugin_free(plugin);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("plugin");
   TCase *tc = tcase_create("load");
@@ -693,6 +820,11 @@ int main(void) {
   tcase_add_test(tc, test_store_until);
   tcase_add_test(tc, test_list_entries_without_secrets);
   tcase_add_test(tc, test_list_command_asks_no_secret);
+  tcase_add_test(tc, test_options_reach_open);
+  tcase_add_test(tc, test_unknown_option_is_config_error);
+  tcase_add_test(tc, test_no_section_no_options);
+  tcase_add_loop_test(tc, test_systemd_creds_options, 0,
+                      G_N_ELEMENTS(creds_options));
   suite_add_tcase(s, tc);
   status = hs_run_suite(s);
   cmd = g_strdup_printf("rm -rf '%s'", home);

@@ -6,7 +6,9 @@
  * does about it.
  *
  * Without flags or mode it is a valid 1.2 store holding one profile,
- * "known", whose record is $TEST_PLUGIN_RECORD ("{}" when unset). */
+ * "known", whose record is $TEST_PLUGIN_RECORD ("{}" when unset).  Its one
+ * option, holds=NAME, names that profile instead; any other key makes
+ * open() fail with HS_ERROR, as the ABI asks. */
 #include "config.h"
 
 #include <stddef.h>
@@ -23,6 +25,9 @@ static const char *const hook_name[N_HOOKS] = {"open",   "lookup", "store",
 /* Calls so far, per hook.  Mutable static data, which a real plugin must
  * not have: each test loads a copy of its own. */
 static int calls[N_HOOKS];
+
+/* The profile it holds: "known", or its holds= option. */
+static char held[65] = "known";
 
 /* What open() gives, so that probe() can tell it from "open() failed". */
 static const char handle_marker = 'h';
@@ -66,7 +71,7 @@ static void known_entry(hs_entry *entry, int with_secret) {
   const char *record = getenv("TEST_PLUGIN_RECORD");
 
   memset(entry, 0, sizeof *entry);
-  entry->profile = "known";
+  entry->profile = held;
   entry->kind = "private-app";
   entry->version = 1;
   if (with_secret) {
@@ -80,8 +85,15 @@ static hs_status t_open(uint32_t host, const char *const *options,
   int status = misbehave(H_OPEN, msg, msg_size);
 
   (void)host;
-  (void)options;
   if (status != -1 && status != HS_OK) return (hs_status)status;
+  for (const char *const *o = options; o != NULL && *o != NULL; o++) {
+    if (strncmp(*o, "holds=", 6) != 0) {
+      snprintf(msg, msg_size, "unknown option '%.*s'", (int)strcspn(*o, "="),
+               *o);
+      return HS_ERROR;
+    }
+    snprintf(held, sizeof held, "%s", *o + 6);
+  }
   if (mode_is("open-fails")) {
     snprintf(msg, msg_size, "the test store is closed");
     return HS_UNAVAIL;
@@ -99,7 +111,7 @@ static hs_status t_lookup(void *handle, const char *profile, hs_entry_fn fn,
 
   (void)handle;
   if (status != -1) return (hs_status)status;
-  if (strcmp(profile, "known") != 0) return HS_NOTFOUND;
+  if (strcmp(profile, held) != 0) return HS_NOTFOUND;
   known_entry(&entry, 1);
   fn(&entry, user_data);
   return mode_is("deliver-then-tryagain") ? HS_TRYAGAIN : HS_OK;
