@@ -726,12 +726,9 @@ static hs_status sc_list(void *handle, unsigned int flags, hs_entry_fn fn,
     hs_status st;
 
     if (!entry_profile(d->d_name, suffix, profile, sizeof profile)) continue;
-    if (s->root && !with_secret) {
-      /* The kind is inside the encrypted credential: names only. */
-      hs_entry entry = {.profile = profile, .kind = "unknown"};
-      stop = fn(&entry, user_data);
-      continue;
-    }
+    /* The kind and hub id are inside the encrypted credential, so even a
+     * list of attributes decrypts it; the secret is handed on only when
+     * asked for. */
     st = load(s, profile, buf, MAX_PAYLOAD, &len, msg, msg_size);
     if (st == HS_OK)
       st = emit(buf, len, profile, with_secret, fn, user_data, &stop, msg,

@@ -48,8 +48,8 @@ creds="$E2E_SCRATCH/credstore"
 conf="$XDG_CONFIG_HOME/hs-exec/hs-exec.conf"
 mkdir -p "$(dirname "$conf")"
 config() { # config [KEY=VALUE…]: the systemd-creds store alone, dir= ours
-  { printf '[stores]\norder=systemd-creds\n\n[store systemd-creds]\ndir=%s\n' "$creds"
-    for kv in "$@"; do printf '%s\n' "$kv"; done; } >"$conf"
+  hs_conf "$(printf '[stores]\norder=systemd-creds\n\n[store systemd-creds]\ndir=%s\n' "$creds"
+    for kv in "$@"; do printf '%s\n' "$kv"; done)"
 }
 cred="$creds/hubspot.prod.cred"
 # decrypts_to FILE PROFILE WANT: whether root's decrypt of FILE holds WANT
@@ -130,7 +130,7 @@ config with-key=sometimes
 run "$HS_EXEC" prod -- true
 fails_with 6 hs-exec "a with-key the store does not know"
 like "$err" "with-key='sometimes'" "bad with-key: names the value"
-printf '[stores]\norder=keyctl\n[store keyctl]\nring=x\n' >"$conf"
+hs_conf "$(printf '[stores]\norder=keyctl\n[store keyctl]\nring=x')"
 run "$HS_EXEC" prod -- true
 fails_with 6 hs-exec "an option for a store that takes none"
 like "$err" "\[store keyctl\]: store keyctl: unknown option 'ring'; this store takes none" "keyctl: says it takes none"
