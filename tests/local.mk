@@ -7,6 +7,7 @@
 UNIT_TESTS = \
 	tests/unit/check-profile-name \
 	tests/unit/check-kind \
+	tests/unit/check-nearest \
 	tests/unit/check-secret-input \
 	tests/unit/check-record \
 	tests/unit/check-config \
