@@ -101,8 +101,11 @@ E2E_TESTS = \
 	tests/e2e/usage.sh \
 	tests/e2e/notify.sh \
 	tests/e2e/faults.sh
+# packaging/test-completions drives the shell completions against the
+# programs as built (HS_*_PLAIN_BIN), whose --help they must match.
 TESTS = tests/check-layers $(UNIT_TESTS) $(E2E_TESTS) \
-	tests/standin/selftest.sh tests/e2e/secrets-nowhere.sh
+	tests/standin/selftest.sh tests/e2e/secrets-nowhere.sh \
+	packaging/test-completions
 # It searches the other tests' logs, so it runs after them.
 tests/e2e/secrets-nowhere.log: $(E2E_TESTS:.sh=.log) tests/standin/selftest.log
 
