@@ -97,6 +97,7 @@ E2E_TESTS = \
 	tests/e2e/import.sh \
 	tests/e2e/scan.sh \
 	tests/e2e/exit-codes.sh \
+	tests/e2e/cli.sh \
 	tests/e2e/rotate.sh \
 	tests/e2e/usage.sh \
 	tests/e2e/notify.sh \
