@@ -8,6 +8,7 @@
  * run it (exec/delivery.h), and map an error to its exit code. */
 #include "config.h"
 
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,7 @@ typedef struct {
   char *format;
   gboolean nested;
   gboolean version;
+  gboolean list_options; /* hidden: for the shell completions */
   /* Set by parse_args() */
   const char *profile;
   char **command;
@@ -72,6 +74,18 @@ static int split_at_dashes(int argc, char **argv, char ***ret_command) {
   }
   *ret_command = NULL;
   return argc;
+}
+
+/* --list-options: what --help offers, one line each, "--NAME" or
+ * "--NAME=", a tab, the short name (none), a tab, the help text; the shell
+ * completions read it, so that they cannot drift from the program. */
+static void list_options(const GOptionEntry *entries) {
+  for (const GOptionEntry *e = entries; e->long_name != NULL; e++) {
+    if (e->flags & G_OPTION_FLAG_HIDDEN) continue;
+    printf("--%s%s\t\t%s\n", e->long_name,
+           e->arg == G_OPTION_ARG_NONE ? "" : "=", e->description);
+  }
+  printf("--help\t-h\tShow the options and exit\n");
 }
 
 static gboolean parse_options(int *argc, char ***argv, Options *opts,
@@ -115,6 +129,8 @@ static gboolean parse_options(int *argc, char ***argv, Options *opts,
        "Replace the profile's secrets in COMMAND's output with ***", NULL},
       {"version", 0, 0, G_OPTION_ARG_NONE, &opts->version,
        "Print the version and exit", NULL},
+      {"list-options", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE,
+       &opts->list_options, "The options, for the shell completions", NULL},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
   g_autoptr(GOptionContext) ctx =
       g_option_context_new("PROFILE -- COMMAND [ARG…]");
@@ -136,6 +152,10 @@ static gboolean parse_options(int *argc, char ***argv, Options *opts,
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE, "%s; usage: %s",
                 local->message, USAGE);
     return FALSE;
+  }
+  if (opts->list_options) {
+    list_options(entries);
+    return TRUE;
   }
   if (opts->min_ttl < 0) {
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
@@ -183,7 +203,7 @@ static gboolean parse_args(int argc, char **argv, Options *opts,
   const char *outer;
 
   if (!parse_options(&own_argc, &argv, opts, error)) return FALSE;
-  if (opts->version) return TRUE;
+  if (opts->version || opts->list_options) return TRUE;
   if (own_argc != 2 || opts->command == NULL || opts->command[0] == NULL) {
     const char *what = opts->command == NULL ? "'--' before COMMAND is required"
                        : own_argc != 2 ? "give exactly one PROFILE before '--'"
@@ -230,6 +250,10 @@ int main(int argc, char **argv) {
   const char *event = "exec";
   int code;
 
+  /* GLib's --help is UTF-8 ("[ARG…]"): converted to the user's charset, not
+   * to '?'.  Numbers keep the C format whatever the locale. */
+  setlocale(LC_ALL, "");
+  setlocale(LC_NUMERIC, "C");
   hs_secure_process();
   g_set_prgname("hs-exec");
   if (!hs_secure_unprivileged(&error)) return fail(g_steal_pointer(&error));
@@ -244,6 +268,7 @@ int main(int argc, char **argv) {
     printf("hs-exec %s\n", PACKAGE_VERSION);
     return 0;
   }
+  if (opts.list_options) return 0;
 
   if (hs_delivery_can_pass_through(&opts.how, opts.profile, &opts.want)) {
     /* The token is in our environment already: nothing to look up. */

@@ -21,6 +21,7 @@ helper_core_libhscore_la_SOURCES = \
 	helper/core/hooks.c helper/core/hooks.h \
 	helper/core/json.c helper/core/json.h \
 	helper/core/kind.c helper/core/kind.h \
+	helper/core/nearest.c helper/core/nearest.h \
 	helper/core/plugin.c helper/core/plugin.h \
 	helper/core/profile-name.c helper/core/profile-name.h \
 	helper/core/record.c helper/core/record.h \

@@ -7,6 +7,7 @@
 UNIT_TESTS = \
 	tests/unit/check-profile-name \
 	tests/unit/check-kind \
+	tests/unit/check-nearest \
 	tests/unit/check-secret-input \
 	tests/unit/check-record \
 	tests/unit/check-config \
@@ -96,13 +97,18 @@ E2E_TESTS = \
 	tests/e2e/proxy.sh \
 	tests/e2e/import.sh \
 	tests/e2e/scan.sh \
+	tests/e2e/exit-codes.sh \
+	tests/e2e/cli.sh \
 	tests/e2e/rotate.sh \
 	tests/e2e/usage.sh \
 	tests/e2e/notify.sh \
 	tests/e2e/faults.sh \
 	tests/e2e/systemd-creds.sh
+# packaging/test-completions drives the shell completions against the
+# programs as built (HS_*_PLAIN_BIN), whose --help they must match.
 TESTS = tests/check-layers $(UNIT_TESTS) $(E2E_TESTS) \
-	tests/standin/selftest.sh tests/e2e/secrets-nowhere.sh
+	tests/standin/selftest.sh tests/e2e/secrets-nowhere.sh \
+	packaging/test-completions
 # It searches the other tests' logs, so it runs after them.
 tests/e2e/secrets-nowhere.log: $(E2E_TESTS:.sh=.log) tests/standin/selftest.log
 

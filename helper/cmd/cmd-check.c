@@ -66,6 +66,29 @@ static void notify(GPtrArray *problems, gboolean critical) {
             why->message);
 }
 
+/* check's exit codes are a monitoring plugin's (docs/design.md, "Exit
+ * codes"), so that Nagios, Icinga or a systemd timer can read them. */
+enum { CHECK_OK = 0, CHECK_WARNING = 1, CHECK_CRITICAL = 2, CHECK_UNKNOWN = 3 };
+
+/* Whatever kept check from checking (a bad option, the config, a store,
+ * a profile that does not exist) is UNKNOWN: it says nothing of a token. */
+static gboolean cannot_check(GError **error) {
+  if (error != NULL && *error != NULL) {
+    (*error)->domain = HS_ERROR_DOMAIN;
+    (*error)->code = CHECK_UNKNOWN;
+  }
+  return FALSE;
+}
+
+/* The more severe of two findings: CRITICAL, then UNKNOWN, then WARNING. */
+static int worse(int a, int b) {
+  static const int rank[] = {[CHECK_OK] = 0,
+                             [CHECK_WARNING] = 1,
+                             [CHECK_UNKNOWN] = 2,
+                             [CHECK_CRITICAL] = 3};
+  return rank[a] >= rank[b] ? a : b;
+}
+
 gboolean hs_cmd_check(int argc, char **argv, GError **error) {
   gboolean json = FALSE, notify_desktop = FALSE;
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(g_free);
@@ -83,27 +106,27 @@ gboolean hs_cmd_check(int argc, char **argv, GError **error) {
       g_ptr_array_new_with_free_func((GDestroyNotify)hs_record_free);
   g_autoptr(JsonBuilder) b = json_builder_new();
   gint64 now = hs_options_now();
-  int worst = 0;
+  int worst = CHECK_OK;
 
   if (!hs_options_parse("check", "[PROFILE…]", entries, -1, &argc, &argv,
                         error))
-    return FALSE;
+    return cannot_check(error);
   config = hs_config_load(error);
-  if (config == NULL) return FALSE;
+  if (config == NULL) return cannot_check(error);
   stores = hs_stores_open(config, error);
-  if (stores == NULL) return FALSE;
+  if (stores == NULL) return cannot_check(error);
   api = hs_options_api_new(config, error);
-  if (api == NULL) return FALSE;
+  if (api == NULL) return cannot_check(error);
   if (argc > 1) {
     for (int i = 1; i < argc; i++) {
       HsRecord *r;
-      if (!hs_profile_name_validate(argv[i], error)) return FALSE;
+      if (!hs_profile_name_validate(argv[i], error)) return cannot_check(error);
       r = hs_stores_lookup(stores, argv[i], NULL, error);
-      if (r == NULL) return FALSE;
+      if (r == NULL) return cannot_check(error);
       g_ptr_array_add(records, r);
     }
   } else if (!hs_stores_list(stores, collect_record, records, NULL, error)) {
-    return FALSE;
+    return cannot_check(error);
   }
   json_builder_begin_array(b);
   for (guint i = 0; i < records->len; i++) {
@@ -131,9 +154,12 @@ gboolean hs_cmd_check(int argc, char **argv, GError **error) {
                           " days old); rotate it with 'hs-token rotate %s'",
                           r->profile, rotation, age, r->profile));
     if (why != NULL)
-      worst = 2;
-    else if (strcmp(rotation, "ok") != 0 && worst < 1)
-      worst = 1;
+      worst = worse(
+          worst, why->code == HS_ERR_REFUSED ? CHECK_CRITICAL : CHECK_UNKNOWN);
+    else if (strcmp(rotation, "overdue") == 0)
+      worst = worse(worst, CHECK_CRITICAL);
+    else if (strcmp(rotation, "ok") != 0)
+      worst = worse(worst, CHECK_WARNING);
     if (json) {
       json_builder_begin_object(b);
       hs_output_add_member(b, "profile", r->profile);
@@ -153,17 +179,19 @@ gboolean hs_cmd_check(int argc, char **argv, GError **error) {
   json_builder_end_array(b);
   if (json) hs_output_print_json(b);
   fflush(stdout);
-  if (notify_desktop && problems->len > 0) notify(problems, worst == 2);
-  /* check's own exit codes (docs/design.md, "Exit codes"): 0 all good, 1 a
-   * rotation is due, 2 a token is invalid or HubSpot unreachable. */
-  if (worst != 0) {
+  if (notify_desktop && problems->len > 0)
+    notify(problems, worst != CHECK_WARNING);
+  if (worst == CHECK_CRITICAL)
     g_set_error(error, HS_ERROR_DOMAIN, worst,
-                worst == 2 ? "check: a credential is invalid or could not be "
-                             "checked; see above"
-                           : "check: a rotation is due; rotate the token in "
-                             "HubSpot and store it with 'hs-token rotate "
-                             "PROFILE'");
-    return FALSE;
-  }
-  return TRUE;
+                "check: a credential is invalid or its rotation is overdue; "
+                "see above");
+  else if (worst == CHECK_UNKNOWN)
+    g_set_error(error, HS_ERROR_DOMAIN, worst,
+                "check: a credential could not be checked; see above, and "
+                "try again once HubSpot can be reached");
+  else if (worst == CHECK_WARNING)
+    g_set_error(error, HS_ERROR_DOMAIN, worst,
+                "check: a rotation is due; rotate the token in HubSpot and "
+                "store it with 'hs-token rotate PROFILE'");
+  return worst == CHECK_OK;
 }

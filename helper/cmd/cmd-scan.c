@@ -69,6 +69,10 @@ static void scan_file(const char *path) {
          (r = read(fd, scan.buf + len, SCAN_MAX_FILE + 1 - len)) != 0) {
     if (r < 0 && errno == EINTR) continue;
     if (r < 0) {
+      int e = errno;
+      g_autofree char *shown = hs_output_printable(path);
+      fprintf(stderr, "hs-token: warning: cannot read %s (%s); not scanned\n",
+              shown, g_strerror(e));
       scan.unreadable++;
       goto out;
     }
@@ -196,6 +200,19 @@ static gboolean scan_staged(GError **error) {
   return TRUE;
 }
 
+/* scan's exit codes are grep's (docs/design.md, "Exit codes"): 0 clean,
+ * 1 credentials found, 2 anything that kept it from scanning all it was
+ * asked to, so that a hook never reads a failure as "found" or "clean". */
+enum { SCAN_FOUND = 1, SCAN_TROUBLE = 2 };
+
+static gboolean cannot_scan(GError **error) {
+  if (error != NULL && *error != NULL) {
+    (*error)->domain = HS_ERROR_DOMAIN;
+    (*error)->code = SCAN_TROUBLE;
+  }
+  return FALSE;
+}
+
 gboolean hs_cmd_scan(int argc, char **argv, GError **error) {
   gboolean staged = FALSE, ok = TRUE;
   GOptionEntry entries[] = {
@@ -205,9 +222,9 @@ gboolean hs_cmd_scan(int argc, char **argv, GError **error) {
 
   if (!hs_options_parse("scan", "[PATH…] [--staged]", entries, -1, &argc, &argv,
                         error))
-    return FALSE;
+    return cannot_scan(error);
   if (staged && argc > 1) {
-    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+    g_set_error(error, HS_ERROR_DOMAIN, SCAN_TROUBLE,
                 "scan: --staged scans the git index; give no PATH with it");
     return FALSE;
   }
@@ -221,9 +238,19 @@ gboolean hs_cmd_scan(int argc, char **argv, GError **error) {
     for (int i = 1; i < argc && ok; i++) ok = scan_path(argv[i], error);
   g_free(scan.buf);
   fflush(stdout);
-  if (!ok) return FALSE;
+  if (!ok) return cannot_scan(error);
+  if (scan.unreadable > 0) {
+    g_set_error(error, HS_ERROR_DOMAIN, SCAN_TROUBLE,
+                "scan: %u file%s or director%s could not be read (see above) "
+                "and %u HubSpot credential%s found in the rest; fix the "
+                "permissions or leave those paths out, and scan again",
+                scan.unreadable, scan.unreadable == 1 ? "" : "s",
+                scan.unreadable == 1 ? "y" : "ies", scan.hits,
+                scan.hits == 1 ? " was" : "s were");
+    return FALSE;
+  }
   if (scan.hits > 0) {
-    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+    g_set_error(error, HS_ERROR_DOMAIN, SCAN_FOUND,
                 "scan: %u HubSpot credential%s in plain text; move each into "
                 "the keyring with 'hs-token import FILE --scrub' (or 'hs-token "
                 "add'), and rotate any that were ever committed or shared",

@@ -27,8 +27,20 @@ gboolean hs_cmd_unit(int argc, char **argv, GError **error);
 /* The one-line summary of command `name`, or "" for no such command. */
 const char *hs_cmd_summary(const char *name);
 
+/* The text COMMAND --help prints after its options, or NULL. */
+const char *hs_cmd_description(const char *name);
+
 /* Print the command list and the exit codes to `out`. */
 void hs_cmd_usage(FILE *out);
+
+/* For the shell completions (hs-token --list-commands): one line per
+ * command, "NAME<TAB>ARGS<TAB>SUMMARY". */
+void hs_cmd_list_commands(FILE *out);
+
+/* For the shell completions (hs-token --list-options=NAME): command
+ * NAME's options as hs_options_parse() lists them, without running it.
+ * FALSE with HS_ERR_USAGE for an unknown command. */
+gboolean hs_cmd_list_options(const char *name, FILE *out, GError **error);
 
 /* Run the command argv[0] with its arguments; FALSE with HS_ERR_USAGE for
  * an unknown command, else whatever the command returns. */

@@ -11,16 +11,52 @@
 #include "core/error.h"
 #include "core/hooks.h"
 
+/* Where --list-options prints, or NULL when commands run. */
+static FILE *list_out;
+
+void hs_options_list_to(FILE *out) { list_out = out; }
+
+/* One line per option for the completions: "--NAME" ("--NAME=" when it takes
+ * a value), a tab, "-C" or nothing, a tab, the help text.  Hidden options
+ * are not offered. */
+static void list_entries(const GOptionEntry *entries) {
+  for (const GOptionEntry *e = entries; e->long_name != NULL; e++) {
+    char short_name[3] = "";
+    if (e->flags & G_OPTION_FLAG_HIDDEN) continue;
+    if (e->short_name)
+      g_snprintf(short_name, sizeof short_name, "-%c", e->short_name);
+    fprintf(list_out, "--%s%s\t%s\t%s\n", e->long_name,
+            e->arg == G_OPTION_ARG_NONE ? "" : "=", short_name,
+            e->description ? e->description : "");
+  }
+  fprintf(list_out, "--help\t-h\tShow the options and exit\n");
+}
+
 gboolean hs_options_parse(const char *name, const char *args,
                           GOptionEntry *entries, int nargs, int *argc,
                           char ***argv, GError **error) {
-  g_autofree char *param = g_strdup_printf("%s %s", name, args);
-  g_autoptr(GOptionContext) ctx = g_option_context_new(param);
+  g_autoptr(GOptionContext) ctx = g_option_context_new(args);
   g_autoptr(GError) local = NULL;
+  g_autofree char *prgname = g_strdup(g_get_prgname());
+  g_autofree char *usage_name = g_strdup_printf("hs-token %s", name);
+  gboolean parsed;
 
+  if (list_out != NULL) {
+    list_entries(entries);
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE, "%s: options listed",
+                name);
+    return FALSE;
+  }
   g_option_context_set_summary(ctx, hs_cmd_summary(name));
+  g_option_context_set_description(ctx, hs_cmd_description(name));
   g_option_context_add_main_entries(ctx, entries, NULL);
-  if (!g_option_context_parse(ctx, argc, argv, &local)) {
+  /* GOption's usage line is "PRGNAME [OPTION…] ARGS": with the command in
+   * the program's name it reads "hs-token add [OPTION…] PROFILE", which is
+   * what we accept (options go after the command). */
+  g_set_prgname(usage_name);
+  parsed = g_option_context_parse(ctx, argc, argv, &local);
+  g_set_prgname(prgname);
+  if (!parsed) {
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
                 "%s: %s; see 'hs-token %s --help'", name, local->message, name);
     return FALSE;

@@ -3,6 +3,8 @@
  * store chain and API client they open, and the clock they read. */
 #pragma once
 
+#include <stdio.h>
+
 #include <glib.h>
 #include "core/stores.h"
 #include "hubspot/api.h"
@@ -12,6 +14,11 @@
 gboolean hs_options_parse(const char *name, const char *args,
                           GOptionEntry *entries, int nargs, int *argc,
                           char ***argv, GError **error);
+
+/* With `out` set, hs_options_parse() prints the command's options to it
+ * (for hs-token --list-options) and returns FALSE, so that the command stops
+ * before it does anything; NULL again to parse. */
+void hs_options_list_to(FILE *out);
 
 /* The configured store chain. */
 HsStores *hs_options_open_stores(GError **error);

@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "core/kind.h"
+#include "core/nearest.h"
 
 static const char *const kind_names[] = {
     [HS_KIND_PRIVATE_APP] = "private-app",
@@ -25,16 +26,20 @@ const char *hs_kind_name(HsKind kind) {
 }
 
 gboolean hs_kind_from_name(const char *name, HsKind *ret_kind, GError **error) {
+  const char *near;
+
   for (size_t i = 0; i < G_N_ELEMENTS(kind_names); i++) {
     if (name != NULL && strcmp(name, kind_names[i]) == 0) {
       *ret_kind = (HsKind)i;
       return TRUE;
     }
   }
+  near = hs_nearest_match(name, kind_names, G_N_ELEMENTS(kind_names));
   g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
-              "unknown kind '%s'; use one of private-app, service-key, oauth, "
-              "personal-access-key, api-key",
-              name ? name : "");
+              "unknown kind '%s'%s%s%s; use one of private-app, service-key, "
+              "oauth, personal-access-key, api-key",
+              name ? name : "", near ? " (did you mean '" : "",
+              near ? near : "", near ? "'?)" : "");
   return FALSE;
 }
 

@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "core/kind.h"
+#include "core/nearest.h"
 #include "core/profile-name.h"
 #include "core/secure.h"
 #include "core/plugin.h"
@@ -108,6 +109,8 @@ static int take_entry(const hs_entry *entry, void *user_data) {
   return 1;
 }
 
+static char *nearest_profile(HsStores *stores, const char *profile);
+
 HsRecord *hs_stores_lookup(HsStores *stores, const char *profile,
                            const char **ret_store, GError **error) {
   g_autoptr(GString) why = g_string_new(NULL);
@@ -164,10 +167,17 @@ HsRecord *hs_stores_lookup(HsStores *stores, const char *profile,
                 "cannot look up profile %s: %s", profile, why->str);
     return NULL;
   }
-  g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_NOT_FOUND,
-              "no profile named '%s'; see 'hs-token list', or add it with "
-              "'hs-token add %s --kind KIND'",
-              profile, profile);
+  g_autofree char *near = nearest_profile(stores, profile);
+  if (near != NULL)
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_NOT_FOUND,
+                "no profile named '%s'; did you mean '%s'? (see 'hs-token "
+                "list')",
+                profile, near);
+  else
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_NOT_FOUND,
+                "no profile named '%s'; see 'hs-token list', or add it with "
+                "'hs-token add %s --kind KIND'",
+                profile, profile);
   return NULL;
 }
 
@@ -295,8 +305,11 @@ gboolean hs_stores_remove(HsStores *stores, const char *profile,
     return FALSE;
   }
   if (!removed) {
+    g_autofree char *near = nearest_profile(stores, profile);
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_NOT_FOUND,
-                "no profile named '%s'; see 'hs-token list'", profile);
+                "no profile named '%s'%s%s%s; see 'hs-token list'", profile,
+                near ? "; did you mean '" : "", near ? near : "",
+                near ? "'?" : "");
     return FALSE;
   }
   return TRUE;
@@ -444,4 +457,22 @@ void hs_stores_status(HsStores *stores, HsStoreStatusFn fn, void *user_data) {
     }
     fn(&st, user_data);
   }
+}
+
+static void collect_name(const HsStoresEntry *entry, void *user_data) {
+  g_ptr_array_add(user_data, g_strdup(entry->profile));
+}
+
+/* "Did you mean": the stored profile name nearest to `profile`, from the
+ * stores' attributes (no secret is read), or NULL (transfer full). */
+static char *nearest_profile(HsStores *stores, const char *profile) {
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GPtrArray) warnings = NULL;
+  const char *near;
+
+  if (!hs_stores_list_entries(stores, collect_name, names, &warnings, NULL))
+    return NULL;
+  near =
+      hs_nearest_match(profile, (const char *const *)names->pdata, names->len);
+  return g_strdup(near);
 }

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: MIT
 # bash completion for hs-exec(1)                           -*- shell-script -*-
 # Installed as $(datadir)/bash-completion/completions/hs-exec.
+# The options come from the program (the hidden `hs-exec --list-options`),
+# so that they cannot drift from `--help`.
 
 # Profile names from `hs-token list --json`, as in hs-token's completion
 # (repeated here because bash-completion loads each file on its own).
@@ -14,6 +16,8 @@ _hs_exec()
 {
     local cur prev words cword split
     _init_completion -s || return
+    local opts
+    opts=$("${words[0]}" --list-options 2>/dev/null | cut -f1)
 
     # After "--": COMMAND and its arguments, completed as on their own.
     local i
@@ -33,14 +37,13 @@ _hs_exec()
             COMPREPLY=($(compgen -W 'hubspot-cli' -- "$cur"))
             return
             ;;
-        --require-scope | --min-ttl | --fd)
-            return
-            ;;
     esac
+    # Any other option that takes a value: nothing to offer for it.
+    [[ $prev == --* && " ${opts//$'\n'/ } " == *" $prev= "* ]] && ! $split && return
     $split && return
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W '--env= --keep-env --nested --require-scope= --min-ttl= --pristine --format= --fd= --file --proxy --mask --version --help --' -- "$cur"))
+        COMPREPLY=($(compgen -W "$opts --" -- "$cur"))
         [[ ${COMPREPLY-} == *= ]] && compopt -o nospace
         return
     fi
@@ -48,8 +51,8 @@ _hs_exec()
     local npos=0
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
-            --env | --require-scope | --min-ttl | --format | --fd) ((i++)) ;;
-            -*) ;;
+            --*=*) ;;
+            -*) [[ " ${opts//$'\n'/ } " == *" ${words[i]}= "* ]] && ((i++)) ;;
             *) ((npos++)) ;;
         esac
     done

@@ -1,6 +1,10 @@
 # SPDX-License-Identifier: MIT
 # bash completion for hs-token(1)                          -*- shell-script -*-
 # Installed as $(datadir)/bash-completion/completions/hs-token.
+#
+# The commands and their options come from the program itself, at
+# completion time (the hidden `hs-token --list-commands` and
+# `--list-options=COMMAND`), so that they cannot drift from `--help`.
 
 # Profile names, from `hs-token list --json` (no jq, no python): json-glib
 # prints one `"profile" : "NAME",` line per profile, and a profile name never
@@ -17,24 +21,19 @@ _hs_token()
 {
     local cur prev words cword split
     _init_completion -s || return
+    local prog=${words[0]}
 
     if ((cword == 1)); then
-        COMPREPLY=($(compgen -W 'add list show rotate remove import scan unit --help --version' -- "$cur"))
+        COMPREPLY=($(compgen -W "$("$prog" --list-commands 2>/dev/null | cut -f1)
+            $("$prog" --list-options 2>/dev/null | cut -f1)" -- "$cur"))
         return
     fi
 
-    local cmd=${words[1]} opts="" takes_profile=0
-    case $cmd in
-        add) opts='--kind= --client-id= --hub-id= --no-verify --force --store= --help' ;;
-        list) opts='--long --json --help' ;;
-        show) opts='--json --reveal --help'; takes_profile=1 ;;
-        rotate) opts='--commit --rollback --help'; takes_profile=1 ;;
-        remove) opts='--revoke --help'; takes_profile=1 ;;
-        import) opts='--profile= --account= --scrub --dry-run --no-verify --force --format= --store= --help' ;;
-        scan) opts='--staged --help' ;;
-        unit) opts='--help'; takes_profile=1 ;;
-        *) return ;;
-    esac
+    # COMMAND's options ("--kind=" takes a value) and arguments ("PROFILE",
+    # "[PROFILE…]", "FILE", "[PATH…]"), as the program lists them.
+    local cmd=${words[1]} opts args
+    opts=$("$prog" --list-options="$cmd" 2>/dev/null | cut -f1) || return
+    args=$("$prog" --list-commands 2>/dev/null | awk -F '\t' -v c="$cmd" '$1 == c { print $2 }')
 
     case $prev in
         --kind)
@@ -45,14 +44,13 @@ _hs_token()
             COMPREPLY=($(compgen -W 'secret-service keyctl systemd-creds' -- "$cur"))
             return
             ;;
-        --client-id | --hub-id | --profile | --account)
-            return
-            ;;
         --format)
             COMPREPLY=($(compgen -W 'env yaml' -- "$cur"))
             return
             ;;
     esac
+    # Any other option that takes a value: nothing to offer for it.
+    [[ $prev == --* && " ${opts//$'\n'/ } " == *" $prev= "* ]] && ! $split && return
     $split && return
 
     if [[ $cur == -* ]]; then
@@ -61,30 +59,30 @@ _hs_token()
         return
     fi
 
-    # import FILE and scan PATH…: files.
-    if [[ $cmd == import || $cmd == scan ]]; then
-        _filedir
-        return
-    fi
+    case $args in
+        FILE* | "[PATH"*)
+            _filedir
+            return
+            ;;
+    esac
 
-    # The one positional argument: a profile (an existing one for show,
-    # rotate and remove; add takes a new name, which cannot be completed).
+    # Profiles: the one PROFILE of show, rotate, remove; any number for
+    # check ("[PROFILE…]").  add takes a new name, which cannot be completed.
+    [[ $cmd == add ]] && return
     local i npos=0
     for ((i = 2; i < cword; i++)); do
         case ${words[i]} in
-            --kind | --client-id | --hub-id | --store) ((i++)) ;;
-            -*) ;;
+            --*=*) ;;
+            -*) [[ " ${opts//$'\n'/ } " == *" ${words[i]}= "* ]] && ((i++)) ;;
             *) ((npos++)) ;;
         esac
     done
-    if ((takes_profile && npos == 0)); then
-        COMPREPLY=($(compgen -W "$(_hs_token_profiles "${words[0]}")" -- "$cur"))
-    elif [[ $cmd == unit ]] && ((npos == 1)); then
-        # unit PROFILE UNIT: a service the system knows, or a unit file.
-        COMPREPLY=($(compgen -W "$(timeout 2 systemctl list-unit-files --type=service --no-legend 2>/dev/null |
-            sed -n 's/^\([^ @]*\.service\) .*/\1/p')" -- "$cur"))
-        [[ $cur == */* ]] && _filedir service
-    fi
+    case $args in
+        PROFILE* | "[PROFILE]"*) ((npos == 0)) || return ;;
+        "[PROFILE…]"*) ;;
+        *) return ;;
+    esac
+    COMPREPLY=($(compgen -W "$(_hs_token_profiles "$prog")" -- "$cur"))
 } &&
     complete -F _hs_token hs-token
 

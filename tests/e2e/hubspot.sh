@@ -178,7 +178,7 @@ is "$(token_requests)" 1 "hs-exec personal-access-key: served from the cache"
 run --in "CiRuYTEtZmFrZQ" "$HS_TOKEN" add badkey --kind personal-access-key
 fails_with 4 hs-token "an unknown personal access key"
 
-# ---- hs-token check: 0 all good, 1 rotation due, 2 invalid or unreachable ----
+# ---- hs-token check: 0 OK, 1 WARNING (due), 2 CRITICAL (invalid, overdue), 3 UNKNOWN ----
 ctl POST clear-faults >/dev/null
 run "$HS_TOKEN" check
 is "$status" 0 "check: all good"
@@ -190,7 +190,7 @@ if test_hooks; then
   fails_with 1 hs-token "check 200 days on: a rotation is due"
   like "$out" "prod +private-app +ok +due +200d" "check: due after 180 days"
   run env HS_EXEC_FAKE_NOW=$(( $(date +%s) + 400 * 86400 )) "$HS_TOKEN" check prod --json
-  is "$status" 1 "check 400 days on: exit 1"
+  is "$status" 2 "check 400 days on: exit 2 (CRITICAL)"
   like "$out" '"rotation" : "overdue"' "check: overdue after 365 days"
 else
   ok "# SKIP check 200 and 400 days on: the installed programs have no fake clock (HS_EXEC_FAKE_NOW, make check only)"
@@ -202,10 +202,10 @@ like "$out" "stale +private-app +invalid" "check: names the invalid one"
 like "$out" "$APP +oauth +ok" "check: the others are still checked"
 run "$HS_TOKEN" remove stale
 run with_api_base https://127.0.0.1:9 env HS_EXEC_RETRY_BASE_MS=1 "$HS_TOKEN" check prod
-fails_with 2 hs-token "check with HubSpot unreachable"
+fails_with 3 hs-token "check with HubSpot unreachable"
 like "$out" "prod +private-app +unreachable" "check: says unreachable"
 run "$HS_TOKEN" check nobody
-is "$status" 2 "check of a missing profile: exit 2"
+is "$status" 3 "check of a missing profile: exit 3 (UNKNOWN)"
 
 # ---- one refresh for 50 concurrent hs-exec ----
 drop_cache $APP

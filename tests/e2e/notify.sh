@@ -74,7 +74,7 @@ is "$(grep -c '"event":"check","profile":"prod"' "$audit_log")" 0 "audit: no che
 
 : >"$LOG"
 run with_api_base https://127.0.0.1:9 "$HS_TOKEN" check --notify prod
-is "$status" 2 "HubSpot unreachable: exit 2"
+is "$status" 3 "HubSpot unreachable: exit 3"
 like "$(cat "$LOG")" "body=prod: unreachable \(" "unreachable: notified"
 is "$(grep -c '"event":"check","profile":"prod","kind":"private-app","outcome":"unreachable"' "$audit_log")" 1 "audit: one check line for the unreachable one"
 

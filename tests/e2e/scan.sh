@@ -3,7 +3,8 @@
 # hs-token scan over a tree with planted tokens, binaries, a large file,
 # .git, symbolic links (a loop, one leading out of the tree), a file name
 # with an escape sequence (printed escaped), and --staged
-# over git's index as a pre-commit hook runs it.
+# over git's index as a pre-commit hook runs it.  Exit codes as grep's:
+# 0 clean, 1 found, 2 could not scan.
 set -u
 . "$E2E_DIR/lib/e2e.sh"
 
@@ -63,7 +64,7 @@ is "$status" 0 "a clean tree: exit 0"
 like "$out" "No HubSpot credentials found \(1 files scanned; skipped 1 binary, 1 over 1 MiB, 7 symbolic links\)" "a clean tree: says what was skipped"
 
 run "$HS_TOKEN" scan "$E2E_SCRATCH/nonexistent"
-fails_with 1 hs-token "scan of a path that does not exist"
+fails_with 2 hs-token "scan of a path that does not exist"
 
 # a file name with an escape sequence (a terminal title, a bell): printed
 # escaped, so nothing reaches the terminal
@@ -103,10 +104,10 @@ if command -v git >/dev/null; then
     || not_ok "the hook lets a clean commit through"
   cd "$E2E_SCRATCH" || exit 1
   run "$HS_TOKEN" scan --staged
-  fails_with 1 hs-token "--staged outside a git work tree"
+  fails_with 2 hs-token "--staged outside a git work tree"
   like "$err" "git work tree" "outside git: says where to run it"
   run "$HS_TOKEN" scan --staged "$R"
-  fails_with 1 hs-token "--staged with a PATH"
+  fails_with 2 hs-token "--staged with a PATH"
 fi
 
 finish

@@ -32,6 +32,9 @@ START_TEST(test_names) {
   ck_assert_str_eq(hs_kind_name(kind), "personal-access-key");
   ck_assert(!hs_kind_from_name("password", &kind, &error));
   hs_assert_error(error, HS_ERR_USAGE);
+  ck_assert(!hs_kind_from_name("private_app", &kind, &error));
+  ck_assert_ptr_nonnull(strstr(error->message, "did you mean 'private-app'?"));
+  hs_assert_error(error, HS_ERR_USAGE);
   ck_assert(!hs_kind_from_name(NULL, &kind, &error));
   hs_assert_error(error, HS_ERR_USAGE);
 }
