@@ -215,25 +215,32 @@ fi
 
 # ---- OAuth: root's rotate updates the credential; the service reports a
 # refresh token it cannot keep ----
+# This run's own name: the service (nobody) caches the access token in
+# nobody's user keyring, which the end of this script empties of it.
+APP=$(tagged app)
+nobody_drop_cache() {
+  as_service sh -c 'id=$(keyctl search @u user "hs-exec:$1" 2>/dev/null) && keyctl invalidate "$id"; true' sh "$APP"
+}
 printf 'client_secret=cs-secret-1\nrefresh_token=rt-initial-1\n' |
-  "$HS_TOKEN" add app --store systemd-creds --kind oauth --client-id cid-1 >/dev/null 2>&1
+  "$HS_TOKEN" add $APP --store systemd-creds --kind oauth --client-id cid-1 >/dev/null 2>&1
 is "$?" 0 "add an oauth profile (verified at the stand-in)"
-app_cred="$creds/hubspot.app.cred"
-before=$(systemd-creds decrypt --name=hubspot.app "$app_cred" - 2>/dev/null | sha256sum)
-run "$HS_TOKEN" rotate app
-is "$status" 0 "hs-token rotate app as root: exit 0"
+app_cred="$creds/hubspot.$APP.cred"
+before=$(systemd-creds decrypt --name=hubspot.$APP "$app_cred" - 2>/dev/null | sha256sum)
+run "$HS_TOKEN" rotate $APP
+is "$status" 0 "hs-token rotate $APP as root: exit 0"
 # Root's rotate cached an access token the service would otherwise use.
-drop_cache app
-after=$(systemd-creds decrypt --name=hubspot.app "$app_cred" - 2>/dev/null | sha256sum)
+drop_cache $APP
+after=$(systemd-creds decrypt --name=hubspot.$APP "$app_cred" - 2>/dev/null | sha256sum)
 unlike "$after" "^$before\$" "rotate as root wrote the rotated refresh token into the credential"
-systemd-creds decrypt --name=hubspot.app "$app_cred" "$svc/run/hubspot.app" 2>/dev/null
-chown nobody:nogroup "$svc/run/hubspot.app"
-chmod 400 "$svc/run/hubspot.app"
+systemd-creds decrypt --name=hubspot.$APP "$app_cred" "$svc/run/hubspot.$APP" 2>/dev/null
+chown nobody:nogroup "$svc/run/hubspot.$APP"
+chmod 400 "$svc/run/hubspot.$APP"
 if as_service test -x "$HS_EXEC"; then
-  run as_service CREDENTIALS_DIRECTORY="$svc/run" "$HS_EXEC" app -- true
+  run as_service CREDENTIALS_DIRECTORY="$svc/run" "$HS_EXEC" $APP -- true
   is "$status" 0 "oauth in the service: the command runs"
-  like "$err" "new refresh token for profile app but it could not be saved" "oauth in the service: a rotated refresh token that cannot be kept is reported"
-  like "$err" "as root, run 'hs-token rotate app' and restart the service" "...with what to do"
+  like "$err" "new refresh token for profile $APP but it could not be saved" "oauth in the service: a rotated refresh token that cannot be kept is reported"
+  like "$err" "as root, run 'hs-token rotate $APP' and restart the service" "...with what to do"
+  nobody_drop_cache
 fi
 
 # ---- hs-token unit: a drop-in that systemd accepts ----
@@ -254,7 +261,7 @@ LoadCredentialEncrypted=hubspot.prod:$creds/hubspot.prod.cred
 ExecStart=
 ExecStart=$HS_BINDIR/hs-exec prod -- /bin/sleep 1" "unit: the credential line and the unit's command through the installed hs-exec"
 unit_out=$out
-run "$HS_TOKEN" unit app myapp-nowhere
+run "$HS_TOKEN" unit $APP myapp-nowhere
 unlike "$out" "^KeyringMode=" "unit, oauth profile: no KeyringMode= (the cache works from a private session keyring)"
 like "$out" "RuntimeDirectory=hs-exec-%N" "unit, oauth profile: a runtime directory for the refresh lock"
 like "$out" "# EDIT: " "unit, unit file not found: a placeholder to edit"
@@ -281,7 +288,7 @@ fi
 # ---- remove as root ----
 run "$HS_TOKEN" remove prod
 is "$status" 0 "remove as root"
-is "$(ls -A "$creds")" "hubspot.app.cred" "remove: the credential file is gone"
+is "$(ls -A "$creds")" "hubspot.$APP.cred" "remove: the credential file is gone"
 
 touch "$E2E_SCRATCH/.stop-watch"
 wait "$watcher"
