@@ -98,7 +98,8 @@ E2E_TESTS = \
 	tests/e2e/rotate.sh \
 	tests/e2e/usage.sh \
 	tests/e2e/notify.sh \
-	tests/e2e/faults.sh
+	tests/e2e/faults.sh \
+	tests/e2e/output.sh
 TESTS = tests/check-layers $(UNIT_TESTS) $(E2E_TESTS) \
 	tests/standin/selftest.sh tests/e2e/secrets-nowhere.sh
 # It searches the other tests' logs, so it runs after them.
@@ -181,7 +182,8 @@ E2E_LIB = \
 	tests/e2e/lib/standin.sh \
 	tests/e2e/lib/locked-session.sh \
 	tests/e2e/lib/secrets-bus.sh \
-	tests/e2e/lib/secrets.list
+	tests/e2e/lib/secrets.list \
+	tests/e2e/lib/on-pty
 EXTRA_DIST += $(E2E_LIB) $(E2E_TESTS) tests/e2e/secrets-nowhere.sh \
 	tests/standin/hubspot-standin.py tests/standin/selftest.sh \
 	tests/valgrind.supp tests/lsan.supp tests/run-all tests/check-layers

@@ -1,0 +1,85 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# Output people can read and parse, and the conveniences of similar tools:
+# `list` fits the terminal (a dozen profiles, long names among them) and
+# keeps every column in a pipe, `check` has list's header and order, hub ids
+# are JSON numbers; slow calls say so on a terminal and only there; an
+# unreachable HubSpot and an untrusted certificate say what to do;
+# `hs-token token`; hs-exec without COMMAND starts a shell; --mask on a
+# terminal gives COMMAND a terminal.
+set -u
+. "$E2E_DIR/lib/session-keyring.sh"
+. "$E2E_DIR/lib/e2e.sh"
+. "$E2E_DIR/lib/standin.sh"
+ON_PTY="$E2E_DIR/lib/on-pty"
+APP=$(tagged crm-sync)
+export HS_EXEC_RETRY_BASE_MS=50
+
+PAT=pat-na1-0e3c9a71-5d2b-4f8e-9c41-7a6b2d1e8f03
+STANDIN_SEED="$E2E_SCRATCH/seed.json"
+cat >"$STANDIN_SEED" <<JSON
+{"private_apps": {"$PAT": {"hub_id": 12345678, "hublet": "na1", "scopes": []}},
+ "oauth_clients": {"cid-1": {"client_secret": "cs-secret-1",
+   "refresh_tokens": {"rt-initial-1": {"hub_id": 42, "scopes": ["oauth"]}}}}}
+JSON
+standin_start
+
+# Widest line of $1.
+widest() { printf '%s\n' "$1" | awk '{ if (length($0) > w) w = length($0) } END { print w + 0 }'; }
+
+# ---- list fits 80 columns; a pipe gets every column ----
+add() { run --in "$PAT" "$HS_TOKEN" add "$@" --no-verify; }
+add prod --kind private-app --hub-id 12345678
+add staging --kind private-app --hub-id 23456789
+add marketing-automation-eu --kind private-app --hub-id 145902331
+add sandbox-dev --kind private-app --hub-id 5123
+add billing-webhooks --kind service-key --hub-id 98765432
+add support-inbox --kind service-key --hub-id 12345678
+add cli-alice --kind personal-access-key --hub-id 12345678
+add cli-bob-personal-sandbox --kind personal-access-key --hub-id 5123
+add reporting-readonly --kind private-app --hub-id 12345678
+add legacy-import-2024 --kind private-app --hub-id 12345678
+add qa --kind private-app
+run --in "$(printf 'client_secret=cs-secret-1\nrefresh_token=rt-initial-1\n')" "$HS_TOKEN" add $APP --kind oauth --client-id cid-1
+is "$status" 0 "twelve profiles added"
+for p in prod staging $APP; do run "$HS_EXEC" $p -- true; done
+
+run env COLUMNS=80 "$HS_TOKEN" list
+is "$status" 0 "list, COLUMNS=80: exit 0"
+is "$(printf '%s\n' "$out" | wc -l)" 13 "list: a header and twelve rows"
+le80=$(widest "$out"); [ "$le80" -le 80 ] && ok "list, COLUMNS=80: fits ($le80 columns)" || not_ok "list, COLUMNS=80: $le80 columns wide"
+like "$out" "^PROFILE +KIND +HUB +LAST-USE$" "list, 80 columns: the cached expiry and the store are left out first"
+like "$out" "marketing-automation-eu +private-app +145902331 +-" "list, 80 columns: a long name whole"
+run "$HS_TOKEN" list
+like "$out" "^PROFILE +KIND +HUB +STORE +LAST-USE +CACHED$" "list in a pipe: every column"
+like "$out" "$APP +oauth +42 +secret-service +20[0-9-]+T[0-9]{2}:[0-9]{2}Z +20[0-9-]+T[0-9]{2}:[0-9]{2}Z" "list in a pipe: times to the minute, one word each"
+[ "$(widest "$out")" -gt 80 ] && ok "list in a pipe: not narrowed" || not_ok "list in a pipe: not narrowed"
+out=$("$ON_PTY" --cols 80 "$HS_TOKEN" list 2>&1)
+le80=$(widest "$(printf '%s\n' "$out" | grep -v "$API_NOTE")")
+[ "$le80" -le 80 ] && ok "list on an 80-column terminal fits ($le80)" || not_ok "list on an 80-column terminal: $le80 wide"
+like "$out" "^PROFILE +KIND +HUB +LAST-USE" "list on a terminal: the same columns as COLUMNS=80"
+out=$("$ON_PTY" --cols 200 "$HS_TOKEN" list 2>&1)
+like "$out" "^PROFILE +KIND +HUB +STORE +LAST-USE +CACHED" "list on a wide terminal: every column"
+run env COLUMNS=80 "$HS_TOKEN" list --long
+le80=$(widest "$out"); [ "$le80" -le 80 ] && ok "list --long, COLUMNS=80: fits ($le80)" || not_ok "list --long, COLUMNS=80: $le80 wide"
+like "$out" "^PROFILE +KIND +HUB +HUBLET +AGE +ROTATION$" "list --long, 80 columns: keeps what --long is for"
+
+# ---- JSON: hub ids are numbers ----
+run "$HS_TOKEN" list --json
+is "$(printf %s "$out" | python3 -c 'import json,sys; d={p["profile"]: p["hub_id"] for p in json.load(sys.stdin)}; print(repr(d["prod"]), repr(d["qa"]))')" \
+   "12345678 None" "list --json: hub_id is a number (null when unknown)"
+run "$HS_TOKEN" show marketing-automation-eu --json
+is "$(printf %s "$out" | python3 -c 'import json,sys; print(repr(json.load(sys.stdin)["hub_id"]))')" "145902331" "show --json: hub_id is a number"
+
+# ---- check: list's header and order ----
+run "$HS_TOKEN" check prod $APP
+is "$status" 0 "check: exit 0"
+like "$out" "^PROFILE +KIND +HUB +AGE +ROTATION +RESULT +DETAIL$" "check: a header, in list --long's order"
+like "$out" "prod +private-app +12345678 +0d +ok +ok +-" "check: a row under it"
+run "$HS_TOKEN" check prod --json
+is "$(printf %s "$out" | python3 -c 'import json,sys; print(repr(json.load(sys.stdin)[0]["hub_id"]))')" "12345678" "check --json: hub_id is a number"
+
+for p in prod staging marketing-automation-eu sandbox-dev billing-webhooks support-inbox cli-alice cli-bob-personal-sandbox reporting-readonly legacy-import-2024 qa $APP; do
+  run "$HS_TOKEN" remove $p
+done
+finish
