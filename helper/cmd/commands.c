@@ -22,6 +22,8 @@ static const Command commands[] = {
      "Store a profile's token, read from standard input or a hidden prompt."},
     {"list", hs_cmd_list, "", "List profiles; never prints a secret."},
     {"show", hs_cmd_show, "PROFILE", "Show a profile's metadata."},
+    {"token", hs_cmd_token, "PROFILE",
+     "Print the current access token, refreshed if needed."},
     {"rotate", hs_cmd_rotate, "PROFILE",
      "Store a new token, keeping the old one 7 days; or refresh an OAuth "
      "token now."},

@@ -19,7 +19,7 @@ _hs_token()
     _init_completion -s || return
 
     if ((cword == 1)); then
-        COMPREPLY=($(compgen -W 'add list show rotate remove import scan --help --version' -- "$cur"))
+        COMPREPLY=($(compgen -W 'add list show token rotate remove import scan --help --version' -- "$cur"))
         return
     fi
 
@@ -28,6 +28,7 @@ _hs_token()
         add) opts='--kind= --client-id= --hub-id= --no-verify --force --store= --help' ;;
         list) opts='--long --json --help' ;;
         show) opts='--json --reveal --help'; takes_profile=1 ;;
+        token) opts='--min-ttl= --help'; takes_profile=1 ;;
         rotate) opts='--commit --rollback --help'; takes_profile=1 ;;
         remove) opts='--revoke --help'; takes_profile=1 ;;
         import) opts='--profile= --account= --scrub --dry-run --no-verify --force --format= --store= --help' ;;
@@ -44,7 +45,7 @@ _hs_token()
             COMPREPLY=($(compgen -W 'secret-service' -- "$cur"))
             return
             ;;
-        --client-id | --hub-id | --profile | --account)
+        --client-id | --hub-id | --profile | --account | --min-ttl)
             return
             ;;
         --format)
@@ -71,7 +72,7 @@ _hs_token()
     local i npos=0
     for ((i = 2; i < cword; i++)); do
         case ${words[i]} in
-            --kind | --client-id | --hub-id | --store) ((i++)) ;;
+            --kind | --client-id | --hub-id | --store | --min-ttl) ((i++)) ;;
             -*) ;;
             *) ((npos++)) ;;
         esac

@@ -79,6 +79,26 @@ like "$out" "prod +private-app +12345678 +0d +ok +ok +-" "check: a row under it"
 run "$HS_TOKEN" check prod --json
 is "$(printf %s "$out" | python3 -c 'import json,sys; print(repr(json.load(sys.stdin)[0]["hub_id"]))')" "12345678" "check --json: hub_id is a number"
 
+# ---- hs-token token: only the token, audited ----
+run "$HS_TOKEN" token prod
+is "$status" 0 "token: exit 0"
+is "$out" "$PAT" "token of a static profile: the token alone on stdout"
+is "$err" "" "token: nothing else on stderr"
+exec_token $APP
+cached=$out
+run "$HS_TOKEN" token $APP
+is "$out" "$cached" "token of an oauth profile: the cached access token, as hs-exec hands it"
+ctl POST reset-counters >/dev/null
+run "$HS_TOKEN" token --min-ttl 999999 $APP
+is "$status" 0 "token --min-ttl: exit 0"
+is "$(token_requests)" 1 "token --min-ttl longer than its life: refreshed first"
+[ -n "$out" ] && [ "$out" != "$cached" ] && ok "token after a refresh: the new token" || not_ok "token after a refresh: the new token"
+run "$HS_TOKEN" audit prod --json
+like "$out" '"event" *: *"token"' "token: audited"
+run "$HS_TOKEN" token nobody
+is "$status" 2 "token of a missing profile: exit 2"
+like "$err" "^hs-token: .*nobody" "token of a missing profile: says so"
+
 for p in prod staging marketing-automation-eu sandbox-dev billing-webhooks support-inbox cli-alice cli-bob-personal-sandbox reporting-readonly legacy-import-2024 qa $APP; do
   run "$HS_TOKEN" remove $p
 done
