@@ -1,16 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /* hs-exec — run COMMAND with a HubSpot profile's token in its environment.
  *
- *   hs-exec [OPTIONS] PROFILE -- COMMAND [ARG…]
+ *   hs-exec [OPTIONS] PROFILE [-- COMMAND [ARG…]]
  *
  * A thin main: parse the options, get the profile's access token (an
  * access session, hubspot/access.h), hand it to COMMAND the way asked and
  * run it (exec/delivery.h), and map an error to its exit code. */
 #include "config.h"
 
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/audit.h"
 #include "core/error.h"
@@ -26,7 +28,7 @@
 #include "test-hooks.h"
 #endif
 
-#define USAGE "hs-exec [OPTIONS] PROFILE -- COMMAND [ARG…]"
+#define USAGE "hs-exec [OPTIONS] PROFILE [-- COMMAND [ARG…]]"
 
 typedef struct {
   HsDeliveryOptions how;
@@ -38,6 +40,7 @@ typedef struct {
   /* Set by parse_args() */
   const char *profile;
   char **command;
+  char *shell[2]; /* COMMAND when none is given: the user's shell */
   HsAccessWant want;
 } Options;
 
@@ -117,13 +120,13 @@ static gboolean parse_options(int *argc, char ***argv, Options *opts,
        "Print the version and exit", NULL},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
   g_autoptr(GOptionContext) ctx =
-      g_option_context_new("PROFILE -- COMMAND [ARG…]");
+      g_option_context_new("PROFILE [-- COMMAND [ARG…]]");
   g_autoptr(GError) local = NULL;
 
   g_option_context_set_summary(
       ctx,
       "Run COMMAND with the access token of HubSpot profile PROFILE in "
-      "its environment.");
+      "its environment;\nwithout COMMAND, start $SHELL with it.");
   g_option_context_set_description(
       ctx,
       "Exit status: COMMAND's; 126 not executable; 127 not found; 1 usage; "
@@ -175,8 +178,21 @@ static gboolean parse_options(int *argc, char ***argv, Options *opts,
   return TRUE;
 }
 
-/* The arguments: options, one PROFILE, "--", COMMAND; the access
- * session's wants follow from them. */
+/* The user's shell, as aws-vault exec starts it: $SHELL, else the passwd
+ * entry's, else /bin/sh (transfer none). */
+static const char *user_shell(void) {
+  const char *shell = getenv("SHELL");
+  struct passwd *pw;
+
+  if (shell != NULL && *shell == '/') return shell;
+  pw = getpwuid(getuid());
+  if (pw != NULL && pw->pw_shell != NULL && *pw->pw_shell == '/')
+    return pw->pw_shell;
+  return "/bin/sh";
+}
+
+/* The arguments: options, one PROFILE, then "--" and COMMAND, or nothing
+ * for the user's shell; the access session's wants follow from them. */
 static gboolean parse_args(int argc, char **argv, Options *opts,
                            GError **error) {
   int own_argc = split_at_dashes(argc, argv, &opts->command);
@@ -184,6 +200,12 @@ static gboolean parse_args(int argc, char **argv, Options *opts,
 
   if (!parse_options(&own_argc, &argv, opts, error)) return FALSE;
   if (opts->version) return TRUE;
+  if (opts->command == NULL && own_argc == 2) {
+    /* No "--": a shell, never the words after PROFILE, which would run a
+     * command the user may have meant as an option of ours. */
+    opts->shell[0] = (char *)user_shell();
+    opts->command = opts->shell;
+  }
   if (own_argc != 2 || opts->command == NULL || opts->command[0] == NULL) {
     const char *what = opts->command == NULL ? "'--' before COMMAND is required"
                        : own_argc != 2 ? "give exactly one PROFILE before '--'"

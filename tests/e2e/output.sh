@@ -99,6 +99,22 @@ run "$HS_TOKEN" token nobody
 is "$status" 2 "token of a missing profile: exit 2"
 like "$err" "^hs-token: .*nobody" "token of a missing profile: says so"
 
+# ---- hs-exec PROFILE without COMMAND: the user's shell ----
+shell_script='printf "%s|%s" "$HUBSPOT_ACCESS_TOKEN" "$HS_EXEC_PROFILE"'
+run --in "$shell_script" env SHELL=/bin/sh "$HS_EXEC" prod
+is "$status" 0 "hs-exec PROFILE: exit 0"
+is "$out" "$PAT|prod" "hs-exec PROFILE: \$SHELL runs with the token"
+fake_shell="$E2E_SCRATCH/fake-shell"
+printf '#!/bin/sh\necho "fake shell $# ${HUBSPOT_ACCESS_TOKEN:+with the token}"\n' >"$fake_shell"
+chmod +x "$fake_shell"
+run env SHELL="$fake_shell" "$HS_EXEC" prod
+is "$out" "fake shell 0 with the token" "hs-exec PROFILE: \$SHELL itself, no arguments"
+run --in "$shell_script" env -u SHELL "$HS_EXEC" prod
+is "$out" "$PAT|prod" "hs-exec PROFILE without \$SHELL: the passwd entry's shell"
+run env SHELL="$fake_shell" "$HS_EXEC" prod "$fake_shell"
+fails_with 1 hs-exec "a COMMAND without '--'"
+like "$err" "'--' before COMMAND is required" "a COMMAND without '--': says '--' is required"
+
 for p in prod staging marketing-automation-eu sandbox-dev billing-webhooks support-inbox cli-alice cli-bob-personal-sandbox reporting-readonly legacy-import-2024 qa $APP; do
   run "$HS_TOKEN" remove $p
 done
