@@ -57,6 +57,18 @@ static void print_note(const char *note, gpointer user_data) {
   fprintf(stderr, "hs-exec: note: %s\n", note);
 }
 
+/* On a terminal, a retry says so: a refresh that waits seconds for HubSpot
+ * is not a hang.  Whole lines only, with no cursor movement: under
+ * --proxy a refresh can happen while COMMAND writes to the same terminal. */
+static void show_retry(const HsApiProgress *progress, gpointer user_data) {
+  g_autofree char *line = NULL;
+
+  (void)user_data;
+  if (progress->step != HS_API_PROGRESS_RETRY) return;
+  line = hs_api_progress_describe(progress);
+  fprintf(stderr, "hs-exec: %s\n", line);
+}
+
 static int fail(GError *error) {
   int code = hs_error_exit_code(error);
   fprintf(stderr, "hs-exec: %s\n", error->message);
@@ -260,6 +272,7 @@ int main(int argc, char **argv) {
   hs_test_hooks_from_environment();
 #endif
   hs_supervise_save_sigpipe();
+  if (isatty(STDERR_FILENO)) hs_api_set_progress(show_retry, NULL);
   if (!parse_args(argc, argv, &opts, &error))
     return fail(g_steal_pointer(&error));
   if (opts.version) {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cmd/commands.h"
+#include "cmd/output.h"
 #include "core/error.h"
 #include "core/secure.h"
 
@@ -43,6 +44,7 @@ int main(int argc, char **argv) {
     printf("hs-token %s\n", PACKAGE_VERSION);
     return 0;
   }
+  hs_output_progress_on_terminal();
   if (hs_cmd_dispatch(argc - 1, argv + 1, &error)) return 0;
   fprintf(stderr, "hs-token: %s\n", error->message);
   return hs_error_exit_code(error);

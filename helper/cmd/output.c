@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cmd/output.h"
+#include "hubspot/api.h"
 
 char *hs_output_format_time(gint64 t) {
   g_autoptr(GDateTime) dt = NULL;
@@ -50,6 +51,24 @@ int hs_output_width(void) {
   if (env != NULL && g_ascii_string_to_unsigned(env, 10, 1, 10000, &n, NULL))
     return (int)n;
   return isatty(STDOUT_FILENO) ? 80 : 0;
+}
+
+/* The line is overwritten in place (CR, erase to the end of the line), so
+ * that it never mixes with what stdout prints once the call is over. */
+static void show_progress(const HsApiProgress *progress, gpointer user_data) {
+  g_autofree char *line = hs_api_progress_describe(progress);
+
+  (void)user_data;
+  if (line != NULL)
+    fprintf(stderr, "\r\033[Khs-token: %s%s", line,
+            progress->step == HS_API_PROGRESS_RETRY ? "\n" : "");
+  else
+    fputs("\r\033[K", stderr);
+  fflush(stderr);
+}
+
+void hs_output_progress_on_terminal(void) {
+  if (isatty(STDERR_FILENO)) hs_api_set_progress(show_progress, NULL);
 }
 
 #define TABLE_GAP 2

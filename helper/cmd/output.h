@@ -43,6 +43,11 @@ typedef struct {
 void hs_output_table(const HsOutputColumn *columns, guint n, GPtrArray *rows,
                      int width);
 
+/* When stderr is a terminal, show what a call to HubSpot is doing on one
+ * line there ("hs-token: checking the token with HubSpot…"), erased when it
+ * ends; a retry leaves its line.  Off a terminal, nothing. */
+void hs_output_progress_on_terminal(void);
+
 /* `text` (a file name, say) safe to print on a terminal (transfer full):
  * control characters (C0, DEL, C1) and bytes that are not UTF-8 become
  * \xNN, and a backslash becomes \\, so that no escape sequence in a

@@ -115,6 +115,40 @@ run env SHELL="$fake_shell" "$HS_EXEC" prod "$fake_shell"
 fails_with 1 hs-exec "a COMMAND without '--'"
 like "$err" "'--' before COMMAND is required" "a COMMAND without '--': says '--' is required"
 
+# ---- long waits say so on a terminal, and only there ----
+fault() { ctl POST clear-faults >/dev/null; ctl POST fault "$1" >/dev/null; ctl POST reset-counters >/dev/null; }
+fault '{"kind": "503", "count": 1}'
+out=$("$ON_PTY" "$HS_TOKEN" check prod 2>&1)
+like "$out" "hs-token: checking the token with HubSpot…" "check on a terminal: says it is asking HubSpot"
+like "$out" "hs-token: HubSpot answered 503; retrying in 1 s \(2/3\)" "check on a terminal: says it retries, and when"
+like "$out" "prod +private-app +12345678 +0d +ok +ok" "check on a terminal: then the result"
+fault '{"kind": "503", "count": 1}'
+run "$HS_TOKEN" check prod
+is "$status" 0 "check in a pipe after a 503: exit 0"
+unlike "$err" "checking|retrying" "check with stderr not a terminal: no progress"
+drop_cache $APP
+fault '{"kind": "503", "count": 1}'
+out=$("$ON_PTY" "$HS_EXEC" $APP -- true 2>&1)
+like "$out" "hs-exec: HubSpot answered 503; retrying in 1 s \(2/3\)" "hs-exec on a terminal: says it retries"
+drop_cache $APP
+fault '{"kind": "503", "count": 1}'
+exec_token $APP
+is "$status" 0 "hs-exec in a pipe after a 503: exit 0"
+unlike "$err" "retrying" "hs-exec with stderr not a terminal: no progress"
+ctl POST clear-faults >/dev/null
+
+# ---- an unreachable HubSpot and an untrusted certificate say what to do ----
+run with_api_base https://127.0.0.1:9 "$HS_TOKEN" check prod
+like "$out" "could not be reached after 3 tries: .*; check the network connection and any proxy" "unreachable: check the network or the proxy"
+OTHER_CA=/etc/ssl/certs/ca-certificates.crt
+run with_ca_file "$OTHER_CA" "$HS_TOKEN" check prod
+like "$out" "certificate of $STANDIN_BASE is not trusted .*checked against the CAs in $OTHER_CA only \(\[hubspot\] ca-file" "untrusted certificate: names the CA file used"
+run with_ca_file "" "$HS_TOKEN" check prod
+like "$out" "not trusted .*checked against the system's CAs: update them .*\\[hubspot\\] ca-file" "untrusted certificate, system CAs: says so and what to do"
+out=$(with_ca_file "$OTHER_CA" "$ON_PTY" "$HS_TOKEN" check prod 2>&1)
+like "$out" "not trusted" "untrusted certificate on a terminal: the same error"
+unlike "$out" "retrying" "an untrusted certificate is not tried again"
+
 for p in prod staging marketing-automation-eu sandbox-dev billing-webhooks support-inbox cli-alice cli-bob-personal-sandbox reporting-readonly legacy-import-2024 qa $APP; do
   run "$HS_TOKEN" remove $p
 done
