@@ -149,6 +149,34 @@ out=$(with_ca_file "$OTHER_CA" "$ON_PTY" "$HS_TOKEN" check prod 2>&1)
 like "$out" "not trusted" "untrusted certificate on a terminal: the same error"
 unlike "$out" "retrying" "an untrusted certificate is not tried again"
 
+# ---- --mask on a terminal: COMMAND gets a terminal, its output is masked ----
+probe='for fd in 0 1 2; do [ -t $fd ] && printf "tty%s " $fd; done; echo; stty size; printf "%s\n" "$HUBSPOT_ACCESS_TOKEN"'
+out=$("$ON_PTY" --cols 100 --check-restored "$HS_EXEC" --mask prod -- sh -c "$probe")
+is "$?" 0 "--mask on a terminal: exit 0"
+like "$out" "tty0 tty1 tty2" "--mask on a terminal: COMMAND's stdin, stdout and stderr are terminals"
+like "$out" "^24 100$" "--mask on a terminal: COMMAND's terminal has ours' size"
+like "$out" "^\\*\\*\\*$" "--mask on a terminal: the token is masked"
+unlike "$out" "$PAT" "--mask on a terminal: the token is not shown"
+like "$out" "on-pty: terminal restored" "--mask on a terminal: our terminal's modes are restored"
+out=$("$ON_PTY" --check-restored "$HS_EXEC" --mask prod -- sh -c 'printf "\033[31mred %s\033[0m\n" "$HUBSPOT_ACCESS_TOKEN"')
+like "$out" "$(printf '\033')\\[31mred \\*\\*\\*" "--mask on a terminal: colours pass, the token is masked"
+out=$("$ON_PTY" --after ready --winch 120 "$HS_EXEC" --mask prod -- sh -c 'trap "stty size; exit 0" WINCH; echo ready; sleep 10 & wait')
+like "$out" "^24 120$" "--mask on a terminal: a new window size reaches COMMAND"
+out=$("$ON_PTY" --after ready --input "$(printf '\003')" --check-restored "$HS_EXEC" --mask prod -- sh -c 'trap "echo got INT; exit 3" INT; echo ready; sleep 10 & wait')
+st=$?
+like "$out" "got INT" "--mask on a terminal: ^C reaches COMMAND"
+is "$st" 3 "--mask on a terminal: COMMAND's status after ^C"
+like "$out" "on-pty: terminal restored" "--mask on a terminal: modes restored after ^C"
+out=$("$ON_PTY" --after ready --input "typed line
+" "$HS_EXEC" --mask prod -- sh -c 'echo ready; read -r line; echo "read: $line"')
+like "$out" "read: typed line" "--mask on a terminal: what is typed reaches COMMAND"
+out=$("$ON_PTY" --check-restored "$HS_EXEC" --mask prod -- /nonexistent/cmd)
+like "$out" "command not found" "--mask on a terminal, COMMAND not found: says so"
+like "$out" "on-pty: terminal restored" "--mask on a terminal, COMMAND not found: modes untouched"
+run "$HS_EXEC" --mask prod -- sh -c "$probe"
+like "$out" "^$" "--mask off a terminal: COMMAND keeps pipes"
+like "$out" "\\*\\*\\*" "--mask off a terminal: the token is masked"
+
 for p in prod staging marketing-automation-eu sandbox-dev billing-webhooks support-inbox cli-alice cli-bob-personal-sandbox reporting-readonly legacy-import-2024 qa $APP; do
   run "$HS_TOKEN" remove $p
 done
