@@ -281,7 +281,9 @@ int hs_supervise(const HsSupervise *opts, GError **error) {
   if (pty) {
     child.ctty = child.out = slave;
     child.err = err_pipe[1] >= 0 ? err_pipe[1] : slave;
-    if (isatty(STDIN_FILENO)) {
+    /* Keys are relayed only from a terminal we hold in the foreground: a
+     * background job that read it or made it raw would be stopped. */
+    if (isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp()) {
       child.in = slave;
       input = STDIN_FILENO;
     }
