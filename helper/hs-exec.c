@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* hs-exec — run COMMAND with a HubSpot profile's token in its environment.
  *
- *   hs-exec [OPTIONS] PROFILE -- COMMAND [ARG…]
+ *   hs-exec [OPTIONS] PROFILE [-- COMMAND [ARG…]]
  *
  * A thin main: parse the options, get the profile's access token (an
  * access session, hubspot/access.h), hand it to COMMAND the way asked and
@@ -9,9 +9,11 @@
 #include "config.h"
 
 #include <locale.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/audit.h"
 #include "core/error.h"
@@ -27,7 +29,7 @@
 #include "test-hooks.h"
 #endif
 
-#define USAGE "hs-exec [OPTIONS] PROFILE -- COMMAND [ARG…]"
+#define USAGE "hs-exec [OPTIONS] PROFILE [-- COMMAND [ARG…]]"
 
 typedef struct {
   HsDeliveryOptions how;
@@ -40,6 +42,7 @@ typedef struct {
   /* Set by parse_args() */
   const char *profile;
   char **command;
+  char *shell[2]; /* COMMAND when none is given: the user's shell */
   HsAccessWant want;
 } Options;
 
@@ -54,6 +57,18 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Options, options_clear)
 static void print_note(const char *note, gpointer user_data) {
   (void)user_data;
   fprintf(stderr, "hs-exec: note: %s\n", note);
+}
+
+/* On a terminal, a retry says so: a refresh that waits seconds for HubSpot
+ * is not a hang.  Whole lines only, with no cursor movement: under
+ * --proxy a refresh can happen while COMMAND writes to the same terminal. */
+static void show_retry(const HsApiProgress *progress, gpointer user_data) {
+  g_autofree char *line = NULL;
+
+  (void)user_data;
+  if (progress->step != HS_API_PROGRESS_RETRY) return;
+  line = hs_api_progress_describe(progress);
+  fprintf(stderr, "hs-exec: %s\n", line);
 }
 
 static int fail(GError *error) {
@@ -133,13 +148,13 @@ static gboolean parse_options(int *argc, char ***argv, Options *opts,
        &opts->list_options, "The options, for the shell completions", NULL},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
   g_autoptr(GOptionContext) ctx =
-      g_option_context_new("PROFILE -- COMMAND [ARG…]");
+      g_option_context_new("PROFILE [-- COMMAND [ARG…]]");
   g_autoptr(GError) local = NULL;
 
   g_option_context_set_summary(
       ctx,
       "Run COMMAND with the access token of HubSpot profile PROFILE in "
-      "its environment.");
+      "its environment;\nwithout COMMAND, start $SHELL with it.");
   g_option_context_set_description(
       ctx,
       "Exit status: COMMAND's; 126 not executable; 127 not found; 1 usage; "
@@ -195,8 +210,21 @@ static gboolean parse_options(int *argc, char ***argv, Options *opts,
   return TRUE;
 }
 
-/* The arguments: options, one PROFILE, "--", COMMAND; the access
- * session's wants follow from them. */
+/* The user's shell, as aws-vault exec starts it: $SHELL, else the passwd
+ * entry's, else /bin/sh (transfer none). */
+static const char *user_shell(void) {
+  const char *shell = getenv("SHELL");
+  struct passwd *pw;
+
+  if (shell != NULL && *shell == '/') return shell;
+  pw = getpwuid(getuid());
+  if (pw != NULL && pw->pw_shell != NULL && *pw->pw_shell == '/')
+    return pw->pw_shell;
+  return "/bin/sh";
+}
+
+/* The arguments: options, one PROFILE, then "--" and COMMAND, or nothing
+ * for the user's shell; the access session's wants follow from them. */
 static gboolean parse_args(int argc, char **argv, Options *opts,
                            GError **error) {
   int own_argc = split_at_dashes(argc, argv, &opts->command);
@@ -204,6 +232,12 @@ static gboolean parse_args(int argc, char **argv, Options *opts,
 
   if (!parse_options(&own_argc, &argv, opts, error)) return FALSE;
   if (opts->version || opts->list_options) return TRUE;
+  if (opts->command == NULL && own_argc == 2) {
+    /* No "--": a shell, never the words after PROFILE, which would run a
+     * command the user may have meant as an option of ours. */
+    opts->shell[0] = (char *)user_shell();
+    opts->command = opts->shell;
+  }
   if (own_argc != 2 || opts->command == NULL || opts->command[0] == NULL) {
     const char *what = opts->command == NULL ? "'--' before COMMAND is required"
                        : own_argc != 2 ? "give exactly one PROFILE before '--'"
@@ -262,6 +296,7 @@ int main(int argc, char **argv) {
   hs_test_hooks_from_environment();
 #endif
   hs_supervise_save_sigpipe();
+  if (isatty(STDERR_FILENO)) hs_api_set_progress(show_retry, NULL);
   if (!parse_args(argc, argv, &opts, &error))
     return fail(g_steal_pointer(&error));
   if (opts.version) {

@@ -13,6 +13,7 @@
 
 #include "cmd/commands.h"
 #include "cmd/options.h"
+#include "cmd/output.h"
 #include "core/error.h"
 #include "core/secure.h"
 
@@ -78,6 +79,7 @@ int main(int argc, char **argv) {
     return HS_ERR_USAGE;
   }
   if (global_option(argv[1], &code)) return code;
+  hs_output_progress_on_terminal();
   if (hs_cmd_dispatch(argc - 1, argv + 1, &error)) return 0;
   fprintf(stderr, "hs-token: %s\n", error->message);
   return hs_error_exit_code(error);

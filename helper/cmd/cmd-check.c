@@ -89,6 +89,14 @@ static int worse(int a, int b) {
   return rank[a] >= rank[b] ? a : b;
 }
 
+/* list --long's order, then what HubSpot said; nothing is left out when
+ * the terminal is narrow, since every column is the check's finding. */
+static const HsOutputColumn columns[] = {
+    {"PROFILE", FALSE, 0}, {"KIND", FALSE, 0},     {"HUB", FALSE, 0},
+    {"AGE", TRUE, 0},      {"ROTATION", FALSE, 0}, {"RESULT", FALSE, 0},
+    {"DETAIL", FALSE, 0},
+};
+
 gboolean hs_cmd_check(int argc, char **argv, GError **error) {
   gboolean json = FALSE, notify_desktop = FALSE;
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(g_free);
@@ -105,6 +113,8 @@ gboolean hs_cmd_check(int argc, char **argv, GError **error) {
   g_autoptr(GPtrArray) records =
       g_ptr_array_new_with_free_func((GDestroyNotify)hs_record_free);
   g_autoptr(JsonBuilder) b = json_builder_new();
+  g_autoptr(GPtrArray) cells =
+      g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
   gint64 now = hs_options_now();
   int worst = CHECK_OK;
 
@@ -164,6 +174,7 @@ gboolean hs_cmd_check(int argc, char **argv, GError **error) {
       json_builder_begin_object(b);
       hs_output_add_member(b, "profile", r->profile);
       hs_output_add_member(b, "kind", hs_kind_name(r->kind));
+      hs_output_add_hub_id(b, "hub_id", r->hub_id);
       hs_output_add_member(b, "result", result);
       hs_output_add_member(b, "rotation", rotation);
       json_builder_set_member_name(b, "age_days");
@@ -171,13 +182,22 @@ gboolean hs_cmd_check(int argc, char **argv, GError **error) {
       hs_output_add_member(b, "detail", why ? why->message : NULL);
       json_builder_end_object(b);
     } else {
-      printf("%-20s %-20s %-12s %-8s %4" G_GINT64_FORMAT "d%s%s\n", r->profile,
-             hs_kind_name(r->kind), result, rotation, age, why ? "  " : "",
-             why ? why->message : "");
+      char **line = g_new0(char *, G_N_ELEMENTS(columns) + 1);
+      line[0] = g_strdup(r->profile);
+      line[1] = g_strdup(hs_kind_name(r->kind));
+      line[2] = g_strdup(r->hub_id ? r->hub_id : "-");
+      line[3] = g_strdup_printf("%" G_GINT64_FORMAT "d", age);
+      line[4] = g_strdup(rotation);
+      line[5] = g_strdup(result);
+      line[6] = g_strdup(why ? why->message : "-");
+      g_ptr_array_add(cells, line);
     }
   }
   json_builder_end_array(b);
-  if (json) hs_output_print_json(b);
+  if (json)
+    hs_output_print_json(b);
+  else if (cells->len > 0)
+    hs_output_table(columns, G_N_ELEMENTS(columns), cells, 0);
   fflush(stdout);
   if (notify_desktop && problems->len > 0)
     notify(problems, worst != CHECK_WARNING);

@@ -233,7 +233,7 @@ static void print_json(GPtrArray *rows) {
     json_builder_begin_object(b);
     hs_output_add_member(b, "profile", row->profile);
     hs_output_add_member(b, "kind", row->kind);
-    hs_output_add_member(b, "hub_id", row->hub_id);
+    hs_output_add_hub_id(b, "hub_id", row->hub_id);
     if (row->long_form) hs_output_add_member(b, "hublet", row->hublet);
     hs_output_add_member(b, "store", row->store);
     if (row->long_form) {
@@ -250,31 +250,51 @@ static void print_json(GPtrArray *rows) {
   hs_output_print_json(b);
 }
 
+/* The columns in list's order; when the terminal is narrow, the cached
+ * token's expiry goes first, then the store (most people have one), and
+ * for --long the last use before what --long is for. */
+static const HsOutputColumn short_columns[] = {
+    {"PROFILE", FALSE, 0}, {"KIND", FALSE, 0},     {"HUB", FALSE, 3},
+    {"STORE", FALSE, 2},   {"LAST-USE", FALSE, 4}, {"CACHED", FALSE, 1},
+};
+static const HsOutputColumn long_columns[] = {
+    {"PROFILE", FALSE, 0},  {"KIND", FALSE, 0},     {"HUB", FALSE, 4},
+    {"HUBLET", FALSE, 5},   {"STORE", FALSE, 2},    {"AGE", TRUE, 0},
+    {"ROTATION", FALSE, 0}, {"LAST-USE", FALSE, 3}, {"CACHED", FALSE, 1},
+};
+
 static void print_table(GPtrArray *rows, gboolean long_form) {
-  if (long_form)
-    printf("%-20s %-20s %-12s %-7s %-16s %5s  %-8s %-20s %s\n", "PROFILE",
-           "KIND", "HUB", "HUBLET", "STORE", "AGE", "ROTATION", "LAST USE",
-           "CACHED");
-  else
-    printf("%-20s %-20s %-12s %-16s %-20s %s\n", "PROFILE", "KIND", "HUB",
-           "STORE", "LAST USE", "CACHED");
+  g_autoptr(GPtrArray) cells =
+      g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+
   for (guint i = 0; i < rows->len; i++) {
     Row *row = g_ptr_array_index(rows, i);
-    g_autofree char *until = hs_output_format_time(row->cached_until);
-    g_autofree char *last = hs_output_format_time(row->last_used);
+    g_autofree char *until = hs_output_format_minute(row->cached_until);
+    g_autofree char *last = hs_output_format_minute(row->last_used);
+    GStrvBuilder *line = g_strv_builder_new();
 
-    if (long_form)
-      printf("%-20s %-20s %-12s %-7s %-16s %4" G_GINT64_FORMAT
-             "d  %-8s %-20s %s\n",
-             row->profile, row->kind, row->hub_id ? row->hub_id : "-",
-             row->hublet ? row->hublet : "-", row->store, row->age_days,
-             hs_rotation_status(row->age_days), last ? last : "-",
-             until ? until : "-");
-    else
-      printf("%-20s %-20s %-12s %-16s %-20s %s\n", row->profile, row->kind,
-             row->hub_id ? row->hub_id : "-", row->store, last ? last : "-",
-             until ? until : "-");
+    g_strv_builder_add(line, row->profile);
+    g_strv_builder_add(line, row->kind);
+    g_strv_builder_add(line, row->hub_id ? row->hub_id : "-");
+    if (long_form) g_strv_builder_add(line, row->hublet ? row->hublet : "-");
+    g_strv_builder_add(line, row->store);
+    if (long_form) {
+      g_autofree char *age =
+          g_strdup_printf("%" G_GINT64_FORMAT "d", row->age_days);
+      g_strv_builder_add(line, age);
+      g_strv_builder_add(line, hs_rotation_status(row->age_days));
+    }
+    g_strv_builder_add(line, last ? last : "-");
+    g_strv_builder_add(line, until ? until : "-");
+    g_ptr_array_add(cells, g_strv_builder_end(line));
+    g_strv_builder_unref(line);
   }
+  if (long_form)
+    hs_output_table(long_columns, G_N_ELEMENTS(long_columns), cells,
+                    hs_output_width());
+  else
+    hs_output_table(short_columns, G_N_ELEMENTS(short_columns), cells,
+                    hs_output_width());
 }
 
 gboolean hs_cmd_list(int argc, char **argv, GError **error) {
@@ -371,7 +391,7 @@ gboolean hs_cmd_show(int argc, char **argv, GError **error) {
     json_builder_begin_object(b);
     hs_output_add_member(b, "profile", record->profile);
     hs_output_add_member(b, "kind", hs_kind_name(record->kind));
-    hs_output_add_member(b, "hub_id", record->hub_id);
+    hs_output_add_hub_id(b, "hub_id", record->hub_id);
     hs_output_add_member(b, "hublet", record->hublet);
     hs_output_add_member(b, "store", store);
     hs_output_add_member(b, "created", created);

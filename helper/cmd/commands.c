@@ -35,6 +35,8 @@ static const Command commands[] = {
      ADD_INPUT},
     {"list", hs_cmd_list, "", "List profiles; never prints a secret.", NULL},
     {"show", hs_cmd_show, "PROFILE", "Show a profile's metadata.", NULL},
+    {"token", hs_cmd_token, "PROFILE",
+     "Print the current access token, refreshed if needed.", NULL},
     {"rotate", hs_cmd_rotate, "PROFILE",
      "Store a new token, keeping the old one 7 days; or refresh an OAuth "
      "token now.",

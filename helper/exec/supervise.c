@@ -6,9 +6,12 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "core/error.h"
@@ -102,14 +105,25 @@ typedef struct {
   gboolean in_sandbox; /* the sandbox failed, not the execve */
 } ChildFailure;
 
+/* COMMAND's descriptors: -1 leaves ours. */
+typedef struct {
+  int in, out, err;
+  int ctty; /* a pseudo-terminal to make COMMAND's controlling terminal */
+} ChildFds;
+
 /* In the child after fork(): only async-signal-safe calls. */
 static G_GNUC_NORETURN void exec_child(const HsSupervise *opts, int status_fd,
-                                       int out_fd, int err_fd) {
+                                       const ChildFds *fds) {
   ChildFailure failure = {0, FALSE};
 
   restore_signals();
-  if (out_fd >= 0 && dup2(out_fd, STDOUT_FILENO) < 0) goto fail;
-  if (err_fd >= 0 && dup2(err_fd, STDERR_FILENO) < 0) goto fail;
+  /* A session of its own on the pseudo-terminal: its line discipline turns
+   * ^C into COMMAND's SIGINT, and resizing it sends SIGWINCH. */
+  if (fds->ctty >= 0 && (setsid() < 0 || ioctl(fds->ctty, TIOCSCTTY, 0) < 0))
+    goto fail;
+  if (fds->in >= 0 && dup2(fds->in, STDIN_FILENO) < 0) goto fail;
+  if (fds->out >= 0 && dup2(fds->out, STDOUT_FILENO) < 0) goto fail;
+  if (fds->err >= 0 && dup2(fds->err, STDERR_FILENO) < 0) goto fail;
   if (opts->fd_from >= 0 &&
       (opts->fd_from == opts->fd_to ? fcntl(opts->fd_to, F_SETFD, 0)
                                     : dup2(opts->fd_from, opts->fd_to)) < 0)
@@ -127,6 +141,53 @@ report:
   _exit(failure.err == ENOENT || failure.err == ENOTDIR
             ? HS_EXIT_NOT_FOUND
             : HS_EXIT_NOT_EXECUTABLE);
+}
+
+/* --mask on a terminal: a pseudo-terminal for COMMAND, with our terminal's
+ * settings and size, so that isatty(), colours and progress bars work
+ * while its output still passes the mask. */
+static gboolean open_pty(int *ret_master, int *ret_slave) {
+  int tty = isatty(STDIN_FILENO) ? STDIN_FILENO : STDOUT_FILENO;
+  int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC), slave = -1;
+  char name[128];
+  struct termios tio;
+  struct winsize ws;
+
+  if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0 ||
+      ptsname_r(master, name, sizeof name) != 0 ||
+      (slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
+    int saved = errno;
+    if (master >= 0) close(master);
+    errno = saved;
+    return FALSE;
+  }
+  if (tcgetattr(tty, &tio) == 0) (void)tcsetattr(slave, TCSANOW, &tio);
+  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0)
+    (void)ioctl(master, TIOCSWINSZ, &ws);
+  *ret_master = master;
+  *ret_slave = slave;
+  return TRUE;
+}
+
+/* Our terminal, raw while it relays keys to COMMAND's (the pseudo-terminal
+ * does the echo, ^C and line editing), and as it was on every way out. */
+typedef struct {
+  struct termios saved;
+  gboolean raw;
+} Terminal;
+
+static void terminal_raw(Terminal *t) {
+  struct termios raw;
+
+  if (tcgetattr(STDIN_FILENO, &t->saved) != 0) return;
+  raw = t->saved;
+  cfmakeraw(&raw);
+  t->raw = tcsetattr(STDIN_FILENO, TCSADRAIN, &raw) == 0;
+}
+
+static void terminal_restore(Terminal *t) {
+  if (t->raw) (void)tcsetattr(STDIN_FILENO, TCSADRAIN, &t->saved);
+  t->raw = FALSE;
 }
 
 typedef struct {
@@ -171,12 +232,30 @@ static int exit_code(int status) {
   return 1;
 }
 
+/* A key typed at our terminal, on to COMMAND's; FALSE when there will be
+ * no more (our stdin ended). */
+static gboolean relay_input(int master) {
+  char buf[4096];
+  ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
+
+  if (n < 0 && (errno == EINTR || errno == EAGAIN)) return TRUE;
+  if (n <= 0) return FALSE;
+  if (master >= 0) write_all(master, (const guint8 *)buf, (gsize)n);
+  explicit_bzero(buf, sizeof buf);
+  return TRUE;
+}
+
 int hs_supervise(const HsSupervise *opts, GError **error) {
   hs_autopipe status_pipe[2] = {-1, -1};
   hs_autopipe out_pipe[2] = {-1, -1};
   hs_autopipe err_pipe[2] = {-1, -1};
-  hs_autofd sfd = -1;
+  hs_autofd sfd = -1, master = -1, slave = -1;
   Relay relays[2] = {{-1, STDOUT_FILENO, NULL}, {-1, STDERR_FILENO, NULL}};
+  ChildFds child = {-1, -1, -1, -1};
+  Terminal terminal = {.raw = FALSE};
+  /* --mask on a terminal: COMMAND gets one too; elsewhere, pipes. */
+  gboolean pty = opts->mask != NULL && isatty(STDOUT_FILENO);
+  int input = -1; /* our stdin, relayed to the pseudo-terminal */
   sigset_t set;
   int status = 0;
   ChildFailure failure = {0, FALSE};
@@ -189,13 +268,28 @@ int hs_supervise(const HsSupervise *opts, GError **error) {
   /* The system's refusals, not COMMAND's: HS_ERR_SYSTEM, not 126. */
   sfd = signalfd(-1, &set, SFD_CLOEXEC);
   if (sfd < 0 || pipe2(status_pipe, O_CLOEXEC) != 0 ||
-      (opts->mask != NULL &&
-       (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0))) {
+      (pty && !open_pty(&master, &slave)) ||
+      (opts->mask != NULL && !pty && pipe2(out_pipe, O_CLOEXEC) != 0) ||
+      (opts->mask != NULL && !(pty && isatty(STDERR_FILENO)) &&
+       pipe2(err_pipe, O_CLOEXEC) != 0)) {
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_SYSTEM,
-                "cannot set up COMMAND's pipes: %s; check the limit on open "
+                "cannot set up COMMAND's %s: %s; check the limit on open "
                 "files (ulimit -n) and try again",
-                g_strerror(errno));
+                pty ? "pseudo-terminal" : "pipes", g_strerror(errno));
     return HS_ERR_SYSTEM;
+  }
+  if (pty) {
+    child.ctty = child.out = slave;
+    child.err = err_pipe[1] >= 0 ? err_pipe[1] : slave;
+    /* Keys are relayed only from a terminal we hold in the foreground: a
+     * background job that read it or made it raw would be stopped. */
+    if (isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp()) {
+      child.in = slave;
+      input = STDIN_FILENO;
+    }
+  } else {
+    child.out = out_pipe[1];
+    child.err = err_pipe[1];
   }
   pid = fork();
   if (pid < 0) {
@@ -205,14 +299,15 @@ int hs_supervise(const HsSupervise *opts, GError **error) {
                 opts->argv[0], g_strerror(errno));
     return HS_ERR_SYSTEM;
   }
-  if (pid == 0) exec_child(opts, status_pipe[1], out_pipe[1], err_pipe[1]);
+  if (pid == 0) exec_child(opts, status_pipe[1], &child);
 
   /* The write ends are the child's alone: its exit is our end of file. */
   hs_fd_close(&status_pipe[1]);
   hs_fd_close(&out_pipe[1]);
   hs_fd_close(&err_pipe[1]);
+  hs_fd_close(&slave);
   if (opts->mask != NULL) {
-    relays[0].fd = hs_fd_steal(&out_pipe[0]);
+    relays[0].fd = pty ? hs_fd_steal(&master) : hs_fd_steal(&out_pipe[0]);
     relays[1].fd = hs_fd_steal(&err_pipe[0]);
     for (int i = 0; i < 2; i++) {
       relays[i].mask = hs_mask_new(opts->mask);
@@ -223,12 +318,18 @@ int hs_supervise(const HsSupervise *opts, GError **error) {
   while (read(status_pipe[0], &failure, sizeof failure) < 0 && errno == EINTR) {
   }
   hs_fd_close(&status_pipe[0]);
+  if (input >= 0 && failure.err == 0)
+    terminal_raw(&terminal);
+  else
+    input = -1;
 
   while (!ended && (!reaped || relays[0].fd >= 0 || relays[1].fd >= 0)) {
-    struct pollfd fds[3] = {
-        {sfd, POLLIN, 0}, {relays[0].fd, POLLIN, 0}, {relays[1].fd, POLLIN, 0}};
+    struct pollfd fds[4] = {{sfd, POLLIN, 0},
+                            {relays[0].fd, POLLIN, 0},
+                            {relays[1].fd, POLLIN, 0},
+                            {relays[0].fd >= 0 ? input : -1, POLLIN, 0}};
 
-    if (poll(fds, 3, -1) < 0) {
+    if (poll(fds, 4, -1) < 0) {
       if (errno == EINTR) continue;
       break;
     }
@@ -236,23 +337,37 @@ int hs_supervise(const HsSupervise *opts, GError **error) {
       struct signalfd_siginfo si;
       if (read(sfd, &si, sizeof si) == sizeof si) {
         int sig = (int)si.ssi_signo;
+        struct winsize ws;
         /* The terminal's signals reach COMMAND, in our process group, by
-         * themselves: forward only what another process sent us.  Only
-         * while COMMAND is unreaped: a zombie keeps its PID, a reaped one
-         * frees it for any new process.  Once it is gone, a signal that
-         * ends a shell job ends the run, whoever still holds the output
-         * pipes (a grandchild in the background). */
-        if (sig != SIGCHLD && si.ssi_code != SI_KERNEL && !reaped)
+         * themselves: forward only what another process sent us.  On a
+         * pseudo-terminal COMMAND has a session of its own: the terminal's
+         * signals are forwarded too, and a new size is passed to the
+         * pseudo-terminal, which tells COMMAND.  Only while COMMAND is
+         * unreaped: a zombie keeps its PID, a reaped one frees it for any
+         * new process.  Once it is gone, a signal that ends a shell job
+         * ends the run, whoever still holds the output pipes (a grandchild
+         * in the background). */
+        if (pty && sig == SIGWINCH) {
+          if (relays[0].fd >= 0 && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0)
+            (void)ioctl(relays[0].fd, TIOCSWINSZ, &ws);
+        } else if (sig != SIGCHLD && (pty || si.ssi_code != SI_KERNEL) &&
+                   !reaped) {
           kill(pid, sig);
-        else if (reaped && is_fatal(sig))
+        } else if (reaped && is_fatal(sig)) {
           ended = sig;
+        }
       }
       if (!reaped && waitpid(pid, &status, WNOHANG) == pid) reaped = TRUE;
     }
+    if (fds[3].revents & (POLLIN | POLLHUP | POLLERR) &&
+        !relay_input(relays[0].fd))
+      input = -1;
     for (int i = 0; i < 2; i++)
-      if (relays[i].fd >= 0 && (fds[i + 1].revents & (POLLIN | POLLHUP)))
+      if (relays[i].fd >= 0 &&
+          (fds[i + 1].revents & (POLLIN | POLLHUP | POLLERR)))
         relay(&relays[i], FALSE);
   }
+  terminal_restore(&terminal);
   hs_fd_close(&sfd);
   for (int i = 0; i < 2; i++) {
     if (relays[i].fd >= 0) relay(&relays[i], TRUE);

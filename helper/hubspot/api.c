@@ -243,6 +243,78 @@ const char *hs_api_base(const HsApi *api) { return api->base; }
 
 const char *hs_api_ca_file(const HsApi *api) { return api->ca_file; }
 
+static HsApiProgressFunc progress_func;
+static gpointer progress_data;
+
+void hs_api_set_progress(HsApiProgressFunc func, gpointer user_data) {
+  progress_func = func;
+  progress_data = user_data;
+}
+
+static void report(HsApiProgressStep step, HsEndpoint endpoint, int attempt,
+                   long status, gint64 wait_ms) {
+  HsApiProgress p = {step,   endpoint, attempt, HS_API_MAX_TRIES,
+                     status, wait_ms};
+
+  if (progress_func != NULL) progress_func(&p, progress_data);
+}
+
+char *hs_api_progress_describe(const HsApiProgress *p) {
+  gint64 secs;
+
+  switch (p->step) {
+    case HS_API_PROGRESS_SEND:
+      switch (p->endpoint) {
+        case HS_EP_OAUTH_TOKEN:
+        case HS_EP_PAK_EXCHANGE:
+          return g_strdup("getting a new access token from HubSpot…");
+        case HS_EP_OAUTH_REVOKE:
+          return g_strdup("revoking the refresh token at HubSpot…");
+        default:
+          return g_strdup("checking the token with HubSpot…");
+      }
+    case HS_API_PROGRESS_RETRY:
+      secs = (p->wait_ms + 999) / 1000;
+      if (p->status != 0)
+        return g_strdup_printf(
+            "HubSpot answered %ld; retrying in %" G_GINT64_FORMAT " s (%d/%d)",
+            p->status, secs, p->attempt, p->max_tries);
+      return g_strdup_printf(
+          "HubSpot did not answer; retrying in %" G_GINT64_FORMAT " s (%d/%d)",
+          secs, p->attempt, p->max_tries);
+    case HS_API_PROGRESS_DONE:
+    default:
+      return NULL;
+  }
+}
+
+/* The error of a request that got no answer: what happened and what to
+ * check. */
+static void set_no_answer(HsApi *api, int attempt, const GError *why,
+                          GError **error) {
+  if (hs_http_client_untrusted(api->http)) {
+    if (api->ca_file != NULL)
+      g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_NETWORK,
+                  "the certificate of %s is not trusted (%s); it was checked "
+                  "against the CAs in %s only ([hubspot] ca-file in "
+                  "hs-exec.conf): put the CA that signed it there, or remove "
+                  "ca-file to trust the system's",
+                  api->base, why->message, api->ca_file);
+    else
+      g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_NETWORK,
+                  "the certificate of %s is not trusted (%s); it was checked "
+                  "against the system's CAs: update them (ca-certificates), "
+                  "or, behind a proxy that inspects TLS, name its CA in "
+                  "[hubspot] ca-file in hs-exec.conf",
+                  api->base, why->message);
+    return;
+  }
+  g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_NETWORK,
+              "HubSpot could not be reached after %d tr%s: %s; check the "
+              "network connection and any proxy (https_proxy), then try again",
+              attempt, attempt == 1 ? "y" : "ies", why->message);
+}
+
 HsHttpResponse *hs_api_call(HsApi *api, HsEndpoint endpoint, const char *query,
                             const char *method, const char *bearer,
                             const char *content_type, const char *body,
@@ -256,28 +328,34 @@ HsHttpResponse *hs_api_call(HsApi *api, HsEndpoint endpoint, const char *query,
   for (attempt = 1;; attempt++) {
     g_autoptr(GError) local = NULL;
     g_autoptr(HsApiError) api_error = NULL;
-    HsHttpResponse *response = hs_http_send(api->http, &request, &local);
-    long status = response ? response->status : 0;
+    HsHttpResponse *response;
+    long status;
     gint64 delay, retry_after = -1;
 
+    report(HS_API_PROGRESS_SEND, endpoint, attempt, 0, 0);
+    response = hs_http_send(api->http, &request, &local);
+    status = response ? response->status : 0;
     if (response != NULL) {
       if (status == 429)
         api_error = hs_api_error_parse(response->body, response->body_len);
       retry_after = hs_api_retry_after_parse(
           response->retry_after, g_get_real_time() / G_USEC_PER_SEC);
     }
-    delay = hs_api_retry_delay_ms(attempt, status, retry_after,
-                                  api_error ? api_error->policy_name : NULL,
-                                  api->retry_base_ms, g_random_double());
+    /* An untrusted certificate stays untrusted: no second try. */
+    delay =
+        response == NULL && hs_http_client_untrusted(api->http)
+            ? -1
+            : hs_api_retry_delay_ms(attempt, status, retry_after,
+                                    api_error ? api_error->policy_name : NULL,
+                                    api->retry_base_ms, g_random_double());
     if (delay < 0) {
+      report(HS_API_PROGRESS_DONE, endpoint, attempt, status, 0);
       if (ret_tries != NULL) *ret_tries = attempt;
-      if (response == NULL)
-        g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_NETWORK,
-                    "HubSpot could not be reached after %d tr%s: %s", attempt,
-                    attempt == 1 ? "y" : "ies", local->message);
+      if (response == NULL) set_no_answer(api, attempt, local, error);
       return response;
     }
     hs_http_response_free(response);
+    report(HS_API_PROGRESS_RETRY, endpoint, attempt + 1, status, delay);
     g_usleep((gulong)delay * 1000);
   }
 }

@@ -99,10 +99,43 @@ const char *hs_api_base(const HsApi *api);
 /* The CA bundle trusted instead of the system's, or NULL (transfer none). */
 const char *hs_api_ca_file(const HsApi *api);
 
+/* What hs_api_call() is doing, for a program that shows long waits. */
+typedef enum {
+  HS_API_PROGRESS_SEND,  /* a request is about to go out */
+  HS_API_PROGRESS_RETRY, /* the last one failed; waiting to try again */
+  HS_API_PROGRESS_DONE,  /* the call is over, answered or not */
+} HsApiProgressStep;
+
+typedef struct {
+  HsApiProgressStep step;
+  HsEndpoint endpoint;
+  int attempt;    /* SEND: this try; RETRY: the next one (from 1) */
+  int max_tries;  /* HS_API_MAX_TRIES */
+  long status;    /* RETRY: the HTTP status that failed, 0 for no answer */
+  gint64 wait_ms; /* RETRY: how long until the next try */
+} HsApiProgress;
+
+/* Called on the calling thread (or in an isolated worker, which inherits
+ * it); must not call back into the API. */
+typedef void (*HsApiProgressFunc)(const HsApiProgress *progress,
+                                  gpointer user_data);
+
+/* Have every API client of the process report its progress to `func` (NULL:
+ * to nobody, the default).  Set once, before any request or worker; the
+ * hubspot layer itself never prints. */
+void hs_api_set_progress(HsApiProgressFunc func, gpointer user_data);
+
+/* A line saying what `progress` means ("checking the token with HubSpot…",
+ * "HubSpot answered 503; retrying in 2 s (2/3)"), or NULL for DONE
+ * (transfer full). */
+char *hs_api_progress_describe(const HsApiProgress *progress);
+
 /* Send a request to `endpoint` (its path appended to the base, plus
  * `query` when not NULL), retrying as hs_api_retry_delay_ms says.  Returns the
  * final response of any status, or NULL with HS_ERR_NETWORK saying what
- * happened on the last try and how many tries were made.  *ret_tries (may be
+ * happened on the last try, how many tries were made and what to check; a
+ * certificate that is not trusted is not tried again, and its error names
+ * the CAs it was checked against.  *ret_tries (may be
  * NULL) is set to the number of requests sent. */
 HsHttpResponse *hs_api_call(HsApi *api, HsEndpoint endpoint, const char *query,
                             const char *method, const char *bearer,

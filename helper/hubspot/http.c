@@ -87,6 +87,7 @@ struct HsHttpClient {
                  connection */
   char *ca_file;
   long timeout_ms; /* the whole request; HS_HTTP_TOTAL_TIMEOUT_S unless set */
+  gboolean untrusted; /* the last request: the certificate was refused */
 };
 
 typedef struct {
@@ -106,6 +107,24 @@ HsHttpClient *hs_http_client_new(const char *ca_file) {
 
 void hs_http_client_set_timeout_ms(HsHttpClient *client, long timeout_ms) {
   if (timeout_ms > 0) client->timeout_ms = timeout_ms;
+}
+
+gboolean hs_http_client_untrusted(const HsHttpClient *client) {
+  return client->untrusted;
+}
+
+/* The failures of certificate verification, as opposed to the network. */
+static gboolean is_trust_failure(CURLcode rc) {
+  switch (rc) {
+    case CURLE_PEER_FAILED_VERIFICATION: /* also CURLE_SSL_CACERT */
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+      return TRUE;
+    default:
+      return FALSE;
+  }
 }
 
 void hs_http_client_disconnect(HsHttpClient *client) {
@@ -205,6 +224,7 @@ HsHttpResponse *hs_http_send(HsHttpClient *client, const HsHttpRequest *request,
   CURL *curl;
   CURLcode rc;
 
+  client->untrusted = FALSE;
   if (!load_libcurl(error)) {
     g_string_free(sink.body, TRUE);
     return NULL;
@@ -250,6 +270,7 @@ HsHttpResponse *hs_http_send(HsHttpClient *client, const HsHttpRequest *request,
   lib.easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
 
   rc = lib.easy_perform(curl);
+  client->untrusted = is_trust_failure(rc);
   lib.easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
   free_headers(headers);
   response->body_len = sink.body->len;

@@ -39,6 +39,11 @@ void hs_http_client_free(HsHttpClient *client);
  * handle (its socketpair among them); the next request opens a new one. */
 void hs_http_client_disconnect(HsHttpClient *client);
 
+/* Whether the client's last hs_http_send() failed because the server's
+ * certificate was not trusted (or the CA file could not be read): trying
+ * again cannot help. */
+gboolean hs_http_client_untrusted(const HsHttpClient *client);
+
 /* Shorten (or lengthen) the whole-request timeout; <= 0 keeps it. */
 void hs_http_client_set_timeout_ms(HsHttpClient *client, long timeout_ms);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HsHttpClient, hs_http_client_free)

@@ -99,5 +99,5 @@ run "$HS_TOKEN" --version
 like "$out" "^hs-token [0-9]+\.[0-9]+\.[0-9]+$" "hs-token --version"
 run "$HS_EXEC" --help
 is "$status" 0 "hs-exec --help: exit 0"
-like "$out" "PROFILE -- COMMAND" "hs-exec --help: shows the usage"
+like "$out" "PROFILE \\[-- COMMAND \\[ARG" "hs-exec --help: shows the usage"
 finish

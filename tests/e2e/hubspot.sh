@@ -182,13 +182,13 @@ fails_with 4 hs-token "an unknown personal access key"
 ctl POST clear-faults >/dev/null
 run "$HS_TOKEN" check
 is "$status" 0 "check: all good"
-like "$out" "$APP +oauth +ok +ok" "check: the oauth refresh token is active (introspection)"
-like "$out" "prod +private-app +ok" "check: the private-app token works"
+like "$out" "$APP +oauth +42 +0d +ok +ok" "check: the oauth refresh token is active (introspection)"
+like "$out" "prod +private-app +12345678 +0d +ok +ok" "check: the private-app token works"
 is "$(ctl GET counters | python3 -c 'import json,sys; print(json.load(sys.stdin)["by_path"].get("/oauth/2026-03/token/introspect", 0) > 0)')" True "check: oauth is checked by introspection, not a refresh"
 if test_hooks; then
   run env HS_EXEC_FAKE_NOW=$(( $(date +%s) + 200 * 86400 )) "$HS_TOKEN" check prod
   fails_with 1 hs-token "check 200 days on: a rotation is due"
-  like "$out" "prod +private-app +ok +due +200d" "check: due after 180 days"
+  like "$out" "prod +private-app +12345678 +200d +due +ok" "check: due after 180 days"
   run env HS_EXEC_FAKE_NOW=$(( $(date +%s) + 400 * 86400 )) "$HS_TOKEN" check prod --json
   is "$status" 2 "check 400 days on: exit 2 (CRITICAL)"
   like "$out" '"rotation" : "overdue"' "check: overdue after 365 days"
@@ -198,12 +198,12 @@ fi
 run --in "pat-na1-99999999-9999-4999-8999-999999999999" "$HS_TOKEN" add stale --kind private-app --no-verify
 run "$HS_TOKEN" check
 fails_with 2 hs-token "check with an invalid token among them"
-like "$out" "stale +private-app +invalid" "check: names the invalid one"
-like "$out" "$APP +oauth +ok" "check: the others are still checked"
+like "$out" "stale +private-app +- +0d +ok +invalid" "check: names the invalid one"
+like "$out" "$APP +oauth +42 +0d +ok +ok" "check: the others are still checked"
 run "$HS_TOKEN" remove stale
 run with_api_base https://127.0.0.1:9 env HS_EXEC_RETRY_BASE_MS=1 "$HS_TOKEN" check prod
 fails_with 3 hs-token "check with HubSpot unreachable"
-like "$out" "prod +private-app +unreachable" "check: says unreachable"
+like "$out" "prod +private-app +12345678 +0d +ok +unreachable" "check: says unreachable"
 run "$HS_TOKEN" check nobody
 is "$status" 3 "check of a missing profile: exit 3 (UNKNOWN)"
 

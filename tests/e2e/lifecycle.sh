@@ -27,7 +27,7 @@ unlike "$(printf '%s\n' "$seen" | grep -E '^(label|attribute)')" "$TOKEN" "no se
 # ---- list ----
 run "$HS_TOKEN" list
 is "$status" 0 "list: exit 0"
-like "$out" "^PROFILE +KIND +HUB +STORE +LAST USE +CACHED" "list: has a header"
+like "$out" "^PROFILE +KIND +HUB +STORE +LAST-USE +CACHED" "list: has a header"
 like "$out" "prod +private-app +- +secret-service +- +-" "list: prod row with kind, hub, store (the stores' attributes)"
 unlike "$out$err" "$TOKEN" "list: never prints the token"
 run "$HS_TOKEN" list --long

@@ -25,7 +25,7 @@ if test_hooks; then
   run env HS_EXEC_FAKE_NOW="$(later 200)" "$HS_TOKEN" check --notify
   is "$status" 1 "no server, rotation due: still check's exit 1"
   like "$err" "^hs-token: note: no desktop notification was shown \(.*\); the findings are in the journal" "no server: says so on stderr"
-  like "$out" "prod +private-app +ok +due" "no server: the report is printed as ever"
+  like "$out" "prod +private-app +12345678 +200d +due +ok" "no server: the report is printed as ever"
 else
   ok "# SKIP no server, rotation due: the installed programs have no fake clock (HS_EXEC_FAKE_NOW, make check only)"
 fi

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # The usage log: hs-exec appends one line per run; `hs-token show` says how
 # often a profile was used in the last 7 days and when last, by what;
-# `list` has a LAST USE column.  The file is 0600, holds no secret, keeps
+# `list` has a LAST-USE column.  The file is 0600, holds no secret, keeps
 # concurrent runs' lines whole, is trimmed of old lines, and is never
 # written through a symlink.
 set -u
@@ -27,10 +27,10 @@ run "$HS_TOKEN" show prod --json
 is "$(printf %s "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["uses_last_7_days"], d["last_command"], d["last_used"][:10])')" \
    "3 env $today" "show --json: uses_last_7_days, last_command, last_used"
 run "$HS_TOKEN" list
-like "$out" "prod +private-app +- +[a-z-]+ +${today}T[0-9:]+Z" "list: a LAST USE column"
+like "$out" "prod +private-app +- +[a-z-]+ +${today}T[0-9:]+Z" "list: a LAST-USE column"
 like "$out" "idle +private-app +- +[a-z-]+ +- " "list: '-' for a profile never used"
 run "$HS_TOKEN" list --long
-like "$out" "prod +private-app .* ok +${today}T[0-9:]+Z" "list --long: the LAST USE column after ROTATION"
+like "$out" "prod +private-app .* ok +${today}T[0-9:]+Z" "list --long: the LAST-USE column after ROTATION"
 run "$HS_TOKEN" list --json
 is "$(printf %s "$out" | python3 -c 'import json,sys; print(" ".join(str(p["last_used"])[:10] for p in json.load(sys.stdin)))')" \
    "None $today" "list --json: last_used"
