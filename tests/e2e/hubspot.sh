@@ -52,6 +52,20 @@ is "$status" 0 "--require-scope with a recorded scope: runs"
 run "$HS_EXEC" --require-scope crm.objects.contacts.read --require-scope crm.objects.deals.write prod -- true
 fails_with 4 hs-exec "--require-scope with a scope the token lacks"
 like "$err" "crm.objects.deals.write" "--require-scope: names the missing scope"
+# Scopes HubSpot never told (--no-verify): a check that cannot check refuses.
+run --in "$PAT" "$HS_TOKEN" add unverified --kind private-app --no-verify
+run "$HS_EXEC" --require-scope crm.objects.contacts.read unverified -- echo ran
+fails_with 4 hs-exec "--require-scope on unknown scopes"
+like "$err" "unknown.*--allow-unknown-scopes" "unknown scopes: says how to run anyway"
+is "$out" "" "unknown scopes: COMMAND did not run"
+run "$HS_EXEC" --require-scope crm.objects.contacts.read --allow-unknown-scopes unverified -- echo ran
+is "$status:$out" "0:ran" "--allow-unknown-scopes: runs"
+like "$err" "note: the scopes of profile unverified are unknown" "--allow-unknown-scopes: a note says what went unchecked"
+run "$HS_EXEC" --mask --require-scope crm.objects.contacts.read unverified -- echo ran
+is "$status" 4 "--require-scope on unknown scopes through the isolated lookup (--mask): refused"
+run "$HS_EXEC" --mask --require-scope crm.objects.contacts.read --allow-unknown-scopes unverified -- echo ran
+is "$status:$out" "0:ran" "--allow-unknown-scopes through the isolated lookup (--mask): runs"
+"$HS_TOKEN" remove unverified >/dev/null
 
 # ---- oauth ----
 ctl POST reset-counters >/dev/null
