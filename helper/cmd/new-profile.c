@@ -36,6 +36,19 @@ gboolean hs_new_profile_verify(HsApi *api, HsRecord *record,
     g_free(record->hublet);
     record->hublet = g_steal_pointer(&grant->hublet);
   }
+  if (record->kind == HS_KIND_SERVICE_KEY && grant->app_id != 0) {
+    /* The kind decides what hs-token may ask HubSpot about the token later
+     * (its scopes): HubSpot's word beats the option's. */
+    fprintf(stderr,
+            "hs-token: note: HubSpot reports this token as legacy private "
+            "app %" G_GINT64_FORMAT
+            "'s, not a service key; profile %s is "
+            "stored as --kind private-app\n",
+            grant->app_id, record->profile);
+    record->kind = HS_KIND_PRIVATE_APP;
+    if (record->hublet == NULL)
+      record->hublet = hs_kind_hublet_from_token(record->kind, record->token);
+  }
   if (grant->scopes != NULL) {
     g_strfreev(record->scopes);
     record->scopes = g_steal_pointer(&grant->scopes);

@@ -15,12 +15,14 @@ export HS_EXEC_RETRY_BASE_MS=50
 PAT=pat-na1-0e3c9a71-5d2b-4f8e-9c41-7a6b2d1e8f03
 PAT_EU=pat-eu1-b7f1c2d3-9a8e-4c6b-8d5f-1e2a3b4c5d6e
 SK=svc-key.opaque-0123456789
+SK_PAT=pat-na1-3c5e7a9b-1d2f-4a6c-8e0b-2d4f6a8c0e1f  # a service key of the private-app shape
 PAK=CiRuYTEtYjdmMS1jMmQzLTlhOGUtNGM2Yi04ZDVmMWUyYTNiNGMQ
 STANDIN_SEED="$E2E_SCRATCH/seed.json"
 cat >"$STANDIN_SEED" <<JSON
 {"private_apps": {"$PAT": {"hub_id": 12345678, "hublet": "na1", "scopes": ["crm.objects.contacts.read"]},
                   "$PAT_EU": {"hub_id": 555, "hublet": "eu1", "scopes": []},
-                  "$SK": {"hub_id": 999, "hublet": "na1"}},
+                  "$SK": {"hub_id": 999, "hublet": "na1"},
+                  "$SK_PAT": {"hub_id": 999, "hublet": "na1", "service_key": true}},
  "oauth_clients": {"cid-1": {"client_secret": "cs-secret-1",
                              "refresh_tokens": {"rt-initial-1": {"hub_id": 42, "scopes": ["oauth", "crm.objects.contacts.read"]}}}},
  "personal_access_keys": {"$PAK": {"hub_id": 777, "user_id": 5, "hub_name": "Acme"}}}
@@ -45,6 +47,26 @@ run --in "$SK" "$HS_TOKEN" add svc --kind service-key
 is "$status" 0 "add service-key, verified"
 run "$HS_TOKEN" list --json
 is "$(printf %s "$out" | python3 -c 'import json,sys; print(" ".join(p["profile"] for p in json.load(sys.stdin)))')" "prod svc" "only the verified profiles were stored"
+# Kind mismatches: the advice names the kind the token is.
+run --in "$PAK" "$HS_TOKEN" add cli2 --kind private-app
+fails_with 1 hs-token "a personal access key as --kind private-app"
+like "$err" "--kind personal-access-key" "a personal access key as private-app: names its kind"
+unlike "$err" "service-key" "a personal access key as private-app: no service-key advice"
+run --in "$PAT" "$HS_TOKEN" add cli2 --kind personal-access-key
+fails_with 1 hs-token "a private-app token as --kind personal-access-key"
+like "$err" "--kind private-app" "a private-app token as personal-access-key: names its kind"
+# A pat- token as --kind service-key: what HubSpot reports decides.
+run --in "$PAT" "$HS_TOKEN" add asapp --kind service-key
+is "$status" 0 "a private-app token as --kind service-key: stored"
+like "$err" "note: HubSpot reports this token as legacy private app 9's, not a service key; profile asapp is stored as --kind private-app" "a private-app token as service-key: corrected, with a note"
+run "$HS_TOKEN" show asapp --json
+is "$(printf %s "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["kind"], d["hublet"], d["scopes"])')" "private-app na1 ['crm.objects.contacts.read']" "corrected to private-app, with its hublet and scopes"
+run --in "$SK_PAT" "$HS_TOKEN" add svcpat --kind service-key
+is "$status" 0 "a service key of the private-app shape: stored"
+unlike "$err" "note: HubSpot reports" "a service key HubSpot does not call a private app: no correction"
+run "$HS_TOKEN" show svcpat --json
+is "$(printf %s "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["kind"])')" "service-key" "a service key of the private-app shape stays a service key"
+"$HS_TOKEN" remove asapp >/dev/null; "$HS_TOKEN" remove svcpat >/dev/null
 run "$HS_EXEC" prod -- true
 is "$(token_requests)" 0 "hs-exec on a static token asks HubSpot nothing"
 run "$HS_EXEC" --require-scope crm.objects.contacts.read prod -- true
