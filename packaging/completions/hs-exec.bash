@@ -40,7 +40,7 @@ _hs_exec()
     $split && return
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W '--env= --keep-env --nested --require-scope= --min-ttl= --pristine --format= --fd= --file --proxy --mask --version --help --' -- "$cur"))
+        COMPREPLY=($(compgen -W '--env= --keep-env --nested --require-scope= --allow-unknown-scopes --min-ttl= --pristine --format= --fd= --file --proxy --mask --version --help --' -- "$cur"))
         [[ ${COMPREPLY-} == *= ]] && compopt -o nospace
         return
     fi

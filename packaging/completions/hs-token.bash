@@ -29,7 +29,7 @@ _hs_token()
         list) opts='--long --json --help' ;;
         show) opts='--json --reveal --help'; takes_profile=1 ;;
         rotate) opts='--commit --rollback --help'; takes_profile=1 ;;
-        remove) opts='--revoke --help'; takes_profile=1 ;;
+        remove) opts='--revoke --yes --help'; takes_profile=1 ;;
         import) opts='--profile= --account= --scrub --dry-run --no-verify --force --format= --store= --help' ;;
         scan) opts='--staged --help' ;;
         *) return ;;

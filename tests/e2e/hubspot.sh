@@ -275,6 +275,74 @@ is "$(cache_id $APP)" "" "remove drops the cached access token"
 is "$("${SECRET_TOOL:-secret-tool}" search --all profile $APP 2>&1 | grep -c '^label')" 0 "remove --revoke: no keyring item left"
 run "$HS_EXEC" $APP -- true
 fails_with 2 hs-exec "hs-exec after remove, though a token had been cached"
+
+# ---- one refresh token under two profiles: revoking it ends it for both ----
+RT_SHARED=na1-rt-shared-6d2e8b40
+ctl POST seed "{\"oauth_clients\": {\"cid-1\": {\"client_secret\": \"cs-secret-1\", \"refresh_tokens\": {\"$RT_SHARED\": {\"hub_id\": 42}}}}}" >/dev/null
+shared_in="$(printf 'client_secret=cs-secret-1\nrefresh_token=%s\n' "$RT_SHARED")"
+run --in "$shared_in" "$HS_TOKEN" add share1 --kind oauth --client-id cid-1 --no-verify
+is "$status:$err" "0:" "one refresh token, first profile: no note"
+run --in "$shared_in" "$HS_TOKEN" add share2 --kind oauth --client-id cid-1 --no-verify
+is "$status" 0 "the same refresh token under a second profile: stored"
+like "$err" "note: profile share1 already holds this refresh token" "add: names the profile that holds the same refresh token"
+unlike "$err" "$RT_SHARED" "add: the shared token is not printed"
+run --in "$PAT" "$HS_TOKEN" add prod2 --kind private-app --no-verify
+like "$err" "note: profile prod already holds this credential" "add: names the profile that holds the same token"
+"$HS_TOKEN" remove prod2 >/dev/null
+revokes() { ctl GET counters | python3 -c 'import json,sys; print(json.load(sys.stdin)["by_path"].get("/oauth/2026-03/token/revoke", 0))'; }
+ctl POST reset-counters >/dev/null
+run "$HS_TOKEN" remove share1 --revoke
+is "$status" 1 "remove --revoke of a shared refresh token off a terminal: refused"
+like "$err" "profile share2 holds the same refresh token" "remove --revoke: names the other profile"
+like "$err" "pass --yes to revoke anyway" "remove --revoke off a terminal: says how to go on"
+is "$(revokes)" 0 "refused: HubSpot was not asked"
+run "$HS_TOKEN" show share1
+is "$status" 0 "refused: the profile stays"
+# On a terminal it asks; anything but y keeps everything.
+on_terminal() {
+  local answer=$1; shift
+  status=0
+  out=$(python3 - "$answer" "$@" <<'PY'
+import os, pty, sys
+answer = sys.argv[1].encode() + b"\n"
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(sys.argv[2], sys.argv[2:])
+seen, sent = b"", False
+while True:
+    try:
+        data = os.read(fd, 1024)
+    except OSError:
+        break
+    if not data:
+        break
+    seen += data
+    if not sent and b"[y/N]" in seen:
+        os.write(fd, answer)
+        sent = True
+_, st = os.waitpid(pid, 0)
+sys.stdout.write(seen.decode(errors="replace"))
+sys.exit(os.waitstatus_to_exitcode(st))
+PY
+) || status=$?
+}
+on_terminal n "$HS_TOKEN" remove share1 --revoke
+is "$status" 1 "remove --revoke on a terminal, answered n: exit 1"
+like "$out" "share2 holds the same refresh token as share1; revoking it stops that profile working too" "on a terminal: names the other profile"
+like "$out" "^Revoke the refresh token of profile share1 at HubSpot\? \[y/N\]" "on a terminal: asks"
+like "$out" "not confirmed; nothing was revoked or removed" "answered n: says nothing changed"
+is "$(revokes)" 0 "answered n: HubSpot was not asked"
+on_terminal y "$HS_TOKEN" remove share1 --revoke
+is "$status" 0 "remove --revoke on a terminal, answered y: exit 0"
+like "$out" "Revoked the refresh token of profile share1" "answered y: revoked"
+is "$(revokes)" 1 "answered y: HubSpot revoked it"
+run --in "$shared_in" "$HS_TOKEN" add share3 --kind oauth --client-id cid-1 --no-verify
+run "$HS_TOKEN" remove share2 --revoke --yes
+is "$status" 0 "remove --revoke --yes of a shared refresh token: exit 0"
+like "$err" "profile share3 holds the same refresh token" "--yes: still names the other profile"
+is "$(revokes)" 2 "--yes: revoked without asking"
+"$HS_TOKEN" remove share3 >/dev/null
+
 run "$HS_TOKEN" remove prod --revoke
 like "$out" "Rotate and expire now" "remove --revoke of a private-app token: says how to deactivate it"
 
