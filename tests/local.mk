@@ -99,7 +99,7 @@ E2E_TESTS = \
 	tests/e2e/usage.sh \
 	tests/e2e/notify.sh \
 	tests/e2e/faults.sh
-TESTS = tests/check-layers $(UNIT_TESTS) $(E2E_TESTS) \
+TESTS = tests/check-layers tests/check-install-deps $(UNIT_TESTS) $(E2E_TESTS) \
 	tests/standin/selftest.sh tests/e2e/secrets-nowhere.sh
 # It searches the other tests' logs, so it runs after them.
 tests/e2e/secrets-nowhere.log: $(E2E_TESTS:.sh=.log) tests/standin/selftest.log
@@ -184,4 +184,5 @@ E2E_LIB = \
 	tests/e2e/lib/secrets.list
 EXTRA_DIST += $(E2E_LIB) $(E2E_TESTS) tests/e2e/secrets-nowhere.sh \
 	tests/standin/hubspot-standin.py tests/standin/selftest.sh \
-	tests/valgrind.supp tests/lsan.supp tests/run-all tests/check-layers
+	tests/valgrind.supp tests/lsan.supp tests/run-all tests/check-layers \
+	tests/check-install-deps
