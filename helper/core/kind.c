@@ -163,13 +163,11 @@ static gboolean looks_like_pak(const char *token) {
   gboolean ok;
 
   if (strlen(token) < 40) return FALSE;
+  for (size_t i = 0; i < 16; i++)
+    if (base64_value(token[i]) < 0) return FALSE;
   for (size_t i = 0; i < 16; i += 4) {
-    int v[4];
-    for (int j = 0; j < 4; j++)
-      if ((v[j] = base64_value(token[i + j])) < 0) {
-        explicit_bzero(head, sizeof head);
-        return FALSE;
-      }
+    int v[4] = {base64_value(token[i]), base64_value(token[i + 1]),
+                base64_value(token[i + 2]), base64_value(token[i + 3])};
     head[n++] = (guint8)(v[0] << 2 | v[1] >> 4);
     head[n++] = (guint8)((v[1] & 0xf) << 4 | v[2] >> 2);
     head[n++] = (guint8)((v[2] & 0x3) << 6 | v[3]);
