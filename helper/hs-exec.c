@@ -34,6 +34,7 @@
 typedef struct {
   HsDeliveryOptions how;
   char **scopes;
+  gboolean allow_unknown_scopes;
   gint min_ttl;
   char *format;
   gboolean nested;
@@ -118,6 +119,11 @@ static gboolean parse_options(int *argc, char ***argv, Options *opts,
        "Refuse to run unless the token's known scopes include SCOPE "
        "(repeatable)",
        "SCOPE"},
+      {"allow-unknown-scopes", 0, 0, G_OPTION_ARG_NONE,
+       &opts->allow_unknown_scopes,
+       "Run with only a note when the profile's scopes are unknown (added "
+       "with --no-verify) instead of refusing --require-scope",
+       NULL},
       {"min-ttl", 0, 0, G_OPTION_ARG_INT, &opts->min_ttl,
        "Refresh first if the token expires within SECONDS (default 300)",
        "SECONDS"},
@@ -262,6 +268,7 @@ static gboolean parse_args(int argc, char **argv, Options *opts,
   opts->how.hubspot_cli = opts->format != NULL;
   opts->want.min_ttl = opts->min_ttl;
   opts->want.scopes = (const char *const *)opts->scopes;
+  opts->want.allow_unknown_scopes = opts->allow_unknown_scopes;
   opts->want.note = print_note;
   hs_delivery_want(&opts->how, &opts->want);
   return TRUE;

@@ -107,7 +107,7 @@ E2E_TESTS = \
 	tests/e2e/output.sh
 # packaging/test-completions drives the shell completions against the
 # programs as built (HS_*_PLAIN_BIN), whose --help they must match.
-TESTS = tests/check-layers $(UNIT_TESTS) $(E2E_TESTS) \
+TESTS = tests/check-layers tests/check-install-deps $(UNIT_TESTS) $(E2E_TESTS) \
 	tests/standin/selftest.sh tests/e2e/secrets-nowhere.sh \
 	packaging/test-completions
 # It searches the other tests' logs, so it runs after them.
@@ -194,4 +194,5 @@ E2E_LIB = \
 	tests/e2e/lib/on-pty
 EXTRA_DIST += $(E2E_LIB) $(E2E_TESTS) tests/e2e/secrets-nowhere.sh \
 	tests/standin/hubspot-standin.py tests/standin/selftest.sh \
-	tests/valgrind.supp tests/lsan.supp tests/run-all tests/check-layers
+	tests/valgrind.supp tests/lsan.supp tests/run-all tests/check-layers \
+	tests/check-install-deps

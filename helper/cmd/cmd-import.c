@@ -256,6 +256,7 @@ gboolean hs_cmd_import(int argc, char **argv, GError **error) {
            r->hub_id ? r->hub_id : "", item->source, saved_in,
            r->verified ? "HubSpot accepted it" : "not verified with HubSpot");
     if (r->kind == HS_KIND_API_KEY) warn_api_key(item);
+    hs_new_profile_note_sharing(stores, r);
   }
   if (scrub) {
     if (!hs_scrub_replace_file(path, buf, len, clean, clean_len, error)) {

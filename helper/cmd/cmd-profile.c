@@ -153,6 +153,7 @@ gboolean hs_cmd_add(int argc, char **argv, GError **error) {
     return FALSE;
   if (!hs_new_profile_store(stores, record, store, "add", &saved_in, error))
     return FALSE;
+  hs_new_profile_note_sharing(stores, record);
   printf(
       "Added profile %s (%s%s%s) to store %s; %s.\n", profile,
       hs_kind_name(kind), record->hub_id ? ", hub " : "",
@@ -463,12 +464,55 @@ gboolean hs_cmd_show(int argc, char **argv, GError **error) {
 
 /* ---- remove ---- */
 
+/* Before an oauth profile's refresh token is revoked, which ends it for
+ * every profile holding it: name those, ask on a terminal, and off one
+ * refuse while others hold it, unless --yes. */
+static gboolean confirm_revoke(HsStores *stores, const HsRecord *record,
+                               gboolean yes, GError **error) {
+  g_auto(GStrv) others = hs_new_profile_sharing(stores, record);
+  g_autofree char *list = g_strjoinv(", ", others);
+  gboolean terminal = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
+  char answer[16] = "";
+
+  if (others[0] != NULL)
+    fprintf(stderr,
+            "hs-token: profile%s %s hold%s the same refresh token as %s; "
+            "revoking it stops %s working too\n",
+            others[1] ? "s" : "", list, others[1] ? "" : "s", record->profile,
+            others[1] ? "those profiles" : "that profile");
+  if (yes) return TRUE;
+  if (!terminal) {
+    if (others[0] == NULL) return TRUE;
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                "remove: --revoke would end the refresh token of profile%s "
+                "%s too; nothing was removed (pass --yes to revoke anyway, or "
+                "leave out --revoke to remove only %s)",
+                others[1] ? "s" : "", list, record->profile);
+    return FALSE;
+  }
+  fprintf(stderr, "Revoke the refresh token of profile %s at HubSpot? [y/N] ",
+          record->profile);
+  fflush(stderr);
+  if (fgets(answer, sizeof answer, stdin) == NULL ||
+      (g_ascii_strcasecmp(g_strstrip(answer), "y") != 0 &&
+       g_ascii_strcasecmp(answer, "yes") != 0)) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                "remove: not confirmed; nothing was revoked or removed");
+    return FALSE;
+  }
+  return TRUE;
+}
+
 gboolean hs_cmd_remove(int argc, char **argv, GError **error) {
-  gboolean revoke = FALSE;
+  gboolean revoke = FALSE, yes = FALSE;
   GOptionEntry entries[] = {
       {"revoke", 0, 0, G_OPTION_ARG_NONE, &revoke,
-       "First revoke an OAuth refresh token at HubSpot; for other kinds, "
-       "print how to deactivate the credential in HubSpot",
+       "First revoke an OAuth refresh token at HubSpot (asks on a terminal); "
+       "for other kinds, print how to deactivate the credential in HubSpot",
+       NULL},
+      {"yes", 'y', 0, G_OPTION_ARG_NONE, &yes,
+       "Revoke without asking, also when other profiles hold the same "
+       "refresh token",
        NULL},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
   g_autoptr(HsConfig) config = NULL;
@@ -487,6 +531,7 @@ gboolean hs_cmd_remove(int argc, char **argv, GError **error) {
     record = hs_stores_lookup(stores, argv[1], NULL, error);
     if (record == NULL) return FALSE;
     if (record->kind == HS_KIND_OAUTH) {
+      if (!confirm_revoke(stores, record, yes, error)) return FALSE;
       /* Revoke first: if HubSpot cannot be reached, the profile stays, so
        * the command can simply be run again. */
       api = hs_options_api_new(config, error);

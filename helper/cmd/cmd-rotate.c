@@ -23,8 +23,10 @@
  * name each step for the test builds' kill tests. */
 #include "config.h"
 
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "hubspot/access.h"
@@ -155,6 +157,26 @@ static gboolean rotate_static(HsStores *stores, HsRecord *record,
   return TRUE;
 }
 
+/* Whether stdin holds more than blanks, piped or redirected: a rotation
+ * that reads nothing must not drop a token given to it unnoticed.  A pipe
+ * is looked at without waiting, so an idle one left open never blocks. */
+static gboolean stdin_has_input(void) {
+  struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+  struct stat st;
+  char buf[256];
+  ssize_t n;
+  gboolean found = FALSE;
+
+  if (isatty(STDIN_FILENO) || fstat(STDIN_FILENO, &st) != 0) return FALSE;
+  if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode))
+    return FALSE;
+  if (poll(&p, 1, 0) != 1 || !(p.revents & POLLIN)) return FALSE;
+  n = read(STDIN_FILENO, buf, sizeof buf);
+  for (ssize_t i = 0; i < n && !found; i++) found = !g_ascii_isspace(buf[i]);
+  explicit_bzero(buf, sizeof buf);
+  return found;
+}
+
 static gboolean rotate_refresh(HsStores *stores, HsRecord **record, HsApi *api,
                                GError **error) {
   g_autoptr(HsAccess) access = NULL;
@@ -246,6 +268,24 @@ gboolean hs_cmd_rotate(int argc, char **argv, GError **error) {
   }
   (void)hs_new_profile_expire_previous(stores, record, store, now);
 
+  if ((commit || rollback || !hs_kind_is_static(record->kind)) &&
+      stdin_has_input()) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                "rotate: %s reads nothing from standard input, and something "
+                "was given there; nothing changed (to store a new %s, use "
+                "'hs-token add %s --kind %s%s --force')",
+                commit || rollback ? "--commit or --rollback"
+                : record->kind == HS_KIND_OAUTH
+                    ? "rotating an oauth profile (a refresh with the stored "
+                      "refresh token)"
+                    : "rotating a personal-access-key profile (a new access "
+                      "token from the stored key)",
+                record->kind == HS_KIND_OAUTH ? "refresh token or client secret"
+                                              : "credential",
+                record->profile, hs_kind_name(record->kind),
+                record->kind == HS_KIND_OAUTH ? " --client-id ID" : "");
+    return FALSE;
+  }
   event = commit ? "rotate-commit" : rollback ? "rotate-rollback" : "rotate";
   if (commit || rollback) {
     ok = commit_or_rollback(stores, record, store, rollback, &local);

@@ -36,6 +36,19 @@ gboolean hs_new_profile_verify(HsApi *api, HsRecord *record,
     g_free(record->hublet);
     record->hublet = g_steal_pointer(&grant->hublet);
   }
+  if (record->kind == HS_KIND_SERVICE_KEY && grant->app_id != 0) {
+    /* The kind decides what hs-token may ask HubSpot about the token later
+     * (its scopes): HubSpot's word beats the option's. */
+    fprintf(stderr,
+            "hs-token: note: HubSpot reports this token as legacy private "
+            "app %" G_GINT64_FORMAT
+            "'s, not a service key; profile %s is "
+            "stored as --kind private-app\n",
+            grant->app_id, record->profile);
+    record->kind = HS_KIND_PRIVATE_APP;
+    if (record->hublet == NULL)
+      record->hublet = hs_kind_hublet_from_token(record->kind, record->token);
+  }
   if (grant->scopes != NULL) {
     g_strfreev(record->scopes);
     record->scopes = g_steal_pointer(&grant->scopes);
@@ -108,4 +121,68 @@ gboolean hs_new_profile_expire_previous(HsStores *stores, HsRecord *record,
   hs_audit("rotate-expire", record->profile, hs_kind_name(record->kind), "ok",
            NULL);
   return TRUE;
+}
+
+/* What a profile holds for long; what rotation or revocation ends. */
+static const char *long_lived_secret(const HsRecord *record) {
+  return record->kind == HS_KIND_OAUTH ? record->refresh_token : record->token;
+}
+
+/* Equal secrets, without an early exit that would time the first
+ * difference. */
+static gboolean secret_equal(const char *a, const char *b) {
+  size_t len;
+  unsigned char diff = 0;
+
+  if (a == NULL || b == NULL || (len = strlen(a)) != strlen(b)) return FALSE;
+  for (size_t i = 0; i < len; i++) diff |= (unsigned char)(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+typedef struct {
+  const HsRecord *record;
+  GPtrArray *names;
+} Sharing;
+
+static void collect_sharing(const HsRecord *other, const char *store,
+                            void *user_data) {
+  Sharing *sharing = user_data;
+
+  (void)store;
+  if (strcmp(other->profile, sharing->record->profile) == 0) return;
+  if (!secret_equal(long_lived_secret(sharing->record),
+                    long_lived_secret(other)))
+    return;
+  for (guint i = 0; i < sharing->names->len; i++)
+    if (strcmp(g_ptr_array_index(sharing->names, i), other->profile) == 0)
+      return; /* in two stores */
+  g_ptr_array_add(sharing->names, g_strdup(other->profile));
+}
+
+static gint compare_names(gconstpointer a, gconstpointer b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **hs_new_profile_sharing(HsStores *stores, const HsRecord *record) {
+  g_autoptr(GPtrArray) warnings = NULL;
+  Sharing sharing = {record, g_ptr_array_new()};
+
+  if (long_lived_secret(record) != NULL)
+    (void)hs_stores_list(stores, collect_sharing, &sharing, &warnings, NULL);
+  g_ptr_array_sort(sharing.names, compare_names);
+  g_ptr_array_add(sharing.names, NULL);
+  return (char **)g_ptr_array_free(sharing.names, FALSE);
+}
+
+void hs_new_profile_note_sharing(HsStores *stores, const HsRecord *record) {
+  g_auto(GStrv) others = hs_new_profile_sharing(stores, record);
+  g_autofree char *list = NULL;
+
+  if (others[0] == NULL) return;
+  list = g_strjoinv(", ", others);
+  fprintf(stderr,
+          "hs-token: note: profile%s %s already hold%s this %s; rotating or "
+          "revoking it for one ends it for all\n",
+          others[1] ? "s" : "", list, others[1] ? "" : "s",
+          record->kind == HS_KIND_OAUTH ? "refresh token" : "credential");
 }

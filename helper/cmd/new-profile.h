@@ -40,6 +40,18 @@ gboolean hs_new_profile_store(HsStores *stores, const HsRecord *record,
                               const char *store, const char *command,
                               const char **ret_saved_in, GError **error);
 
+/* The other profiles (any name but record->profile) whose stored
+ * long-lived secret equals `record`'s: the token, or an oauth profile's
+ * refresh token.  The stores' records are loaded for this alone and each
+ * secret is compared in time that depends on its length only; stores that
+ * cannot be listed are skipped.  (transfer full) sorted, NULL-terminated,
+ * empty when none. */
+char **hs_new_profile_sharing(HsStores *stores, const HsRecord *record);
+
+/* hs_new_profile_sharing() as a note on stderr for a profile just stored
+ * (what rotating or revoking one does to the others), or nothing. */
+void hs_new_profile_note_sharing(HsStores *stores, const HsRecord *record);
+
 /* Drop `record`'s previous token if its 7 days are over at `now`, and save
  * that (to `store`), audited as rotate-expire; TRUE when it was due.  A
  * failed save is only a warning: readers ignore an expired previous. */

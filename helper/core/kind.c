@@ -63,13 +63,20 @@ static size_t hublet_len(const char *s) {
  * the hublet and accept any reasonably long tail of UUID characters. */
 static gboolean check_private_app(const char *token, GError **error) {
   size_t h, tail;
+  HsKind guess;
 
   if (strncmp(token, "pat-", 4) != 0 || (h = hublet_len(token + 4)) == 0 ||
       token[4 + h] != '-') {
-    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
-                "the token does not look like a private-app access token "
-                "(pat-<region>-…); copy it from the private app's Auth tab in "
-                "HubSpot, or use --kind service-key for a service key");
+    if (hs_kind_guess(token, &guess) && guess == HS_KIND_PERSONAL_ACCESS_KEY)
+      g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                  "the token looks like a personal access key (HubSpot CLI), "
+                  "not a private-app access token; use --kind "
+                  "personal-access-key");
+    else
+      g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                  "the token does not look like a private-app access token "
+                  "(pat-<region>-…); copy it from the private app's Auth tab "
+                  "in HubSpot, or use --kind service-key for a service key");
     return FALSE;
   }
   tail =
@@ -106,6 +113,7 @@ gboolean hs_kind_check_token(HsKind kind, const char *token, GError **error) {
   static const char base64ish[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_";
   size_t len = token ? strlen(token) : 0;
+  HsKind guess;
 
   if (len == 0) {
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE, "the token is empty");
@@ -122,6 +130,13 @@ gboolean hs_kind_check_token(HsKind kind, const char *token, GError **error) {
     case HS_KIND_PRIVATE_APP:
       return check_private_app(token, error);
     case HS_KIND_PERSONAL_ACCESS_KEY:
+      if (hs_kind_guess(token, &guess) && guess == HS_KIND_PRIVATE_APP) {
+        g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                    "the token looks like a private-app access token or "
+                    "service key (pat-<region>-…), not a personal access key; "
+                    "use --kind private-app (or --kind service-key)");
+        return FALSE;
+      }
       return check_charset(token, base64ish, "personal access key", error);
     case HS_KIND_SERVICE_KEY:
     case HS_KIND_OAUTH:
@@ -130,6 +145,60 @@ gboolean hs_kind_check_token(HsKind kind, const char *token, GError **error) {
       /* No documented shape: any printable ASCII without blanks. */
       return check_charset(token, printable, "token", error);
   }
+}
+
+/* The value of a base64 character (standard or URL-safe), or -1. */
+static int base64_value(char c) {
+  static const char alphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const char *p;
+
+  if (c == '-') return 62;
+  if (c == '_') return 63;
+  p = c != '\0' ? strchr(alphabet, c) : NULL;
+  return p ? (int)(p - alphabet) : -1;
+}
+
+/* HubSpot's CLI key is the base64 of a protocol-buffer message whose first
+ * field (tag 0x0a, then its length) is "<hublet>-<UUID>": decoding its
+ * first 16 characters shows the tag, a plausible length and the hublet. */
+static gboolean looks_like_pak(const char *token) {
+  guint8 head[12];
+  size_t n = 0, h;
+  gboolean ok;
+
+  if (strlen(token) < 40) return FALSE;
+  for (size_t i = 0; i < 16; i++)
+    if (base64_value(token[i]) < 0) return FALSE;
+  for (size_t i = 0; i < 16; i += 4) {
+    int v[4] = {base64_value(token[i]), base64_value(token[i + 1]),
+                base64_value(token[i + 2]), base64_value(token[i + 3])};
+    head[n++] = (guint8)(v[0] << 2 | v[1] >> 4);
+    head[n++] = (guint8)((v[1] & 0xf) << 4 | v[2] >> 2);
+    head[n++] = (guint8)((v[2] & 0x3) << 6 | v[3]);
+  }
+  head[n - 1] = '\0'; /* hublet_len stops there at the latest */
+  h = hublet_len((const char *)head + 2);
+  ok = head[0] == 0x0a && head[1] >= 20 && head[1] < 0x80 && h > 0 &&
+       head[2 + h] == '-';
+  explicit_bzero(head, sizeof head);
+  return ok;
+}
+
+gboolean hs_kind_guess(const char *token, HsKind *ret_kind) {
+  size_t h;
+
+  if (token == NULL) return FALSE;
+  if (strncmp(token, "pat-", 4) == 0 && (h = hublet_len(token + 4)) > 0 &&
+      token[4 + h] == '-') {
+    *ret_kind = HS_KIND_PRIVATE_APP;
+    return TRUE;
+  }
+  if (looks_like_pak(token)) {
+    *ret_kind = HS_KIND_PERSONAL_ACCESS_KEY;
+    return TRUE;
+  }
+  return FALSE;
 }
 
 char *hs_kind_hublet_from_token(HsKind kind, const char *token) {

@@ -28,6 +28,13 @@ gboolean hs_kind_is_static(HsKind kind);
  * names the problem and never contains the token. */
 gboolean hs_kind_check_token(HsKind kind, const char *token, GError **error);
 
+/* The kind a token's shape points at, if it points at one: private-app for
+ * pat-<hublet>-… (a service key may have that shape too: HubSpot does not
+ * document theirs), personal-access-key for the base64 text of HubSpot's CLI
+ * key (it encodes <hublet>-<UUID>).  FALSE when the shape says nothing.
+ * Pure; nothing of the token is kept. */
+gboolean hs_kind_guess(const char *token, HsKind *ret_kind);
+
 /* The hublet ("na1", "eu1", ...) embedded in a private-app token, or NULL
  * (transfer full). */
 char *hs_kind_hublet_from_token(HsKind kind, const char *token);

@@ -186,20 +186,31 @@ static void session_note(HsAccessSession *session, const char *note) {
   if (session->note != NULL) session->note(note, session->note_data);
 }
 
-/* The wanted scopes: refused when the record lacks one; when HubSpot never
- * told them (a profile added with --no-verify), a note and on. */
+/* The wanted scopes: refused when the record lacks one, or when HubSpot
+ * never told them (a profile added with --no-verify) unless the run allows
+ * that, when a note says what went unchecked. */
 static gboolean check_scopes(HsAccessSession *session,
-                             const char *const *wanted, GError **error) {
+                             const char *const *wanted, gboolean allow_unknown,
+                             GError **error) {
   const HsRecord *record = session->record;
 
   for (const char *const *s = wanted; s && *s; s++) {
-    if (record->scopes == NULL) {
+    if (record->scopes == NULL && allow_unknown) {
       g_autofree char *note = g_strdup_printf(
           "the scopes of profile %s are unknown, so --require-scope %s "
           "cannot be checked",
           record->profile, *s);
       session_note(session, note);
       return TRUE;
+    }
+    if (record->scopes == NULL) {
+      g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_REFUSED,
+                  "the scopes of profile %s are unknown, so --require-scope "
+                  "%s cannot be checked; record them with 'hs-token add %s "
+                  "--force' (verified with HubSpot), or pass "
+                  "--allow-unknown-scopes to run anyway",
+                  record->profile, *s, record->profile);
+      return FALSE;
     }
     if (!hs_record_has_scope(record, *s)) {
       g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_REFUSED,
@@ -222,7 +233,8 @@ static gboolean open_record(HsAccessSession *session, const char *profile,
   if (session->stores == NULL) return FALSE;
   session->record = hs_stores_lookup(session->stores, profile, NULL, error);
   if (session->record == NULL) return FALSE;
-  if (!check_scopes(session, want->scopes, error)) return FALSE;
+  if (!check_scopes(session, want->scopes, want->allow_unknown_scopes, error))
+    return FALSE;
   if (!hs_kind_is_static(session->record->kind) || want->keep_fresh) {
     g_autofree char *note = NULL;
 
@@ -396,6 +408,8 @@ static GVariant *answer_open(GVariant *request) {
   (void)g_variant_lookup(request, "min-ttl", "x", &want.min_ttl);
   if (g_variant_lookup(request, "scopes", "^as", &scopes))
     want.scopes = (const char *const *)scopes;
+  (void)g_variant_lookup(request, "allow-unknown-scopes", "b",
+                         &want.allow_unknown_scopes);
   (void)g_variant_lookup(request, "need-record", "b", &want.need_record);
   (void)g_variant_lookup(request, "keep-fresh", "b", &want.keep_fresh);
   key =
@@ -550,6 +564,8 @@ static HsAccessSession *open_isolated(const char *profile,
   g_variant_dict_insert(&d, "min-ttl", "x", want->min_ttl);
   if (want->scopes != NULL)
     g_variant_dict_insert(&d, "scopes", "^as", want->scopes);
+  g_variant_dict_insert(&d, "allow-unknown-scopes", "b",
+                        want->allow_unknown_scopes);
   g_variant_dict_insert(&d, "need-record", "b", want->need_record);
   g_variant_dict_insert(&d, "keep-fresh", "b", want->keep_fresh);
   g_variant_dict_insert_value(

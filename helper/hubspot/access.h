@@ -56,7 +56,10 @@ typedef void (*HsAccessNoteFunc)(const char *note, gpointer user_data);
 typedef struct {
   gint64 min_ttl;            /* refresh first if it expires within this */
   const char *const *scopes; /* the record must have these; NULL: any */
-  gboolean need_record;      /* the record itself, not only a token */
+  /* Scopes the record does not know pass `scopes` with a note; otherwise
+   * they fail it (HS_ERR_REFUSED): a check that cannot check refuses. */
+  gboolean allow_unknown_scopes;
+  gboolean need_record; /* the record itself, not only a token */
   /* hs_access_current() is asked again while COMMAND runs, and
    * hs_access_api() says where HubSpot is, whatever the kind. */
   gboolean keep_fresh;
@@ -81,7 +84,8 @@ typedef struct HsAccessSession HsAccessSession;
  * the kinds HubSpot refreshes (for every kind when keep_fresh), and the
  * token obtained with hs_access_obtain().  (transfer full) NULL with the
  * error of whichever step failed; HS_ERR_REFUSED when the record lacks one
- * of the scopes (recorded scopes that are unknown only get a note). */
+ * of the scopes, or does not know its scopes (only a note with
+ * allow_unknown_scopes). */
 HsAccessSession *hs_access_open(const char *profile, const HsAccessWant *want,
                                 GError **error);
 

@@ -218,6 +218,7 @@ static HsGrant *verify_static(HsApi *api, const HsRecord *record,
   g_autoptr(HsHttpResponse) r = NULL;
   g_autoptr(HsHttpResponse) info = NULL;
   HsGrant *grant;
+  HsKind guess;
   int tries = 0;
 
   r = hs_api_call(api, HS_EP_ACCOUNT_INFO, NULL, "GET", record->token, NULL,
@@ -234,7 +235,11 @@ static HsGrant *verify_static(HsApi *api, const HsRecord *record,
   if (grant == NULL) return NULL;
   grant->tries = tries;
   grant->access_token = g_strdup(record->token);
-  if (record->kind == HS_KIND_PRIVATE_APP) {
+  /* A service key of the private-app shape is asked too: an app id in the
+   * answer says it is a legacy private app's token after all. */
+  if (record->kind == HS_KIND_PRIVATE_APP ||
+      (record->kind == HS_KIND_SERVICE_KEY &&
+       hs_kind_guess(record->token, &guess) && guess == HS_KIND_PRIVATE_APP)) {
     /* The scopes are nice to know; when HubSpot will not say, they stay
      * unknown and the token is still good. */
     hs_autosecret body = json_body("tokenKey", record->token);
@@ -242,8 +247,11 @@ static HsGrant *verify_static(HsApi *api, const HsRecord *record,
                        "application/json", body, strlen(body), NULL, NULL);
     if (info != NULL && info->status == 200) {
       g_auto(Doc) doc = {0};
-      if (doc_load(&doc, info->body, info->body_len, NULL))
+      if (doc_load(&doc, info->body, info->body_len, NULL)) {
         grant->scopes = hs_json_strv(doc.obj, "scopes");
+        if (!hs_json_int(doc.obj, "appId", &grant->app_id) || grant->app_id < 0)
+          grant->app_id = 0;
+      }
     }
   }
   return grant;

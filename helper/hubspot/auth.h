@@ -17,7 +17,8 @@ typedef struct {
   char *hub_id;
   char *hublet;
   char **scopes;
-  int tries; /* requests sent to HubSpot */
+  gint64 app_id; /* a legacy private app's id, when HubSpot tells it; 0 */
+  int tries;     /* requests sent to HubSpot */
 } HsGrant;
 
 void hs_auth_grant_free(HsGrant *grant);
@@ -51,8 +52,9 @@ gboolean hs_auth_parse_introspect(const char *body, gsize len,
 char *hs_auth_hublet(const char *data_hosting_location, const char *ui_domain);
 
 /* Get a usable access token for `record`: for private-app and service-key
- * profiles, verify the token (account info, and the scopes of a private-app
- * token where HubSpot tells them); for oauth, refresh; for a personal access
+ * profiles, verify the token (account info, and the scopes and app id of a
+ * private-app token, or of a service key shaped like one, where HubSpot
+ * tells them); for oauth, refresh; for a personal access
  * key, exchange.  HS_ERR_REFUSED when HubSpot refused the credential (with
  * HubSpot's message and what to do), HS_ERR_NETWORK when it could not be
  * asked.  (transfer full) */

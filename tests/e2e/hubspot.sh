@@ -15,12 +15,14 @@ export HS_EXEC_RETRY_BASE_MS=50
 PAT=pat-na1-0e3c9a71-5d2b-4f8e-9c41-7a6b2d1e8f03
 PAT_EU=pat-eu1-b7f1c2d3-9a8e-4c6b-8d5f-1e2a3b4c5d6e
 SK=svc-key.opaque-0123456789
+SK_PAT=pat-na1-3c5e7a9b-1d2f-4a6c-8e0b-2d4f6a8c0e1f  # a service key of the private-app shape
 PAK=CiRuYTEtYjdmMS1jMmQzLTlhOGUtNGM2Yi04ZDVmMWUyYTNiNGMQ
 STANDIN_SEED="$E2E_SCRATCH/seed.json"
 cat >"$STANDIN_SEED" <<JSON
 {"private_apps": {"$PAT": {"hub_id": 12345678, "hublet": "na1", "scopes": ["crm.objects.contacts.read"]},
                   "$PAT_EU": {"hub_id": 555, "hublet": "eu1", "scopes": []},
-                  "$SK": {"hub_id": 999, "hublet": "na1"}},
+                  "$SK": {"hub_id": 999, "hublet": "na1"},
+                  "$SK_PAT": {"hub_id": 999, "hublet": "na1", "service_key": true}},
  "oauth_clients": {"cid-1": {"client_secret": "cs-secret-1",
                              "refresh_tokens": {"rt-initial-1": {"hub_id": 42, "scopes": ["oauth", "crm.objects.contacts.read"]}}}},
  "personal_access_keys": {"$PAK": {"hub_id": 777, "user_id": 5, "hub_name": "Acme"}}}
@@ -45,6 +47,26 @@ run --in "$SK" "$HS_TOKEN" add svc --kind service-key
 is "$status" 0 "add service-key, verified"
 run "$HS_TOKEN" list --json
 is "$(printf %s "$out" | python3 -c 'import json,sys; print(" ".join(p["profile"] for p in json.load(sys.stdin)))')" "prod svc" "only the verified profiles were stored"
+# Kind mismatches: the advice names the kind the token is.
+run --in "$PAK" "$HS_TOKEN" add cli2 --kind private-app
+fails_with 1 hs-token "a personal access key as --kind private-app"
+like "$err" "--kind personal-access-key" "a personal access key as private-app: names its kind"
+unlike "$err" "service-key" "a personal access key as private-app: no service-key advice"
+run --in "$PAT" "$HS_TOKEN" add cli2 --kind personal-access-key
+fails_with 1 hs-token "a private-app token as --kind personal-access-key"
+like "$err" "--kind private-app" "a private-app token as personal-access-key: names its kind"
+# A pat- token as --kind service-key: what HubSpot reports decides.
+run --in "$PAT" "$HS_TOKEN" add asapp --kind service-key
+is "$status" 0 "a private-app token as --kind service-key: stored"
+like "$err" "note: HubSpot reports this token as legacy private app 9's, not a service key; profile asapp is stored as --kind private-app" "a private-app token as service-key: corrected, with a note"
+run "$HS_TOKEN" show asapp --json
+is "$(printf %s "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["kind"], d["hublet"], d["scopes"])')" "private-app na1 ['crm.objects.contacts.read']" "corrected to private-app, with its hublet and scopes"
+run --in "$SK_PAT" "$HS_TOKEN" add svcpat --kind service-key
+is "$status" 0 "a service key of the private-app shape: stored"
+unlike "$err" "note: HubSpot reports" "a service key HubSpot does not call a private app: no correction"
+run "$HS_TOKEN" show svcpat --json
+is "$(printf %s "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["kind"])')" "service-key" "a service key of the private-app shape stays a service key"
+"$HS_TOKEN" remove asapp >/dev/null; "$HS_TOKEN" remove svcpat >/dev/null
 run "$HS_EXEC" prod -- true
 is "$(token_requests)" 0 "hs-exec on a static token asks HubSpot nothing"
 run "$HS_EXEC" --require-scope crm.objects.contacts.read prod -- true
@@ -52,6 +74,20 @@ is "$status" 0 "--require-scope with a recorded scope: runs"
 run "$HS_EXEC" --require-scope crm.objects.contacts.read --require-scope crm.objects.deals.write prod -- true
 fails_with 4 hs-exec "--require-scope with a scope the token lacks"
 like "$err" "crm.objects.deals.write" "--require-scope: names the missing scope"
+# Scopes HubSpot never told (--no-verify): a check that cannot check refuses.
+run --in "$PAT" "$HS_TOKEN" add unverified --kind private-app --no-verify
+run "$HS_EXEC" --require-scope crm.objects.contacts.read unverified -- echo ran
+fails_with 4 hs-exec "--require-scope on unknown scopes"
+like "$err" "unknown.*--allow-unknown-scopes" "unknown scopes: says how to run anyway"
+is "$out" "" "unknown scopes: COMMAND did not run"
+run "$HS_EXEC" --require-scope crm.objects.contacts.read --allow-unknown-scopes unverified -- echo ran
+is "$status:$out" "0:ran" "--allow-unknown-scopes: runs"
+like "$err" "note: the scopes of profile unverified are unknown" "--allow-unknown-scopes: a note says what went unchecked"
+run "$HS_EXEC" --mask --require-scope crm.objects.contacts.read unverified -- echo ran
+is "$status" 4 "--require-scope on unknown scopes through the isolated lookup (--mask): refused"
+run "$HS_EXEC" --mask --require-scope crm.objects.contacts.read --allow-unknown-scopes unverified -- echo ran
+is "$status:$out" "0:ran" "--allow-unknown-scopes through the isolated lookup (--mask): runs"
+"$HS_TOKEN" remove unverified >/dev/null
 
 # ---- oauth ----
 ctl POST reset-counters >/dev/null
@@ -239,6 +275,74 @@ is "$(cache_id $APP)" "" "remove drops the cached access token"
 is "$("${SECRET_TOOL:-secret-tool}" search --all profile $APP 2>&1 | grep -c '^label')" 0 "remove --revoke: no keyring item left"
 run "$HS_EXEC" $APP -- true
 fails_with 2 hs-exec "hs-exec after remove, though a token had been cached"
+
+# ---- one refresh token under two profiles: revoking it ends it for both ----
+RT_SHARED=na1-rt-shared-6d2e8b40
+ctl POST seed "{\"oauth_clients\": {\"cid-1\": {\"client_secret\": \"cs-secret-1\", \"refresh_tokens\": {\"$RT_SHARED\": {\"hub_id\": 42}}}}}" >/dev/null
+shared_in="$(printf 'client_secret=cs-secret-1\nrefresh_token=%s\n' "$RT_SHARED")"
+run --in "$shared_in" "$HS_TOKEN" add share1 --kind oauth --client-id cid-1 --no-verify
+is "$status:$err" "0:" "one refresh token, first profile: no note"
+run --in "$shared_in" "$HS_TOKEN" add share2 --kind oauth --client-id cid-1 --no-verify
+is "$status" 0 "the same refresh token under a second profile: stored"
+like "$err" "note: profile share1 already holds this refresh token" "add: names the profile that holds the same refresh token"
+unlike "$err" "$RT_SHARED" "add: the shared token is not printed"
+run --in "$PAT" "$HS_TOKEN" add prod2 --kind private-app --no-verify
+like "$err" "note: profile prod already holds this credential" "add: names the profile that holds the same token"
+"$HS_TOKEN" remove prod2 >/dev/null
+revokes() { ctl GET counters | python3 -c 'import json,sys; print(json.load(sys.stdin)["by_path"].get("/oauth/2026-03/token/revoke", 0))'; }
+ctl POST reset-counters >/dev/null
+run "$HS_TOKEN" remove share1 --revoke
+is "$status" 1 "remove --revoke of a shared refresh token off a terminal: refused"
+like "$err" "profile share2 holds the same refresh token" "remove --revoke: names the other profile"
+like "$err" "pass --yes to revoke anyway" "remove --revoke off a terminal: says how to go on"
+is "$(revokes)" 0 "refused: HubSpot was not asked"
+run "$HS_TOKEN" show share1
+is "$status" 0 "refused: the profile stays"
+# On a terminal it asks; anything but y keeps everything.
+on_terminal() {
+  local answer=$1; shift
+  status=0
+  out=$(python3 - "$answer" "$@" <<'PY'
+import os, pty, sys
+answer = sys.argv[1].encode() + b"\n"
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(sys.argv[2], sys.argv[2:])
+seen, sent = b"", False
+while True:
+    try:
+        data = os.read(fd, 1024)
+    except OSError:
+        break
+    if not data:
+        break
+    seen += data
+    if not sent and b"[y/N]" in seen:
+        os.write(fd, answer)
+        sent = True
+_, st = os.waitpid(pid, 0)
+sys.stdout.write(seen.decode(errors="replace"))
+sys.exit(os.waitstatus_to_exitcode(st))
+PY
+) || status=$?
+}
+on_terminal n "$HS_TOKEN" remove share1 --revoke
+is "$status" 1 "remove --revoke on a terminal, answered n: exit 1"
+like "$out" "share2 holds the same refresh token as share1; revoking it stops that profile working too" "on a terminal: names the other profile"
+like "$out" "^Revoke the refresh token of profile share1 at HubSpot\? \[y/N\]" "on a terminal: asks"
+like "$out" "not confirmed; nothing was revoked or removed" "answered n: says nothing changed"
+is "$(revokes)" 0 "answered n: HubSpot was not asked"
+on_terminal y "$HS_TOKEN" remove share1 --revoke
+is "$status" 0 "remove --revoke on a terminal, answered y: exit 0"
+like "$out" "Revoked the refresh token of profile share1" "answered y: revoked"
+is "$(revokes)" 1 "answered y: HubSpot revoked it"
+run --in "$shared_in" "$HS_TOKEN" add share3 --kind oauth --client-id cid-1 --no-verify
+run "$HS_TOKEN" remove share2 --revoke --yes
+is "$status" 0 "remove --revoke --yes of a shared refresh token: exit 0"
+like "$err" "profile share3 holds the same refresh token" "--yes: still names the other profile"
+is "$(revokes)" 2 "--yes: revoked without asking"
+"$HS_TOKEN" remove share3 >/dev/null
+
 run "$HS_TOKEN" remove prod --revoke
 like "$out" "Rotate and expire now" "remove --revoke of a private-app token: says how to deactivate it"
 

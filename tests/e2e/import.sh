@@ -91,6 +91,12 @@ like "$err" "already exists.*--force" "existing profile: says --force"
 run "$HS_TOKEN" import "$W/app.env.orig" --profile prod --force --no-verify
 is "$status" 0 "import --force replaces it"
 like "$out" "not verified" "--no-verify: says so"
+unlike "$err" "already hold" "import --force of the same profile: no note about itself"
+run "$HS_TOKEN" import "$W/app.env.orig" --profile prod-copy --no-verify
+is "$status" 0 "import a token another profile holds: stored"
+like "$err" "note: profile prod already holds this credential" "import: names the profile that holds the same token"
+unlike "$err" "$PAT" "import: the shared token is not printed"
+"$HS_TOKEN" remove prod-copy >/dev/null
 
 # ---- several credentials in one .env ----
 MULTI="$W/multi.env"

@@ -121,6 +121,14 @@ is "$isnt" yes "rotate oauth: hs-exec gets the new access token from the cache"
 is "$(token_requests)" 1 "…without another request"
 run "$HS_TOKEN" rotate $APP --commit
 fails_with 1 hs-token "rotate --commit on an oauth profile"
+ctl POST reset-counters >/dev/null
+run --in "$(printf 'refresh_token=rt-piped-4c1e9a\n')" "$HS_TOKEN" rotate $APP
+fails_with 1 hs-token "rotate oauth with a token piped to it"
+like "$err" "reads nothing from standard input.*hs-token add $APP --kind oauth --client-id ID --force" "rotate oauth with piped input: says how to store a new refresh token"
+unlike "$err" "rt-piped-4c1e9a" "rotate oauth with piped input: not echoed"
+is "$(token_requests)" 0 "rotate oauth with piped input: no refresh"
+run --in "$(printf '\n')" "$HS_TOKEN" rotate $APP
+is "$status" 0 "rotate oauth with only a blank line on stdin: refreshes"
 
 # ---- a SIGKILL at every step leaves a working profile ----
 if [ -x "${HS_TOKEN_FAULTS_BIN:-}" ]; then

@@ -30,7 +30,10 @@ Seed (--seed FILE or POST /__standin/seed; merged into what is there):
                                 "user_id": 1, "hublet": "na1"}}}},
    "personal_access_keys": {"PAK": {"hub_id": 7, "user_id": 5,
                                     "hub_name": "Acme", "scopes": [...]}}}
-  Service keys go in private_apps too.
+  Service keys go in private_apps too; one with "service_key": true is
+  unknown to the private-app token-info endpoint (how HubSpot answers there
+  for a service key is not documented: this assumes it knows only private
+  apps, so it gives no appId).
 
 Besides the auth endpoints, an ordinary API for proxies to forward to:
   POST /crm/v3/objects/contacts   {"properties": {...}} -> 201 the contact
@@ -147,7 +150,8 @@ class State:
             for token, app in sections["private_apps"].items():
                 self.private_apps[token] = {"hub_id": app.get("hub_id", 0),
                                             "hublet": app.get("hublet", "na1"),
-                                            "scopes": list(app.get("scopes", []))}
+                                            "scopes": list(app.get("scopes", [])),
+                                            "service_key": bool(app.get("service_key", False))}
             for cid, client in sections["oauth_clients"].items():
                 self.clients[cid] = {"client_secret": client["client_secret"],
                                      "app_id": client.get("app_id", 9)}
@@ -485,7 +489,7 @@ class Handler(BaseHTTPRequestHandler):
         token = self.json_body().get("tokenKey")
         with self.state.lock:
             app = self.state.private_apps.get(token) if isinstance(token, str) else None
-        if app is None:
+        if app is None or app["service_key"]:
             raise api_error(401, AUTH_MESSAGE, "INVALID_AUTHENTICATION")
         return 200, {"userId": 1, "hubId": app["hub_id"], "appId": 9, "scopes": app["scopes"]}
 
