@@ -35,8 +35,10 @@ add marketing-automation-eu --kind private-app --hub-id 145902331
 add sandbox-dev --kind private-app --hub-id 5123
 add billing-webhooks --kind service-key --hub-id 98765432
 add support-inbox --kind service-key --hub-id 12345678
-add cli-alice --kind personal-access-key --hub-id 12345678
-add cli-bob-personal-sandbox --kind personal-access-key --hub-id 5123
+# A personal access key looks like one (a pat- token is refused as one).
+PAK=CiRuYTEtb3V0cHV0LTAwMDAtNDAwMC04MDAwLTAwMDAwMDAwMDAwMQ
+run --in "$PAK" "$HS_TOKEN" add cli-alice --kind personal-access-key --hub-id 12345678 --no-verify
+run --in "$PAK" "$HS_TOKEN" add cli-bob-personal-sandbox --kind personal-access-key --hub-id 5123 --no-verify
 add reporting-readonly --kind private-app --hub-id 12345678
 add legacy-import-2024 --kind private-app --hub-id 12345678
 add qa --kind private-app
