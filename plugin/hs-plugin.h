@@ -211,8 +211,11 @@ struct hs_plugin_v1 {
                       size_t msg_size);
 
   /* Call `fn` once per profile in the store, in no particular order.
-   * `flags` is 0 or HS_LIST_SECRETS.  An empty store returns HS_OK without
-   * calling `fn`. */
+   * `flags` is 0 or HS_LIST_SECRETS.  Without HS_LIST_SECRETS each entry
+   * still carries its attributes: kind always, hub_id when known (so a
+   * store keeps them where it can read them without the secret); the host
+   * skips, with a warning, an entry whose kind it does not know.  An empty
+   * store returns HS_OK without calling `fn`. */
   hs_status (*list)(void *handle, unsigned int flags, hs_entry_fn fn,
                     void *user_data, char *msg, size_t msg_size);
 

@@ -29,6 +29,12 @@ static void push_front(GQueue *todo, const char *path) {
       g_queue_push_head(todo, g_strdup(parts[i]));
 }
 
+/* The queue owns its names: whatever an early return leaves in it is
+ * freed with it. */
+static void names_free(GQueue **todo) {
+  if (*todo != NULL) g_queue_free_full(*todo, g_free);
+}
+
 static int fail(GError **error, const char *path, const char *part,
                 const char *why) {
   g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_SYSTEM, "%s: \"%s\" %s", path,
@@ -37,7 +43,7 @@ static int fail(GError **error, const char *path, const char *part,
 }
 
 int hs_safe_dir_open(const char *path, gboolean create, GError **error) {
-  g_autoptr(GQueue) todo = g_queue_new();
+  __attribute__((cleanup(names_free))) GQueue *todo = g_queue_new();
   hs_autofd fd = -1;
   int links = 0;
 

@@ -151,12 +151,13 @@ HsProxyParse hs_proxy_request_parser_feed(HsProxyRequestParser *parser,
   *ret_request = NULL;
   *ret_status = 0;
   for (;;) {
-    const char *line = buf + parser->line;
-    /* buf may be NULL when len is 0: nothing to search then */
+    /* buf may be NULL when len is 0: no pointer into it is made before a
+     * line's end is found (even NULL + 0 is undefined). */
     const char *lf =
         parser->scanned < limit
             ? memchr(buf + parser->scanned, '\n', limit - parser->scanned)
             : NULL;
+    const char *line;
     gsize n;
 
     if (lf == NULL) {
@@ -167,6 +168,7 @@ HsProxyParse hs_proxy_request_parser_feed(HsProxyRequestParser *parser,
       }
       return HS_PROXY_PARSE_INCOMPLETE;
     }
+    line = buf + parser->line;
     parser->scanned = (gsize)(lf - buf) + 1;
     /* Lines end in CRLF; a bare LF or a stray CR is refused. */
     if (lf == line || lf[-1] != '\r' ||

@@ -62,33 +62,42 @@ static key_serial_t find(const char *profile) {
   return keyctl_search(KEY_SPEC_SESSION_KEYRING, "user", desc, 0);
 }
 
-/* The payload is "KIND\n" followed by the host's record document. */
+/* The payload is "KIND\nHUB_ID\n" (HUB_ID empty when unknown) followed by
+ * the host's record document.  The attributes sit outside the record so
+ * that list() can report them without handing out the secret. */
 static hs_status give(key_serial_t key, const char *profile, int with_secret,
                       hs_entry_fn fn, void *user_data, char *msg,
                       size_t msg_size) {
   void *data = NULL;
   long len = keyctl_read_alloc(key, &data);
-  char *nl;
+  char *kind_end, *hub_end = NULL;
   hs_entry entry = {0};
 
   if (len < 0) {
     say(msg, msg_size, "reading a key");
     return HS_ERROR;
   }
-  nl = memchr(data, '\n', (size_t)len);
-  if (nl != NULL) {
-    *nl = '\0';
+  kind_end = memchr(data, '\n', (size_t)len);
+  if (kind_end != NULL)
+    hub_end = memchr(kind_end + 1, '\n',
+                     (size_t)len - (size_t)(kind_end + 1 - (char *)data));
+  if (hub_end != NULL) {
+    *kind_end = *hub_end = '\0';
     entry.profile = profile;
-    entry.kind = data;
+    entry.kind = data; /* even without the secret: the host needs it */
+    entry.hub_id = kind_end[1] != '\0' ? kind_end + 1 : NULL;
     entry.version = 1;
-    entry.secret = with_secret ? nl + 1 : NULL;
+    entry.secret = with_secret ? hub_end + 1 : NULL;
     entry.secret_len =
-        with_secret ? (size_t)(len - (nl + 1 - (char *)data)) : 0;
+        with_secret ? (size_t)(len - (hub_end + 1 - (char *)data)) : 0;
     fn(&entry, user_data); /* borrowed by the host for this call only */
+  } else {
+    snprintf(msg, msg_size, "the key of %s is not in this store's format",
+             profile);
   }
   explicit_bzero(data, (size_t)len); /* then wiped, as the ABI asks */
   free(data);
-  return nl ? HS_OK : HS_ERROR;
+  return hub_end ? HS_OK : HS_ERROR;
 }
 
 static hs_status ex_lookup(void *handle, const char *profile, hs_entry_fn fn,
@@ -103,11 +112,14 @@ static hs_status ex_lookup(void *handle, const char *profile, hs_entry_fn fn,
 static hs_status ex_store(void *handle, const hs_entry *entry, char *msg,
                           size_t msg_size) {
   char desc[128];
-  size_t kind_len = strlen(entry->kind), len = kind_len + 1 + entry->secret_len;
-  char *payload = malloc(len);
+  const char *hub_id = entry->hub_id ? entry->hub_id : "";
+  size_t kind_len = strlen(entry->kind), hub_len = strlen(hub_id);
+  size_t len = kind_len + 1 + hub_len + 1 + entry->secret_len;
+  char *payload;
   key_serial_t key;
 
   (void)handle;
+  payload = malloc(len);
   if (payload == NULL) return HS_TRYAGAIN;
   if (snprintf(desc, sizeof desc, PREFIX "%s", entry->profile) >=
       (int)sizeof desc) {
@@ -117,7 +129,10 @@ static hs_status ex_store(void *handle, const hs_entry *entry, char *msg,
   }
   memcpy(payload, entry->kind, kind_len);
   payload[kind_len] = '\n';
-  memcpy(payload + kind_len + 1, entry->secret, entry->secret_len);
+  memcpy(payload + kind_len + 1, hub_id, hub_len);
+  payload[kind_len + 1 + hub_len] = '\n';
+  memcpy(payload + kind_len + 1 + hub_len + 1, entry->secret,
+         entry->secret_len);
   /* add_key replaces an existing key's payload atomically */
   key = add_key("user", desc, payload, len, KEY_SPEC_SESSION_KEYRING);
   explicit_bzero(payload, len);

@@ -29,8 +29,12 @@ run --in "$TOKEN" "$HS_TOKEN" add demo --kind private-app --no-verify --hub-id 3
 is "$status" 0 "add through the example store"
 like "$out" "to store example" "the first store, the example plugin, took it"
 like "$(keyctl show @s)" "hs-exec-example:demo" "it is a key in the session keyring"
+# Without the secrets, as list asks: the kind and hub id still come back.
 run "$HS_TOKEN" list
-like "$out" "demo +private-app +31 +na1 +example" "list: served by the example store"
+like "$out" "demo +private-app +31 +example" "list: served by the example store"
+unlike "$err" "skipped" "list: no profile skipped for its attributes"
+run "$HS_TOKEN" list --long
+like "$out" "demo +private-app +31 +na1 +example" "list --long: the record from the example store"
 run "$HS_EXEC" demo -- sh -c 'printf %s "$HUBSPOT_ACCESS_TOKEN"'
 is "$out" "$TOKEN" "hs-exec: the token from the example store"
 run "$HS_TOKEN" remove demo

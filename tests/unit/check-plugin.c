@@ -605,6 +605,30 @@ START_TEST(test_list_entries_without_secrets) {
 }
 END_TEST
 
+/* A store that cannot give the kind without the secret: its entry is
+ * skipped with a warning that names the store, never silently. */
+START_TEST(test_list_entries_warn_on_unread_kind) {
+  g_autoptr(GString) seen = g_string_new(NULL);
+  g_autoptr(GPtrArray) warnings = NULL;
+  GError *error = NULL;
+  HsStores *stores;
+  const char *warning;
+
+  install_plugin("good", "good", 0755);
+  setenv("TEST_PLUGIN_MODE", "kind-in-secret", 1);
+  stores = open_stores("good");
+  ck_assert_msg(
+      hs_stores_list_entries(stores, take_entry, seen, &warnings, &error), "%s",
+      error ? error->message : "");
+  ck_assert_str_eq(seen->str, "");
+  ck_assert_uint_eq(warnings->len, 1);
+  warning = g_ptr_array_index(warnings, 0);
+  ck_assert_msg(strstr(warning, "store test:") && strstr(warning, "skipped"),
+                "warning: %s", warning);
+  hs_stores_free(stores);
+}
+END_TEST
+
 /* The same through `hs-token list` itself, with the store configured by
  * its path in the user's hs-exec.conf: the command prints the profile;
  * only --long, which shows what the record holds, asks for secrets. */
@@ -819,6 +843,7 @@ int main(void) {
   tcase_add_test(tc, test_abi_1_0_plugin);
   tcase_add_test(tc, test_store_until);
   tcase_add_test(tc, test_list_entries_without_secrets);
+  tcase_add_test(tc, test_list_entries_warn_on_unread_kind);
   tcase_add_test(tc, test_list_command_asks_no_secret);
   tcase_add_test(tc, test_options_reach_open);
   tcase_add_test(tc, test_unknown_option_is_config_error);
