@@ -42,6 +42,7 @@ helper_hubspot_libhshubspot_la_SOURCES = \
 	helper/hubspot/cache.c helper/hubspot/cache.h \
 	helper/hubspot/http.c helper/hubspot/http.h \
 	helper/hubspot/isolate.c helper/hubspot/isolate.h \
+	helper/hubspot/login.c helper/hubspot/login.h \
 	helper/hubspot/refresh-lock.c helper/hubspot/refresh-lock.h
 helper_hubspot_libhshubspot_la_LIBADD = $(KEYUTILS_LIBS)
 
@@ -78,7 +79,8 @@ helper_cmd_libhscmd_la_SOURCES = \
 	helper/cmd/new-profile.c helper/cmd/new-profile.h \
 	helper/cmd/notify.c helper/cmd/notify.h \
 	helper/cmd/options.c helper/cmd/options.h \
-	helper/cmd/output.c helper/cmd/output.h
+	helper/cmd/output.c helper/cmd/output.h \
+	helper/cmd/sign-in.c helper/cmd/sign-in.h
 
 # Top down: a static archive only satisfies what the ones before it need.
 HS_EXEC_LIBS = helper/exec/libhsexec.la helper/hubspot/libhshubspot.la \

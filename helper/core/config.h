@@ -35,6 +35,9 @@ typedef struct {
    * CAs.  Only a config file says where credentials are sent. */
   char *api_base;
   char *ca_file; /* an absolute path */
+  /* [hubspot] auth-base=, vetted the same way: where `hs-token add --login`
+   * sends the browser to authorise an app, or NULL: app.hubspot.com. */
+  char *auth_base;
 } HsConfig;
 
 /* The configuration from SYSCONFDIR/hs-exec/hs-exec.conf, then
