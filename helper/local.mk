@@ -19,10 +19,12 @@ helper_core_libhscore_la_SOURCES = \
 	helper/core/fault.c helper/core/fault.h \
 	helper/core/fd.c helper/core/fd.h \
 	helper/core/hooks.c helper/core/hooks.h \
+	helper/core/hubspot-dates.h \
 	helper/core/json.c helper/core/json.h \
 	helper/core/kind.c helper/core/kind.h \
 	helper/core/plugin.c helper/core/plugin.h \
 	helper/core/profile-name.c helper/core/profile-name.h \
+	helper/core/project-binding.c helper/core/project-binding.h \
 	helper/core/record.c helper/core/record.h \
 	helper/core/safe-dir.c helper/core/safe-dir.h \
 	helper/core/rotation.c helper/core/rotation.h \

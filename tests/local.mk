@@ -99,7 +99,8 @@ E2E_TESTS = \
 	tests/e2e/usage.sh \
 	tests/e2e/notify.sh \
 	tests/e2e/faults.sh \
-	tests/e2e/login.sh
+	tests/e2e/login.sh \
+	tests/e2e/binding.sh
 TESTS = tests/check-layers $(UNIT_TESTS) $(E2E_TESTS) \
 	tests/standin/selftest.sh tests/e2e/secrets-nowhere.sh
 # It searches the other tests' logs, so it runs after them.
