@@ -29,7 +29,9 @@ UNIT_TESTS = \
 	tests/unit/check-fd \
 	tests/unit/check-safe-dir \
 	tests/unit/check-output \
-	tests/unit/check-supervise
+	tests/unit/check-supervise \
+	tests/unit/check-login \
+	tests/unit/check-project-binding
 LDADD = $(HS_TOKEN_LIBS) $(CHECK_LIBS)
 check_PROGRAMS += $(UNIT_TESTS) tests/notify/notify-server \
 	tests/seccomp/no-keyctl

@@ -60,7 +60,16 @@ gboolean hs_sign_in_run(HsApi *api, const HsConfig *config,
   gboolean opened;
 
   if (state == NULL) return FALSE;
-  base = hs_login_authorize_base(config->auth_base, hublet);
+  if (config->auth_base != NULL) {
+    /* https with a host, as [hubspot] api-base must be. */
+    g_autofree char *checked = hs_api_base_validate(config->auth_base, error);
+    if (checked == NULL) {
+      g_prefix_error(error, "[hubspot] auth-base: ");
+      return FALSE;
+    }
+    base = hs_login_authorize_base(checked, hublet);
+  } else
+    base = hs_login_authorize_base(NULL, hublet);
   url = hs_login_authorize_url(base, record->client_id,
                                (const char *const *)scopes, redirect_uri(opts),
                                state);

@@ -41,6 +41,9 @@ run --in "pat-na1-00000000-0000-0000-0000-000000000000" "$HS_TOKEN" add bad --ki
 fails_with 4 hs-token "add an unknown private-app token"
 like "$err" "INVALID_AUTHENTICATION|correlation id" "unknown token: HubSpot's reason is shown"
 unlike "$err" "pat-na1-00000000" "unknown token: not echoed"
+run --in "svc-key.rotated-away-0000" "$HS_TOKEN" add oldsvc --kind service-key
+fails_with 4 hs-token "add a service key HubSpot does not know"
+like "$err" "check the key in HubSpot \(Development > Keys > Service keys\); if it was rotated or deleted, store the current one with 'hs-token add oldsvc --kind service-key --force'" "unknown service key: where to look and what to run"
 run --in "$SK" "$HS_TOKEN" add svc --kind service-key
 is "$status" 0 "add service-key, verified"
 run "$HS_TOKEN" list --json
@@ -199,6 +202,7 @@ run --in "pat-na1-99999999-9999-4999-8999-999999999999" "$HS_TOKEN" add stale --
 run "$HS_TOKEN" check
 fails_with 2 hs-token "check with an invalid token among them"
 like "$out" "stale +private-app +invalid" "check: names the invalid one"
+like "$out" "stale .*store its current token with 'hs-token add stale --kind private-app --force'; if the app is gone, create a service key" "check, revoked private-app token: the fix keeps its kind, then a service key"
 like "$out" "$APP +oauth +ok" "check: the others are still checked"
 run "$HS_TOKEN" remove stale
 run with_api_base https://127.0.0.1:9 env HS_EXEC_RETRY_BASE_MS=1 "$HS_TOKEN" check prod

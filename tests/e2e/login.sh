@@ -152,6 +152,12 @@ is "$status" 2 "port in use: nothing stored"
 
 run "$HS_TOKEN" add $BAD --kind oauth --client-id cid-login --login --redirect-uri https://example.com/cb --scope oauth
 fails_with 1 hs-token "a redirect URI not on loopback"
+hs_conf "[hubspot]
+auth-base=http://127.0.0.1:1"
+run --in "client_secret=cs-login-secret" "$HS_TOKEN" add $BAD --kind oauth --client-id cid-login --login --scope oauth --redirect-uri "$REDIRECT"
+fails_with 6 hs-token "a plain-http auth-base"
+like "$err" "auth-base" "a plain-http auth-base: names the setting"
+hs_conf "$AUTH_CONF"
 run "$HS_TOKEN" add $BAD --kind service-key --login
 fails_with 1 hs-token "--login without --kind oauth"
 
