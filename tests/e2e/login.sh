@@ -49,6 +49,10 @@ login() {
   done
   case $action in
     follow) page=$(curl -sS --cacert "$STANDIN_CA" -L "$url" 2>&1) ;;
+    follow-twice)
+      page=$(curl -sS --cacert "$STANDIN_CA" -L "$url" 2>&1)
+      second=0
+      curl -sS -m 2 "$REDIRECT?code=again&state=again" >/dev/null 2>&1 || second=$? ;;
     forge) page=$(curl -sS "$REDIRECT?code=forged-code&state=not-ours" 2>&1) ;;
   esac
   status=0
@@ -83,6 +87,13 @@ closed "login"
 issued=$(cat "$STANDIN_DIR/issued-tokens")
 leaked=$(grep -cFf <(printf '%s\n' "$issued") "$E2E_SCRATCH/login.out" "$E2E_SCRATCH/login.err" | grep -v ':0$' || true)
 is "$leaked" "" "login: no code, access or refresh token printed"
+
+# A second request while the code is being exchanged (held up 3 s by the
+# stand-in): nothing listens any more.
+ctl POST fault '{"kind": "hang", "delay": 3, "path": "/oauth/2026-03/token"}' >/dev/null
+login follow-twice $APP --kind oauth --client-id cid-login --login --no-browser --force --redirect-uri "$REDIRECT"
+is "$status" 0 "login with a second request: the first one's code is stored"
+is "$second" 7 "login with a second request: refused at once, the listener is closed before the exchange"
 
 # A second sign-in of the same app: the scopes the profile has are asked.
 login follow $APP --kind oauth --client-id cid-login --login --no-browser --force --redirect-uri "$REDIRECT"
