@@ -25,7 +25,7 @@ _hs_token()
 
     local cmd=${words[1]} opts="" takes_profile=0
     case $cmd in
-        add) opts='--kind= --client-id= --hub-id= --no-verify --force --store= --help' ;;
+        add) opts='--kind= --client-id= --hub-id= --no-verify --force --store= --login --scope= --redirect-uri= --no-browser --timeout= --help' ;;
         list) opts='--long --json --help' ;;
         show) opts='--json --reveal --help'; takes_profile=1 ;;
         rotate) opts='--commit --rollback --help'; takes_profile=1 ;;
