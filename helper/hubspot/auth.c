@@ -262,6 +262,15 @@ static HsGrant *verify_static(HsApi *api, const HsRecord *record,
   return grant;
 }
 
+/* What to do when HubSpot refuses an oauth profile's refresh token: sign
+ * in again (add --login), which asks for the scopes recorded. */
+static char *oauth_fix(const HsRecord *record) {
+  return g_strdup_printf(
+      "sign in again with 'hs-token add %s --kind oauth --client-id %s "
+      "--login --force' (or store a new refresh token without --login)",
+      record->profile, record->client_id);
+}
+
 static HsGrant *refresh_oauth(HsApi *api, const HsRecord *record,
                               GError **error) {
   const char *fields[] = {"grant_type",
@@ -276,10 +285,7 @@ static HsGrant *refresh_oauth(HsApi *api, const HsRecord *record,
                           NULL};
   hs_autosecret body = form(fields);
   g_autoptr(HsHttpResponse) r = NULL;
-  g_autofree char *fix = g_strdup_printf(
-      "authorise the app again and store the new refresh token with "
-      "'hs-token add %s --kind oauth --client-id %s --force'",
-      record->profile, record->client_id);
+  g_autofree char *fix = oauth_fix(record);
   HsGrant *grant;
   int tries = 0;
 
@@ -422,10 +428,7 @@ static gboolean introspect_oauth(HsApi *api, const HsRecord *record,
                                  GError **error) {
   hs_autosecret body = refresh_token_form(record);
   g_autoptr(HsHttpResponse) r = NULL;
-  g_autofree char *fix = g_strdup_printf(
-      "authorise the app again and store the new refresh token with "
-      "'hs-token add %s --kind oauth --client-id %s --force'",
-      record->profile, record->client_id);
+  g_autofree char *fix = oauth_fix(record);
   gboolean active = FALSE;
   int tries = 0;
 

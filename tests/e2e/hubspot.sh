@@ -140,7 +140,7 @@ fails_with 5 hs-exec "connection reset"
 fault '{"kind": "refuse-refresh", "count": 1}'
 exec_token $APP
 fails_with 4 hs-exec "refresh token refused"
-like "$err" "hs-token add $APP --kind oauth --client-id cid-1 --force" "refused: says how to re-authorise"
+like "$err" "sign in again with 'hs-token add $APP --kind oauth --client-id cid-1 --login --force'" "refused: says how to sign in again"
 fault '{"kind": "hang", "count": 1, "delay": 30}'
 exec_token --min-ttl 999999 $APP
 is "$status" 0 "a request hanging past the 15 s timeout is retried"
