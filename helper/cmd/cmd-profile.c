@@ -212,7 +212,8 @@ gboolean hs_cmd_add(int argc, char **argv, GError **error) {
       !hs_sign_in_run(api, config, listener, &sign_in, scopes,
                       previous ? previous->hublet : NULL, record, error))
     return FALSE;
-  record->hublet = hs_kind_hublet_from_token(kind, record->token);
+  if (record->hublet == NULL)
+    record->hublet = hs_kind_hublet_from_token(kind, record->token);
   if (api != NULL &&
       !hs_new_profile_verify(api, record, "add", "--hub-id", error))
     return FALSE;

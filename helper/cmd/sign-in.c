@@ -47,6 +47,23 @@ static gboolean open_browser(const char *url) {
                        NULL, NULL, NULL, NULL);
 }
 
+/* The account's hublet, which OAuth's answers do not give: account info
+ * with the new access token, read as a static token's.  It picks the
+ * authorize host of a later sign-in; unknown when HubSpot will not say. */
+static void record_hublet(HsApi *api, const char *access_token,
+                          HsRecord *record) {
+  g_autoptr(HsRecord) probe =
+      hs_record_new(record->profile, HS_KIND_SERVICE_KEY);
+  g_autoptr(HsGrant) info = NULL;
+
+  probe->token = hs_secure_dup(access_token);
+  info = hs_auth_obtain(api, probe, NULL);
+  if (info != NULL && info->hublet != NULL) {
+    g_free(record->hublet);
+    record->hublet = g_steal_pointer(&info->hublet);
+  }
+}
+
 gboolean hs_sign_in_run(HsApi *api, const HsConfig *config,
                         HsLoginListener *listener, const HsSignIn *opts,
                         char **scopes, const char *hublet, HsRecord *record,
@@ -110,5 +127,6 @@ gboolean hs_sign_in_run(HsApi *api, const HsConfig *config,
   g_strfreev(record->scopes);
   record->scopes =
       grant->scopes ? g_steal_pointer(&grant->scopes) : g_strdupv(scopes);
+  record_hublet(api, grant->access_token, record);
   return TRUE;
 }

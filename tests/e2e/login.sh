@@ -103,6 +103,15 @@ login none $(tagged new) --kind oauth --client-id cid-login --login --no-browser
 fails_with 1 hs-token "login without --scope and no profile to take them from"
 like "$err" "--scope" "no scopes: says to give --scope"
 
+# The hublet is recorded (account info with the new access token), for
+# the authorize host of the next sign-in.
+ctl POST authorize '{"hub_id": 43, "hublet": "eu1"}' >/dev/null
+login follow $(tagged eu) --kind oauth --client-id cid-login --login --no-browser --scope oauth --redirect-uri "$REDIRECT"
+is "$status" 0 "login to an eu1 account: exit 0"
+stored $(tagged eu)
+is "$(printf %s "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["hub_id"], d["hublet"])')" "43 eu1" "login to an eu1 account: hub and hublet recorded"
+ctl POST authorize '{}' >/dev/null
+
 # The deprecated v1 family, when configured.
 hs_conf "$AUTH_CONF
 oauth-api=v1"
