@@ -180,5 +180,9 @@ like "$err" "auth-base" "a plain-http auth-base: names the setting"
 hs_conf "$AUTH_CONF"
 run "$HS_TOKEN" add $BAD --kind service-key --login
 fails_with 1 hs-token "--login without --kind oauth"
+run "$HS_TOKEN" add $BAD --kind oauth --client-id cid-login --scope oauth
+fails_with 1 hs-token "--scope without --login"
+run "$HS_TOKEN" add $BAD --kind oauth --client-id cid-login --login --no-verify --scope oauth
+fails_with 1 hs-token "--login with --no-verify"
 
 finish
