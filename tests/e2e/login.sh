@@ -39,7 +39,7 @@ login() {
   shift
   : >"$errf"
   printf 'client_secret=cs-login-secret\n' |
-    "$HS_TOKEN" add "$@" >"$E2E_SCRATCH/login.out" 2>"$errf" &
+    env ${login_env[@]+"${login_env[@]}"} "$HS_TOKEN" add "$@" >"$E2E_SCRATCH/login.out" 2>"$errf" &
   pid=$!
   url="" page=""
   for _ in $(seq 300); do
@@ -87,6 +87,24 @@ closed "login"
 issued=$(cat "$STANDIN_DIR/issued-tokens")
 leaked=$(grep -cFf <(printf '%s\n' "$issued") "$E2E_SCRATCH/login.out" "$E2E_SCRATCH/login.err" | grep -v ':0$' || true)
 is "$leaked" "" "login: no code, access or refresh token printed"
+
+# Without --no-browser: xdg-open gets the URL as one argument when there is
+# a display, and without one the URL is printed.
+FAKE="$E2E_SCRATCH/fake-bin"; mkdir -p "$FAKE"
+printf '#!/bin/sh\nprintf "%%s\\n" "$#" "$@" >"%s/xdg-open.args"\n' "$E2E_SCRATCH" >"$FAKE/xdg-open"
+chmod +x "$FAKE/xdg-open"
+login_env=(-u WAYLAND_DISPLAY PATH="$FAKE:$PATH" DISPLAY=:99)
+login follow $APP --kind oauth --client-id cid-login --login --force --redirect-uri "$REDIRECT"
+is "$status" 0 "login with a display: exit 0"
+is "$(cat "$E2E_SCRATCH/xdg-open.args" 2>/dev/null)" "$(printf '1\n%s' "$url")" "login with a display: xdg-open gets the URL as its one argument"
+like "$instructions" "a browser was asked to open; if none did, open this URL" "login with a display: says a browser was asked, and prints the URL"
+rm -f "$E2E_SCRATCH/xdg-open.args"
+login_env=(-u DISPLAY -u WAYLAND_DISPLAY PATH="$FAKE:$PATH")
+login follow $APP --kind oauth --client-id cid-login --login --force --redirect-uri "$REDIRECT"
+is "$status" 0 "login without a display: exit 0"
+is "$(ls "$E2E_SCRATCH/xdg-open.args" 2>/dev/null)" "" "login without a display: no browser is started"
+like "$instructions" "open this URL in a browser" "login without a display: the URL is printed"
+login_env=()
 
 # A second request while the code is being exchanged (held up 3 s by the
 # stand-in): nothing listens any more.
