@@ -5,8 +5,8 @@
 #ifndef HS_HUBSPOT_DATES_H
 #define HS_HUBSPOT_DATES_H
 
-/* API keys (?hapikey=) stopped working: HubSpot developer changelog,
- * "Upcoming sunset of API keys" (2022), sunset date 2022-11-30. */
+/* API keys (?hapikey=) stopped working on this date: HubSpot developer
+ * changelog, the 2022 API-key sunset announcement. */
 #define HS_DATE_API_KEYS_ENDED "2022-11-30"
 
 /* No account can create a legacy private app any more: HubSpot developer
