@@ -2,6 +2,8 @@
 /* hs-exec — run COMMAND with a HubSpot profile's token in its environment.
  *
  *   hs-exec [OPTIONS] PROFILE [-- COMMAND [ARG…]]
+ *   hs-exec [OPTIONS] -- COMMAND [ARG…]    (the HubSpot CLI project's
+ *                                          profile, core/project-binding.h)
  *
  * A thin main: parse the options, get the profile's access token (an
  * access session, hubspot/access.h), hand it to COMMAND the way asked and
@@ -18,6 +20,7 @@
 #include "core/audit.h"
 #include "core/error.h"
 #include "core/profile-name.h"
+#include "core/project-binding.h"
 #include "core/secure.h"
 #include "core/usage.h"
 #include "exec/child-env.h"
@@ -29,7 +32,7 @@
 #include "test-hooks.h"
 #endif
 
-#define USAGE "hs-exec [OPTIONS] PROFILE [-- COMMAND [ARG…]]"
+#define USAGE "hs-exec [OPTIONS] [PROFILE] [-- COMMAND [ARG…]]"
 
 typedef struct {
   HsDeliveryOptions how;
@@ -43,7 +46,9 @@ typedef struct {
   /* Set by parse_args() */
   const char *profile;
   char **command;
-  char *shell[2]; /* COMMAND when none is given: the user's shell */
+  char *shell[2];      /* COMMAND when none is given: the user's shell */
+  char *bound_profile; /* the profile the project binding chose */
+  HsBinding *binding;  /* in the working directory, or NULL */
   HsAccessWant want;
 } Options;
 
@@ -51,6 +56,8 @@ static void options_clear(Options *opts) {
   g_strfreev(opts->how.token_vars);
   g_strfreev(opts->scopes);
   g_free(opts->format);
+  g_free(opts->bound_profile);
+  hs_binding_free(opts->binding);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Options, options_clear)
 
@@ -154,13 +161,16 @@ static gboolean parse_options(int *argc, char ***argv, Options *opts,
        &opts->list_options, "The options, for the shell completions", NULL},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
   g_autoptr(GOptionContext) ctx =
-      g_option_context_new("PROFILE [-- COMMAND [ARG…]]");
+      g_option_context_new("[PROFILE] [-- COMMAND [ARG…]]");
   g_autoptr(GError) local = NULL;
 
   g_option_context_set_summary(
       ctx,
       "Run COMMAND with the access token of HubSpot profile PROFILE in "
-      "its environment;\nwithout COMMAND, start $SHELL with it.");
+      "its environment;\nwithout COMMAND, start $SHELL with it.  Without "
+      "PROFILE, the profile of the account\nthe HubSpot CLI project in the "
+      "working directory or a parent is linked to\n(.hs/settings.json, "
+      ".hsaccount).");
   g_option_context_set_description(
       ctx,
       "Exit status: COMMAND's; 126 not executable; 127 not found; 1 usage; "
@@ -231,6 +241,44 @@ static const char *user_shell(void) {
 
 /* The arguments: options, one PROFILE, then "--" and COMMAND, or nothing
  * for the user's shell; the access session's wants follow from them. */
+
+/* The binding of the working directory, when the profile comes from it or
+ * --format hubspot-cli must agree with it; sets opts->binding (NULL when
+ * there is none). */
+static gboolean find_binding(Options *opts, GError **error) {
+  g_autofree char *cwd = g_get_current_dir();
+  GError *local = NULL;
+
+  opts->binding = hs_binding_find(cwd, &local);
+  if (local != NULL) {
+    g_propagate_error(error, local);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* No PROFILE before "--": the one of the project's account, said on
+ * stderr. */
+static gboolean use_binding(Options *opts, GError **error) {
+  if (!find_binding(opts, error)) return FALSE;
+  if (opts->binding == NULL) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                "no PROFILE given, and no HubSpot CLI project (.hs/"
+                "settings.json or .hsaccount) here or in a parent names an "
+                "account; give a PROFILE; usage: %s",
+                USAGE);
+    return FALSE;
+  }
+  opts->bound_profile = hs_binding_pick_profile(opts->binding, error);
+  if (opts->bound_profile == NULL) return FALSE;
+  fprintf(stderr, "hs-exec: using profile %s, of account %s that %s links\n",
+          opts->bound_profile, opts->binding->hub_id, opts->binding->path);
+  opts->profile = opts->bound_profile;
+  return TRUE;
+}
+
+/* The arguments: options, PROFILE (or none: the project binding's), "--",
+ * COMMAND; the access session's wants follow from them. */
 static gboolean parse_args(int argc, char **argv, Options *opts,
                            GError **error) {
   int own_argc = split_at_dashes(argc, argv, &opts->command);
@@ -244,15 +292,24 @@ static gboolean parse_args(int argc, char **argv, Options *opts,
     opts->shell[0] = (char *)user_shell();
     opts->command = opts->shell;
   }
-  if (own_argc != 2 || opts->command == NULL || opts->command[0] == NULL) {
+  if (own_argc == 1 && opts->command != NULL && opts->command[0] != NULL) {
+    if (!use_binding(opts, error)) return FALSE;
+  } else if (own_argc != 2 || opts->command == NULL ||
+             opts->command[0] == NULL) {
     const char *what = opts->command == NULL ? "'--' before COMMAND is required"
-                       : own_argc != 2 ? "give exactly one PROFILE before '--'"
+                       : own_argc != 2 ? "give at most one PROFILE before '--'"
                                        : "no COMMAND after '--'";
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE, "%s; usage: %s", what,
                 USAGE);
     return FALSE;
+  } else {
+    opts->profile = argv[1];
+    if (opts->format != NULL && !find_binding(opts, error)) return FALSE;
   }
-  opts->profile = argv[1];
+  if (opts->binding != NULL) {
+    opts->how.project_account = opts->binding->hub_id;
+    opts->how.project_file = opts->binding->path;
+  }
   if (!hs_profile_name_validate(opts->profile, error)) return FALSE;
   for (char **n = opts->how.token_vars; n && *n; n++)
     if (!hs_child_env_name_validate(*n, error)) return FALSE;

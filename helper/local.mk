@@ -19,11 +19,13 @@ helper_core_libhscore_la_SOURCES = \
 	helper/core/fault.c helper/core/fault.h \
 	helper/core/fd.c helper/core/fd.h \
 	helper/core/hooks.c helper/core/hooks.h \
+	helper/core/hubspot-dates.h \
 	helper/core/json.c helper/core/json.h \
 	helper/core/kind.c helper/core/kind.h \
 	helper/core/nearest.c helper/core/nearest.h \
 	helper/core/plugin.c helper/core/plugin.h \
 	helper/core/profile-name.c helper/core/profile-name.h \
+	helper/core/project-binding.c helper/core/project-binding.h \
 	helper/core/record.c helper/core/record.h \
 	helper/core/safe-dir.c helper/core/safe-dir.h \
 	helper/core/rotation.c helper/core/rotation.h \
@@ -43,6 +45,7 @@ helper_hubspot_libhshubspot_la_SOURCES = \
 	helper/hubspot/cache.c helper/hubspot/cache.h \
 	helper/hubspot/http.c helper/hubspot/http.h \
 	helper/hubspot/isolate.c helper/hubspot/isolate.h \
+	helper/hubspot/login.c helper/hubspot/login.h \
 	helper/hubspot/refresh-lock.c helper/hubspot/refresh-lock.h
 helper_hubspot_libhshubspot_la_LIBADD = $(KEYUTILS_LIBS)
 
@@ -80,7 +83,8 @@ helper_cmd_libhscmd_la_SOURCES = \
 	helper/cmd/new-profile.c helper/cmd/new-profile.h \
 	helper/cmd/notify.c helper/cmd/notify.h \
 	helper/cmd/options.c helper/cmd/options.h \
-	helper/cmd/output.c helper/cmd/output.h
+	helper/cmd/output.c helper/cmd/output.h \
+	helper/cmd/sign-in.c helper/cmd/sign-in.h
 
 # Top down: a static archive only satisfies what the ones before it need.
 HS_EXEC_LIBS = helper/exec/libhsexec.la helper/hubspot/libhshubspot.la \

@@ -31,7 +31,9 @@ UNIT_TESTS = \
 	tests/unit/check-safe-dir \
 	tests/unit/check-output \
 	tests/unit/check-supervise \
-	tests/unit/check-dropin
+	tests/unit/check-dropin \
+	tests/unit/check-login \
+	tests/unit/check-project-binding
 LDADD = $(HS_TOKEN_LIBS) $(CHECK_LIBS)
 check_PROGRAMS += $(UNIT_TESTS) tests/notify/notify-server \
 	tests/seccomp/no-keyctl
@@ -104,7 +106,9 @@ E2E_TESTS = \
 	tests/e2e/notify.sh \
 	tests/e2e/faults.sh \
 	tests/e2e/systemd-creds.sh \
-	tests/e2e/output.sh
+	tests/e2e/output.sh \
+	tests/e2e/login.sh \
+	tests/e2e/binding.sh
 # packaging/test-completions drives the shell completions against the
 # programs as built (HS_*_PLAIN_BIN), whose --help they must match.
 TESTS = tests/check-layers tests/check-install-deps $(UNIT_TESTS) $(E2E_TESTS) \

@@ -18,6 +18,7 @@
 #include "cmd/options.h"
 #include "core/config.h"
 #include "core/error.h"
+#include "core/hubspot-dates.h"
 #include "core/kind.h"
 #include "core/profile-name.h"
 #include "core/record.h"
@@ -91,13 +92,15 @@ static void warn_api_key(const HsImportItem *item) {
   fprintf(stderr,
           "hs-token: WARNING: profile %s holds a legacy HubSpot API key "
           "(from %s).\n"
-          "hs-token: WARNING: HubSpot ended API keys on 2022-11-30; every "
-          "call made with it fails.\n"
-          "hs-token: WARNING: Replace it with a private app: in HubSpot open "
-          "Settings > Integrations > Private Apps,\n"
-          "hs-token: WARNING: 'Create a private app', choose its scopes, "
-          "create it, copy its access token, then run\n"
-          "hs-token: WARNING:   hs-token add %s --kind private-app --force\n",
+          "hs-token: WARNING: HubSpot ended API keys on " HS_DATE_API_KEYS_ENDED
+          "; every call made with it fails.\n"
+          "hs-token: WARNING: Replace it with a service key (private apps "
+          "can no longer be created since " HS_DATE_PRIVATE_APPS_CLOSED
+          "):\n"
+          "hs-token: WARNING: in HubSpot open " HS_SERVICE_KEY_WHERE
+          ", create a key with the scopes you need,\n"
+          "hs-token: WARNING: copy it, then run\n"
+          "hs-token: WARNING:   hs-token add %s --kind service-key --force\n",
           p, item->source, p);
 }
 

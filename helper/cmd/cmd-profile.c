@@ -13,8 +13,10 @@
 #include "cmd/new-profile.h"
 #include "cmd/options.h"
 #include "cmd/output.h"
+#include "cmd/sign-in.h"
 #include "core/config.h"
 #include "core/error.h"
+#include "core/hubspot-dates.h"
 #include "hubspot/auth.h"
 #include "core/kind.h"
 #include "core/profile-name.h"
@@ -29,10 +31,13 @@
 
 /* ---- add ---- */
 
-/* Read the kind's secret(s) from stdin or hidden prompts into `record`. */
-static gboolean read_secrets(HsRecord *record, GError **error) {
+/* Read the kind's secret(s) from stdin or hidden prompts into `record`;
+ * with --login, oauth's client secret alone (HubSpot gives the refresh
+ * token). */
+static gboolean read_secrets(HsRecord *record, gboolean login, GError **error) {
   static const char *const oauth_keys[] = {"client_secret", "refresh_token",
                                            NULL};
+  static const char *const login_keys[] = {"client_secret", NULL};
   g_autofree char *prompt = NULL;
   char **values;
 
@@ -43,10 +48,11 @@ static gboolean read_secrets(HsRecord *record, GError **error) {
         hs_secret_read_token(STDIN_FILENO, record->kind, prompt, error);
     return record->token != NULL;
   }
-  values = hs_secret_read_pairs(STDIN_FILENO, oauth_keys, error);
+  values = hs_secret_read_pairs(STDIN_FILENO, login ? login_keys : oauth_keys,
+                                error);
   if (values == NULL) return FALSE;
   record->client_secret = g_steal_pointer(&values[0]);
-  record->refresh_token = g_steal_pointer(&values[1]);
+  if (!login) record->refresh_token = g_steal_pointer(&values[1]);
   g_free(values);
   return TRUE;
 }
@@ -54,8 +60,11 @@ static gboolean read_secrets(HsRecord *record, GError **error) {
 gboolean hs_cmd_add(int argc, char **argv, GError **error) {
   g_autofree char *kind_name = NULL, *client_id = NULL, *hub_id = NULL,
                   *store = NULL, *ttl = NULL;
-  gboolean no_verify = FALSE, force = FALSE;
+  gboolean no_verify = FALSE, force = FALSE, login = FALSE;
   gint64 lifetime = 0;
+  HsSignIn sign_in = {0};
+  g_auto(GStrv) opt_scopes = NULL;
+  g_autofree char *opt_redirect = NULL;
   GOptionEntry entries[] = {
       {"kind", 0, 0, G_OPTION_ARG_STRING, &kind_name,
        "private-app, service-key, oauth, personal-access-key or api-key",
@@ -73,11 +82,28 @@ gboolean hs_cmd_add(int argc, char **argv, GError **error) {
       {"ttl", 0, 0, G_OPTION_ARG_STRING, &ttl,
        "The store forgets the profile after this long (30m, 8h, 2d; keyctl)",
        "DURATION"},
+      {"login", 0, 0, G_OPTION_ARG_NONE, &login,
+       "oauth: sign in with the browser and authorise the app, instead of "
+       "giving a refresh token",
+       NULL},
+      {"scope", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_scopes,
+       "--login: a scope the app requires (repeatable)", "SCOPE"},
+      {"redirect-uri", 0, 0, G_OPTION_ARG_STRING, &opt_redirect,
+       "--login: the app's redirect URI on this host (default "
+       "" HS_LOGIN_DEFAULT_REDIRECT ")",
+       "URI"},
+      {"no-browser", 0, 0, G_OPTION_ARG_NONE, &sign_in.no_browser,
+       "--login: print the URL instead of opening a browser", NULL},
+      {"timeout", 0, 0, G_OPTION_ARG_INT, &sign_in.timeout_s,
+       "--login: wait this long for HubSpot's redirect (default 300)",
+       "SECONDS"},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
   g_autoptr(HsConfig) config = NULL;
   g_autoptr(HsStores) stores = NULL;
   g_autoptr(HsApi) api = NULL;
-  g_autoptr(HsRecord) record = NULL;
+  g_autoptr(HsRecord) record = NULL, previous = NULL;
+  g_autoptr(HsLoginListener) listener = NULL;
+  g_auto(GStrv) scopes = NULL;
   g_autofree char *hint = NULL, *unavailable = NULL;
   const char *profile, *saved_in = NULL;
   HsKind kind;
@@ -89,16 +115,20 @@ gboolean hs_cmd_add(int argc, char **argv, GError **error) {
   if (!hs_profile_name_validate(profile, error)) return FALSE;
   if (kind_name == NULL) {
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
-                "add: --kind is required (private-app, service-key, oauth, "
-                "personal-access-key, api-key)");
+                "add: --kind is required: for one account's "
+                "scripts, " HS_ADVICE_SERVICE_KEY
+                " and use --kind service-key; to sign "
+                "in to an OAuth app, --kind oauth --client-id ID --login; "
+                "private-app and personal-access-key take existing tokens");
     return FALSE;
   }
   if (!hs_kind_from_name(kind_name, &kind, error)) return FALSE;
   if (kind == HS_KIND_API_KEY) {
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
-                "add: HubSpot ended API keys on 2022-11-30; create a private "
-                "app (Settings > Integrations > Private Apps) and add its "
-                "token with --kind private-app");
+                "add: HubSpot ended API keys on " HS_DATE_API_KEYS_ENDED
+                "; " HS_ADVICE_SERVICE_KEY
+                " and add it with --kind "
+                "service-key");
     return FALSE;
   }
   if ((client_id != NULL) != (kind == HS_KIND_OAUTH)) {
@@ -107,6 +137,28 @@ gboolean hs_cmd_add(int argc, char **argv, GError **error) {
                     ? "add: --kind oauth needs --client-id ID (the app's "
                       "client id, from its Auth tab)"
                     : "add: --client-id goes only with --kind oauth");
+    return FALSE;
+  }
+  sign_in.scopes = opt_scopes;
+  sign_in.redirect_uri = opt_redirect;
+  if (!login && (sign_in.scopes || sign_in.redirect_uri || sign_in.no_browser ||
+                 sign_in.timeout_s)) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                "add: --scope, --redirect-uri, --no-browser and --timeout go "
+                "only with --login");
+    return FALSE;
+  }
+  if (login && (kind != HS_KIND_OAUTH || no_verify)) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                kind != HS_KIND_OAUTH
+                    ? "add: --login goes only with --kind oauth --client-id ID"
+                    : "add: --login asks HubSpot for the token, so it cannot "
+                      "go with --no-verify");
+    return FALSE;
+  }
+  if (login && sign_in.timeout_s < 0) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                "add: --timeout must be a positive number of seconds");
     return FALSE;
   }
   if (ttl != NULL && !hs_options_duration("add: --ttl", ttl, &lifetime, error))
@@ -146,8 +198,22 @@ gboolean hs_cmd_add(int argc, char **argv, GError **error) {
   record->client_id = g_steal_pointer(&client_id);
   record->created = g_get_real_time() / G_USEC_PER_SEC;
   if (lifetime != 0) record->store_until = record->created + lifetime;
-  if (!read_secrets(record, error)) return FALSE;
-  record->hublet = hs_kind_hublet_from_token(kind, record->token);
+  if (login) {
+    /* A profile signed in before tells the app's scopes and hublet. */
+    previous = hs_stores_lookup(stores, profile, NULL, NULL);
+    scopes = hs_sign_in_scopes(&sign_in, record, previous, error);
+    if (scopes == NULL) return FALSE;
+    /* Before the secret is asked for: a port in use fails first. */
+    listener = hs_sign_in_listen(&sign_in, error);
+    if (listener == NULL) return FALSE;
+  }
+  if (!read_secrets(record, login, error)) return FALSE;
+  if (login &&
+      !hs_sign_in_run(api, config, listener, &sign_in, scopes,
+                      previous ? previous->hublet : NULL, record, error))
+    return FALSE;
+  if (record->hublet == NULL)
+    record->hublet = hs_kind_hublet_from_token(kind, record->token);
   if (api != NULL &&
       !hs_new_profile_verify(api, record, "add", "--hub-id", error))
     return FALSE;
@@ -342,8 +408,9 @@ gboolean hs_cmd_list(int argc, char **argv, GError **error) {
   }
   if (rows->len == 0) {
     printf(
-        "No profiles yet; add one with 'hs-token add PROFILE --kind "
-        "private-app'.\n");
+        "No profiles yet; add a service key with 'hs-token add PROFILE "
+        "--kind service-key', or sign in to an OAuth app with 'hs-token add "
+        "PROFILE --kind oauth --client-id ID --login'.\n");
     return TRUE;
   }
   print_table(rows, long_form);

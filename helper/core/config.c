@@ -21,10 +21,8 @@ static const struct {
   const char *group;
   const char *key;
 } known_settings[] = {
-    {"stores", "order"},
-    {"hubspot", "oauth-api"},
-    {"hubspot", "api-base"},
-    {"hubspot", "ca-file"},
+    {"stores", "order"},    {"hubspot", "oauth-api"}, {"hubspot", "api-base"},
+    {"hubspot", "ca-file"}, {"hubspot", "auth-base"},
 };
 
 /* "[store NAME]" sections hold one store's own options: its plugin, not
@@ -122,6 +120,7 @@ void hs_config_free(HsConfig *config) {
   g_free(config->api_base);
   g_free(config->ca_file);
   g_hash_table_unref(config->store_sections);
+  g_free(config->auth_base);
   g_free(config);
 }
 
@@ -360,8 +359,9 @@ static void find_unknown(HsConfig *config, GKeyFile *kf, const char *text,
   }
 }
 
-/* [hubspot] api-base= or ca-file= into *ret_value: where credentials go
- * and whom to trust for it, so only from a file a repository or another
+/* [hubspot] api-base=, auth-base= or ca-file= into *ret_value: where
+ * credentials go (auth-base: where the browser signs in and whose code we
+ * take) and whom to trust for it, so only from a file a repository or another
  * user cannot have written. */
 static gboolean read_hubspot_where(GKeyFile *kf, const char *path,
                                    gboolean vetted, const char *key,
@@ -491,7 +491,8 @@ static void attach_store_options(HsConfig *config) {
   }
 }
 
-/* [hubspot] oauth-api = 2026-03 (default) | v1, api-base=, ca-file= */
+/* [hubspot] oauth-api = 2026-03 (default) | v1, api-base=, auth-base=,
+ * ca-file= */
 static gboolean read_hubspot_group(GKeyFile *kf, const char *path,
                                    gboolean vetted, HsConfig *config,
                                    GError **error) {
@@ -499,6 +500,8 @@ static gboolean read_hubspot_group(GKeyFile *kf, const char *path,
       g_key_file_get_string(kf, "hubspot", "oauth-api", NULL);
 
   if (!read_hubspot_where(kf, path, vetted, "api-base", &config->api_base,
+                          error) ||
+      !read_hubspot_where(kf, path, vetted, "auth-base", &config->auth_base,
                           error) ||
       !read_hubspot_where(kf, path, vetted, "ca-file", &config->ca_file, error))
     return FALSE;

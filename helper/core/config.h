@@ -41,6 +41,9 @@ typedef struct {
   char *ca_file; /* an absolute path */
   /* private: [store NAME] sections read so far, by NAME */
   GHashTable *store_sections;
+  /* [hubspot] auth-base=, vetted the same way: where `hs-token add --login`
+   * sends the browser to authorise an app, or NULL: app.hubspot.com. */
+  char *auth_base;
 } HsConfig;
 
 /* The configuration from SYSCONFDIR/hs-exec/hs-exec.conf, then

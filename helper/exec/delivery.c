@@ -89,6 +89,7 @@ void hs_delivery_prepare_process(const HsDeliveryOptions *how) {
  * key and the account id.  Other kinds have nothing it can use: an OAuth
  * refresh token handed to it would be spent and rotated behind our back. */
 static gboolean hubspot_cli_vars(const HsAccessSession *access,
+                                 const HsDeliveryOptions *how,
                                  const char *profile, GPtrArray *extra,
                                  GError **error) {
   const HsRecord *record = hs_access_record(access);
@@ -116,6 +117,19 @@ static gboolean hubspot_cli_vars(const HsAccessSession *access,
                 "--format hubspot-cli needs the account id of %s, which is "
                 "not known yet; run 'hs-token check %s' to record it",
                 record->profile, record->profile);
+    return FALSE;
+  }
+  /* Inside a linked project the CLI takes .hs/settings.json's account
+   * over HUBSPOT_ACCOUNT_ID (hubspot-local-dev-lib config/index.ts,
+   * getConfigDefaultAccount), which must then be this profile's. */
+  if (how->project_account != NULL &&
+      strcmp(how->project_account, hub_id) != 0) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
+                "--format hubspot-cli: %s links account %s, but profile %s "
+                "is hub %s, which the HubSpot CLI would not use here; give "
+                "a profile of hub %s, or no PROFILE to use the binding",
+                how->project_file, how->project_account, record->profile,
+                hub_id, how->project_account);
     return FALSE;
   }
   g_ptr_array_add(
@@ -223,7 +237,7 @@ HsDelivery *hs_delivery_new(const HsDeliveryOptions *how, const char *profile,
   d->token_fd = -1;
   if (d->pass_through) return g_steal_pointer(&d);
 
-  if (how->hubspot_cli && !hubspot_cli_vars(access, profile, extra, error))
+  if (how->hubspot_cli && !hubspot_cli_vars(access, how, profile, extra, error))
     return NULL;
   if (how->mask) d->secrets = mask_secrets(access);
   /* --proxy keeps the token out of COMMAND's reach only if COMMAND cannot

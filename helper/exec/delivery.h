@@ -21,6 +21,11 @@ typedef struct {
   gboolean file;        /* --file */
   gboolean proxy;       /* --proxy */
   gboolean mask;        /* --mask */
+  /* The account the HubSpot CLI's project binding names in the working
+   * directory (core/project-binding.h), or NULL: --format hubspot-cli
+   * refuses a profile of another hub, which the CLI would not use. */
+  const char *project_account;
+  const char *project_file; /* the binding's file, for the message */
 } HsDeliveryOptions;
 
 /* What `how` needs of the access token besides what `want` already says:

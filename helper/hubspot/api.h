@@ -18,7 +18,7 @@
 typedef enum {
   HS_EP_ACCOUNT_INFO,     /* GET, bearer */
   HS_EP_PRIVATE_APP_INFO, /* POST JSON {tokenKey}, bearer */
-  HS_EP_OAUTH_TOKEN,      /* POST form */
+  HS_EP_OAUTH_TOKEN,      /* POST form: refresh, and add --login's code */
   HS_EP_OAUTH_INTROSPECT, /* POST form */
   HS_EP_OAUTH_REVOKE,     /* POST form (2026-03); v1 uses DELETE */
   HS_EP_PAK_EXCHANGE,     /* POST JSON {encodedOAuthRefreshToken} */

@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 
 #include "core/error.h"
+#include "core/hubspot-dates.h"
 #include "hubspot/auth.h"
 #include "core/json.h"
 #include "core/secure.h"
@@ -225,10 +226,22 @@ static HsGrant *verify_static(HsApi *api, const HsRecord *record,
                   NULL, 0, &tries, error);
   if (r == NULL) return NULL;
   if (r->status != 200) {
-    set_http_error(error, r, record->profile,
-                   "check the token in HubSpot (Settings > Integrations > "
-                   "Private Apps, or Development > Keys) and add it again",
-                   tries);
+    g_autofree char *fix =
+        record->kind == HS_KIND_SERVICE_KEY
+            ? g_strdup_printf(
+                  "check the key in HubSpot (" HS_SERVICE_KEY_WHERE
+                  "); if it was rotated or deleted, store the current one "
+                  "with 'hs-token add %s --kind service-key --force'",
+                  record->profile)
+            : g_strdup_printf(
+                  "check the app in HubSpot (Settings > Integrations > "
+                  "Private Apps) and store its current token with 'hs-token "
+                  "add %s --kind private-app --force'; if the app is "
+                  "gone, " HS_ADVICE_SERVICE_KEY
+                  " and add it with 'hs-token add %s "
+                  "--kind service-key --force'",
+                  record->profile, record->profile);
+    set_http_error(error, r, record->profile, fix, tries);
     return NULL;
   }
   grant = hs_auth_parse_account_info(r->body, r->body_len, error);
@@ -257,6 +270,15 @@ static HsGrant *verify_static(HsApi *api, const HsRecord *record,
   return grant;
 }
 
+/* What to do when HubSpot refuses an oauth profile's refresh token: sign
+ * in again (add --login), which asks for the scopes recorded. */
+static char *oauth_fix(const HsRecord *record) {
+  return g_strdup_printf(
+      "sign in again with 'hs-token add %s --kind oauth --client-id %s "
+      "--login --force' (or store a new refresh token without --login)",
+      record->profile, record->client_id);
+}
+
 static HsGrant *refresh_oauth(HsApi *api, const HsRecord *record,
                               GError **error) {
   const char *fields[] = {"grant_type",
@@ -271,10 +293,7 @@ static HsGrant *refresh_oauth(HsApi *api, const HsRecord *record,
                           NULL};
   hs_autosecret body = form(fields);
   g_autoptr(HsHttpResponse) r = NULL;
-  g_autofree char *fix = g_strdup_printf(
-      "authorise the app again and store the new refresh token with "
-      "'hs-token add %s --kind oauth --client-id %s --force'",
-      record->profile, record->client_id);
+  g_autofree char *fix = oauth_fix(record);
   HsGrant *grant;
   int tries = 0;
 
@@ -290,6 +309,50 @@ static HsGrant *refresh_oauth(HsApi *api, const HsRecord *record,
                               g_get_real_time() / G_USEC_PER_SEC, error);
   if (grant != NULL) grant->tries = tries;
   return grant;
+}
+
+HsGrant *hs_auth_exchange_code(HsApi *api, const char *profile,
+                               const char *client_id, const char *client_secret,
+                               const char *code, const char *redirect_uri,
+                               GError **error) {
+  const char *fields[] = {"grant_type",
+                          "authorization_code",
+                          "client_id",
+                          client_id,
+                          "client_secret",
+                          client_secret,
+                          "redirect_uri",
+                          redirect_uri,
+                          "code",
+                          code,
+                          NULL,
+                          NULL};
+  hs_autosecret body = form(fields);
+  g_autoptr(HsHttpResponse) r = NULL;
+  g_autoptr(HsGrant) grant = NULL;
+  int tries = 0;
+
+  r = hs_api_call(api, HS_EP_OAUTH_TOKEN, NULL, "POST", NULL,
+                  "application/x-www-form-urlencoded", body, strlen(body),
+                  &tries, error);
+  if (r == NULL) return NULL;
+  if (r->status != 200) {
+    set_http_error(error, r, profile,
+                   "check the client id and secret (the app's Auth tab) and "
+                   "that the app lists the redirect URI, then run the "
+                   "command again; nothing was stored",
+                   tries);
+    return NULL;
+  }
+  grant = hs_auth_parse_oauth(r->body, r->body_len,
+                              g_get_real_time() / G_USEC_PER_SEC, error);
+  if (grant == NULL) return NULL;
+  if (grant->refresh_token == NULL || *grant->refresh_token == '\0') {
+    missing(error, "refresh_token");
+    return NULL;
+  }
+  grant->tries = tries;
+  return g_steal_pointer(&grant);
 }
 
 static HsGrant *exchange_pak(HsApi *api, const HsRecord *record,
@@ -330,8 +393,9 @@ HsGrant *hs_auth_obtain(HsApi *api, const HsRecord *record, GError **error) {
     case HS_KIND_API_KEY:
     default:
       g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_REFUSED,
-                  "HubSpot ended API keys on 2022-11-30; create a private app "
-                  "and add its token with 'hs-token add %s --kind private-app "
+                  "HubSpot ended API keys on " HS_DATE_API_KEYS_ENDED
+                  "; " HS_ADVICE_SERVICE_KEY
+                  " and add it with 'hs-token add %s --kind service-key "
                   "--force'",
                   record->profile);
       return NULL;
@@ -372,10 +436,7 @@ static gboolean introspect_oauth(HsApi *api, const HsRecord *record,
                                  GError **error) {
   hs_autosecret body = refresh_token_form(record);
   g_autoptr(HsHttpResponse) r = NULL;
-  g_autofree char *fix = g_strdup_printf(
-      "authorise the app again and store the new refresh token with "
-      "'hs-token add %s --kind oauth --client-id %s --force'",
-      record->profile, record->client_id);
+  g_autofree char *fix = oauth_fix(record);
   gboolean active = FALSE;
   int tries = 0;
 

@@ -60,6 +60,17 @@ char *hs_auth_hublet(const char *data_hosting_location, const char *ui_domain);
  * asked.  (transfer full) */
 HsGrant *hs_auth_obtain(HsApi *api, const HsRecord *record, GError **error);
 
+/* Exchange an authorization code (OAuth's code flow, `add --login`) at the
+ * token endpoint of `api`'s family: grant_type=authorization_code with the
+ * app's credentials and the same `redirect_uri` the browser was sent with.
+ * The grant holds the access and refresh tokens, hub id and scopes where
+ * HubSpot gives them.  HS_ERR_REFUSED / HS_ERR_NETWORK as hs_auth_obtain;
+ * an answer without a refresh token is HS_ERR_NETWORK.  (transfer full) */
+HsGrant *hs_auth_exchange_code(HsApi *api, const char *profile,
+                               const char *client_id, const char *client_secret,
+                               const char *code, const char *redirect_uri,
+                               GError **error);
+
 /* Ask HubSpot whether `record`'s credential is good, changing nothing:
  * account info for static tokens, token introspection for an OAuth refresh
  * token, the exchange for a personal access key.  FALSE with

@@ -39,6 +39,12 @@ fails_with 1 hs-token "oauth without --client-id"
 run --in "$TOKEN" "$HS_TOKEN" add prod --kind api-key --no-verify
 fails_with 1 hs-token "api-key"
 like "$err" "2022-11-30" "api-key: says HubSpot ended API keys"
+like "$err" "create a service key in HubSpot \(Development > Keys > Service keys; HubSpot stopped the creation of private apps on 2026-10-26\) and add it with --kind service-key" "api-key: a service key replaces it"
+run --in "$TOKEN" "$HS_TOKEN" add prod --no-verify
+fails_with 1 hs-token "add without --kind"
+like "$err" "--kind is required: for one account's scripts, create a service key.*--kind service-key" "add without --kind: a service key first"
+like "$err" "stopped the creation of private apps on 2026-10-26" "add without --kind: says private apps can no longer be created"
+like "$err" "--kind oauth --client-id ID --login" "add without --kind: names the OAuth sign-in"
 run --in "client_secret=abc" "$HS_TOKEN" add prod --kind oauth --client-id c1 --no-verify
 fails_with 1 hs-token "oauth without refresh_token="
 run --in "$(printf 'client_secret=abc\nrefresh_token=r\nextra=SECRETVALUE\n')" "$HS_TOKEN" add prod --kind oauth --client-id c1 --no-verify
@@ -99,5 +105,5 @@ run "$HS_TOKEN" --version
 like "$out" "^hs-token [0-9]+\.[0-9]+\.[0-9]+$" "hs-token --version"
 run "$HS_EXEC" --help
 is "$status" 0 "hs-exec --help: exit 0"
-like "$out" "PROFILE \\[-- COMMAND \\[ARG" "hs-exec --help: shows the usage"
+like "$out" "\\[PROFILE\\] \\[-- COMMAND \\[ARG" "hs-exec --help: shows the usage"
 finish

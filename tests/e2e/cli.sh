@@ -65,7 +65,7 @@ run "$HS_TOKEN" add --help
 like "$out" "oauth: two lines, client_secret=SECRET and refresh_token=TOKEN" "add --help: what oauth reads on stdin"
 like "$out" "private-app, service-key, personal-access-key: one line, the token" "add --help: what the other kinds read"
 run "$HS_EXEC" --help
-like "$out" "hs-exec \\[OPTION…\\] PROFILE \\[-- COMMAND \\[ARG…\\]\\]" "hs-exec --help: '…' in a UTF-8 locale"
+like "$out" "hs-exec \\[OPTION…\\] \\[PROFILE\\] \\[-- COMMAND \\[ARG…\\]\\]" "hs-exec --help: '…' in a UTF-8 locale"
 unset LC_ALL
 
 "$HS_TOKEN" remove "$PROD" >/dev/null

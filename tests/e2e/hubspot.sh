@@ -43,6 +43,9 @@ run --in "pat-na1-00000000-0000-0000-0000-000000000000" "$HS_TOKEN" add bad --ki
 fails_with 4 hs-token "add an unknown private-app token"
 like "$err" "INVALID_AUTHENTICATION|correlation id" "unknown token: HubSpot's reason is shown"
 unlike "$err" "pat-na1-00000000" "unknown token: not echoed"
+run --in "svc-key.rotated-away-0000" "$HS_TOKEN" add oldsvc --kind service-key
+fails_with 4 hs-token "add a service key HubSpot does not know"
+like "$err" "check the key in HubSpot \(Development > Keys > Service keys\); if it was rotated or deleted, store the current one with 'hs-token add oldsvc --kind service-key --force'" "unknown service key: where to look and what to run"
 run --in "$SK" "$HS_TOKEN" add svc --kind service-key
 is "$status" 0 "add service-key, verified"
 run "$HS_TOKEN" list --json
@@ -173,7 +176,7 @@ fails_with 5 hs-exec "connection reset"
 fault '{"kind": "refuse-refresh", "count": 1}'
 exec_token $APP
 fails_with 4 hs-exec "refresh token refused"
-like "$err" "hs-token add $APP --kind oauth --client-id cid-1 --force" "refused: says how to re-authorise"
+like "$err" "sign in again with 'hs-token add $APP --kind oauth --client-id cid-1 --login --force'" "refused: says how to sign in again"
 fault '{"kind": "hang", "count": 1, "delay": 30}'
 exec_token --min-ttl 999999 $APP
 is "$status" 0 "a request hanging past the 15 s timeout is retried"
@@ -236,6 +239,7 @@ run "$HS_TOKEN" check
 fails_with 2 hs-token "check with an invalid token among them"
 like "$out" "stale +private-app +- +0d +ok +invalid" "check: names the invalid one"
 like "$out" "$APP +oauth +42 +0d +ok +ok" "check: the others are still checked"
+like "$out" "stale .*store its current token with 'hs-token add stale --kind private-app --force'; if the app is gone, create a service key" "check, revoked private-app token: the fix keeps its kind, then a service key"
 run "$HS_TOKEN" remove stale
 run with_api_base https://127.0.0.1:9 env HS_EXEC_RETRY_BASE_MS=1 "$HS_TOKEN" check prod
 fails_with 3 hs-token "check with HubSpot unreachable"

@@ -113,8 +113,10 @@ run "$HS_TOKEN" import "$MULTI" --profile app --scrub
 is "$status" 0 "import a .env with OAuth, an API key and a token twice"
 is "$(profiles)" "app app-api-key app-oauth prod" "named: the token NAME, the others NAME-<kind>"
 like "$err" "WARNING: .*2022-11-30" "api key: the end of API keys is said"
-like "$err" "Private Apps" "api key: the steps to a private app are given"
-like "$err" "hs-token add app-api-key --kind private-app --force" "api key: the command to replace it"
+like "$err" "service key \(private apps can no longer be created since 2026-10-26\)" "api key: a service key is the replacement, and why"
+like "$err" "Development > Keys > Service keys" "api key: where to create the service key"
+like "$err" "hs-token add app-api-key --kind service-key --force" "api key: the command to replace it"
+unlike "$err" "Create a private app" "api key: no longer sends users to create a private app"
 exec_token app
 is "$out" "$PAT_EU" "hs-exec app: the token"
 exec_token app-oauth

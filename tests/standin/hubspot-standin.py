@@ -50,6 +50,18 @@ Control API (test-only, no auth, not counted, never faulted):
                                    (prefix), "retry_after", "policy", "delay"}
   POST /__standin/clear-faults
   POST /__standin/expires-in      {"seconds": N}, for tokens issued from now
+  POST /__standin/authorize       {"hub_id", "hublet", "error", "state"}: how
+                                  the next sign-ins answer (see below)
+
+OAuth sign-in (app.hubspot.com's part, on the same server):
+  GET /oauth/authorize?client_id&scope&redirect_uri&state redirects (302) at
+  once to redirect_uri with a single-use code and the state, as if the user
+  had granted access, for hub 42 (hublet na1) unless /__standin/authorize
+  said otherwise; with "error" set it redirects with error=ERROR instead, and
+  with "state" set it sends that state back instead of the client's.  The
+  code is exchanged by the token endpoints' authorization_code grant (same
+  client, same redirect_uri), which answers as a refresh does and adds the
+  new refresh token to the seed.
 Fault kinds: 500 502 503 429 garbage truncated hang reset refuse-refresh
 expired (HubSpot's 401 EXPIRED_AUTHENTICATION, whatever the token).
 Each request takes the first queued fault whose path prefix matches; all but
@@ -74,7 +86,7 @@ import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 AUTH_MESSAGE = ("Authentication credentials not found. This API supports OAuth 2.0 "
                 "authentication and you can find more details at "
@@ -126,6 +138,8 @@ class State:
         self.access_tokens = {}     # token -> {kind, hub_id, ..., expires_at}
         self.contacts = {}          # hub_id -> [contact], POST /crm/v3/objects/contacts
         self.faults = []            # [{kind, count, path, ...}]
+        self.codes = {}             # code -> {client_id, redirect_uri, grant}
+        self.authorize = {}         # /__standin/authorize: hub_id, hublet, error, state
         self.reset_counters()
 
     # ---- seed ----
@@ -262,6 +276,7 @@ class Handler(BaseHTTPRequestHandler):
         ("GET", "/oauth/v1/refresh-tokens/", False, "refresh_token_info"),
         ("DELETE", "/oauth/v1/refresh-tokens/", False, "refresh_token_delete"),
         ("POST", "/localdevauth/v1/auth/refresh", True, "pak_exchange"),
+        ("GET", "/oauth/authorize", True, "authorize"),
     ]
     CONTROL = {
         ("GET", "/__standin/counters"): "ctl_counters",
@@ -271,6 +286,7 @@ class Handler(BaseHTTPRequestHandler):
         ("POST", "/__standin/fault"): "ctl_fault",
         ("POST", "/__standin/clear-faults"): "ctl_clear_faults",
         ("POST", "/__standin/expires-in"): "ctl_expires_in",
+        ("POST", "/__standin/authorize"): "ctl_authorize",
     }
 
     @property
@@ -534,8 +550,22 @@ class Handler(BaseHTTPRequestHandler):
                 if not form.get(field):
                     raise self.oauth_error("BAD_AUTH_CODE", f"missing required parameter: {field}",
                                            "invalid_request", v2026)
-            raise self.oauth_error("BAD_AUTH_CODE", "missing or unknown auth code",
-                                   "invalid_grant", v2026)
+            with self.state.lock:                           # single use, as HubSpot's
+                issued = self.state.codes.pop(form["code"], None)
+            if (issued is None or issued["client_id"] != cid
+                    or issued["redirect_uri"] != form["redirect_uri"]):
+                raise self.oauth_error("BAD_AUTH_CODE", "missing or unknown auth code",
+                                       "invalid_grant", v2026)
+            grant = issued["grant"]
+            new = f"{grant['hublet']}-{uuid.uuid4()}"
+            with self.state.lock:
+                self.state.refresh_tokens[new] = grant
+                self.state.note_issued(new)
+                app_id = self.state.clients[cid]["app_id"]
+            token, expires_in, _ = self.state.issue_access_token("oauth", grant, app_id=app_id)
+            return 200, {"access_token": token, "refresh_token": new, "expires_in": expires_in,
+                         "token_type": "bearer", "hub_id": grant["hub_id"],
+                         "scopes": grant["scopes"]}
         old = form.get("refresh_token")
         if not old:
             raise self.oauth_error("BAD_REFRESH_TOKEN", "missing required parameter: refresh_token",
@@ -550,6 +580,37 @@ class Handler(BaseHTTPRequestHandler):
         token, expires_in, _ = self.state.issue_access_token("oauth", grant, app_id=app_id)
         return 200, {"access_token": token, "refresh_token": new, "expires_in": expires_in,
                      "token_type": "bearer", "hub_id": grant["hub_id"], "scopes": grant["scopes"]}
+
+    def authorize(self):
+        """app.hubspot.com/oauth/authorize: the user grants at once (or not)."""
+        q = {k: v[0] for k, v in self.query.items()}
+        for field in ("client_id", "redirect_uri", "scope"):
+            if not q.get(field):
+                raise api_error(400, f"missing required parameter: {field}", "VALIDATION_ERROR")
+        with self.state.lock:
+            known = q["client_id"] in self.state.clients
+            how = dict(self.state.authorize)
+        if not known:
+            raise api_error(400, "unknown client_id", "VALIDATION_ERROR")
+        back = {}
+        if how.get("error"):
+            back["error"] = how["error"]
+            back["error_description"] = "The user denied access"
+        else:
+            code = "code-" + secrets.token_urlsafe(24)
+            hub_id = how.get("hub_id", 42)
+            grant = State._grant({"hub_id": hub_id, "hublet": how.get("hublet", "na1"),
+                                  "scopes": q["scope"].split()}, client_id=q["client_id"])
+            with self.state.lock:
+                self.state.codes[code] = {"client_id": q["client_id"],
+                                          "redirect_uri": q["redirect_uri"], "grant": grant}
+                self.state.note_issued(code)
+            back["code"] = code
+        state = how.get("state") or q.get("state")
+        if state:
+            back["state"] = state
+        sep = "&" if "?" in q["redirect_uri"] else "?"
+        raise HubSpotError(302, None, {"Location": q["redirect_uri"] + sep + urlencode(back)})
 
     def token_2026(self):
         return self.token(True)
@@ -686,6 +747,14 @@ class Handler(BaseHTTPRequestHandler):
     def ctl_clear_faults(self, _):
         with self.state.lock:
             self.state.faults.clear()
+
+    def ctl_authorize(self, body):
+        how = {}
+        for field, conv in (("hub_id", int), ("hublet", str), ("error", str), ("state", str)):
+            if body.get(field) is not None:
+                how[field] = conv(body[field])
+        with self.state.lock:
+            self.state.authorize = how
 
     def ctl_expires_in(self, body):
         seconds = int(body["seconds"]) if "seconds" in body else -1

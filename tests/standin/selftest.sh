@@ -216,6 +216,32 @@ like "$code $(j 'd["status"], d["message"]')" '^400 .*BAD_CLIENT_SECRET.*client_
 form /oauth/2026-03/token grant_type=authorization_code "client_id=$CID" "client_secret=$CSECRET" code=abc redirect_uri=https://x/
 is "$code:$(j 'd["status"], d["error"]')" '400:["BAD_AUTH_CODE", "invalid_grant"]' "token 2026-03, unknown authorization code: BAD_AUTH_CODE"
 
+# ==== OAuth sign-in: authorize page and authorization_code grant ====
+req GET "/oauth/authorize?client_id=$CID&scope=oauth%20crm.objects.contacts.read&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb&state=s1"
+location() { tr -d '\r' <"$work/hdrs" | sed -n 's/^[Ll]ocation: //p'; } # as sent: $hdrs is lower-cased
+loc=$(location)
+is "$code" 302 "authorize: redirects at once"
+like "$loc" '^http://127.0.0.1:9/cb\?code=code-[A-Za-z0-9_-]+&state=s1$' "authorize: back to redirect_uri with a code and the state"
+AC=$(printf %s "$loc" | sed -n 's/.*code=\([^&]*\).*/\1/p'); issued+=("$AC")
+form /oauth/2026-03/token grant_type=authorization_code "client_id=$CID" "client_secret=$CSECRET" "code=$AC" redirect_uri=http://127.0.0.1:9/other
+is "$code:$(j 'd["status"]')" '400:BAD_AUTH_CODE' "code grant, another redirect_uri: refused"
+req GET "/oauth/authorize?client_id=$CID&scope=oauth&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb&state=s2"
+AC=$(location | sed -n 's/.*code=\([^&]*\).*/\1/p'); issued+=("$AC")
+form /oauth/2026-03/token grant_type=authorization_code "client_id=$CID" "client_secret=$CSECRET" "code=$AC" redirect_uri=http://127.0.0.1:9/cb
+ART=$(j 'd["refresh_token"]'); issued+=("$ART" "$(j 'd["access_token"]')")
+is "$code:$(j 'd["hub_id"], d["scopes"], d["token_type"]')" '200:[42, ["oauth"], "bearer"]' "code grant: tokens for hub 42 with the scopes asked"
+form /oauth/2026-03/token grant_type=authorization_code "client_id=$CID" "client_secret=$CSECRET" "code=$AC" redirect_uri=http://127.0.0.1:9/cb
+is "$code:$(j 'd["status"]')" '400:BAD_AUTH_CODE' "code grant: a code works once"
+refresh /oauth/2026-03/token "$CID" "$CSECRET" "$ART"
+is "$code" 200 "code grant: its refresh token refreshes"
+issued+=("$(j 'd["access_token"]')")
+ctl authorize '{"error": "access_denied", "state": "forged"}'
+req GET "/oauth/authorize?client_id=$CID&scope=oauth&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb&state=s3"
+like "$(location)" '^http://127.0.0.1:9/cb\?error=access_denied&error_description=[^&]+&state=forged$' "authorize, told so: error= and the state it was told"
+ctl authorize '{}'
+req GET "/oauth/authorize?client_id=nobody&scope=oauth&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb"
+is "$code" 400 "authorize, unknown client: 400"
+
 # ==== OAuth token, v1 ====
 refresh /oauth/v1/token "$CID" "$CSECRET" "$RT1"
 AT2=$(j 'd["access_token"]'); issued+=("$AT2")

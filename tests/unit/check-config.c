@@ -220,7 +220,8 @@ START_TEST(test_unknown_settings) {
                    "u.conf:9: unknown section [Stores]\n"
                    "u.conf:11: unknown section [proxy]\n");
   ck_assert_str_eq(known,
-                   "[stores] order; [hubspot] oauth-api, api-base, ca-file; "
+                   "[stores] order; [hubspot] oauth-api, api-base, ca-file, "
+                   "auth-base; "
                    "and [store NAME] for one store's options");
 }
 END_TEST
@@ -316,7 +317,8 @@ END_TEST
 START_TEST(test_hubspot_where) {
   const char good[] =
       "[hubspot]\napi-base=https://127.0.0.1:8443\n"
-      "ca-file=/tmp/standin/cert.pem\n";
+      "ca-file=/tmp/standin/cert.pem\nauth-base=https://127.0.0.1:8443\n";
+  const char auth_only[] = "[hubspot]\nauth-base=https://127.0.0.1:1\n";
   const char relative[] = "[hubspot]\nca-file=cert.pem\n";
   const char cleared[] = "[hubspot]\napi-base=\nca-file=\n";
   GError *error = NULL;
@@ -326,7 +328,13 @@ START_TEST(test_hubspot_where) {
   ck_assert_msg(config != NULL, "%s", error ? error->message : "");
   ck_assert_str_eq(config->api_base, "https://127.0.0.1:8443");
   ck_assert_str_eq(config->ca_file, "/tmp/standin/cert.pem");
+  ck_assert_str_eq(config->auth_base, "https://127.0.0.1:8443");
   hs_config_free(config);
+  /* Where the browser signs in, and whose code is taken: vetted too. */
+  ck_assert_ptr_null(hs_config_load_data(auth_only, strlen(auth_only),
+                                         "mem.conf", FALSE, &error));
+  ck_assert_ptr_nonnull(strstr(error->message, "[hubspot] auth-base"));
+  hs_assert_error(error, HS_ERR_CONFIG);
   /* A file others (or a repository) may have written says nothing there. */
   ck_assert_ptr_null(
       hs_config_load_data(good, strlen(good), "mem.conf", FALSE, &error));
