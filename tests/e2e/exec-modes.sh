@@ -142,7 +142,8 @@ for mode in "" --fd=3 --proxy --mask --file; do
   run "$HS_EXEC" $mode prod -- sh -c "$sigign"
   is "$out" "$direct" "${mode:-plain}: COMMAND ignores the signals its caller did, no more"
 done
-(trap '' PIPE; run "$HS_EXEC" --proxy prod -- sh -c "$sigign"; [ "$out" != "$direct" ] && [ $((0x$out & 0x1000)) != 0 ]) &&
+# (SIGPIPE is bit 13; the caller of the suite may ignore it already.)
+(trap '' PIPE; run "$HS_EXEC" --proxy prod -- sh -c "$sigign"; [ $((0x$out & 0x1000)) != 0 ]) &&
   ok "--proxy: an ignored SIGPIPE stays ignored for COMMAND" || not_ok "--proxy: an ignored SIGPIPE stays ignored for COMMAND"
 
 # ---- --proxy ----
