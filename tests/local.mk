@@ -103,7 +103,8 @@ E2E_TESTS = \
 	tests/e2e/usage.sh \
 	tests/e2e/notify.sh \
 	tests/e2e/faults.sh \
-	tests/e2e/systemd-creds.sh
+	tests/e2e/systemd-creds.sh \
+	tests/e2e/vault-store.sh
 # packaging/test-completions drives the shell completions against the
 # programs as built (HS_*_PLAIN_BIN), whose --help they must match.
 TESTS = tests/check-layers $(UNIT_TESTS) $(E2E_TESTS) \
@@ -189,7 +190,10 @@ E2E_LIB = \
 	tests/e2e/lib/standin.sh \
 	tests/e2e/lib/locked-session.sh \
 	tests/e2e/lib/secrets-bus.sh \
-	tests/e2e/lib/secrets.list
+	tests/e2e/lib/secrets.list \
+	tests/e2e/lib/argv-watch.sh \
+	tests/e2e/lib/vault-cases.sh
 EXTRA_DIST += $(E2E_LIB) $(E2E_TESTS) tests/e2e/secrets-nowhere.sh \
 	tests/standin/hubspot-standin.py tests/standin/selftest.sh \
+	tests/standin/vault-standin.py \
 	tests/valgrind.supp tests/lsan.supp tests/run-all tests/check-layers
