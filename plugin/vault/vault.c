@@ -63,6 +63,7 @@ typedef struct {
   char secret_id_key[128]; /* keyring key holding the AppRole secret id */
   char *token;             /* SECRET: the Vault token, wiped at close */
   Seen seen[MAX_SEEN];     /* versions read by this handle, for cas */
+  CURL *curl;              /* kept, so that a list reuses one connection */
   size_t n_seen;
 } Store;
 
@@ -379,10 +380,9 @@ static int loopback_host(const char *host, size_t len) {
 /* One request: METHOD ADDR/v1/URL_PATH with `json` as its body (or none).
  * *ret_code is the HTTP status, or 0 when Vault could not be reached (then
  * msg says why). */
-static hs_status request(const Store *s, const char *method,
-                         const char *url_path, const char *token,
-                         const char *json, Body *out, long *ret_code, char *msg,
-                         size_t msg_size) {
+static hs_status request(Store *s, const char *method, const char *url_path,
+                         const char *token, const char *json, Body *out,
+                         long *ret_code, char *msg, size_t msg_size) {
   char url[1024], errbuf[CURL_ERROR_SIZE] = "";
   char *header = NULL, ns_header[300];
   size_t header_size = 0;
@@ -397,7 +397,8 @@ static hs_status request(const Store *s, const char *method,
     set_msg(msg, msg_size, "the Vault URL is too long");
     return HS_ERROR;
   }
-  curl = curl_easy_init();
+  if (s->curl == NULL) s->curl = curl_easy_init();
+  curl = s->curl;
   if (curl == NULL) {
     set_msg(msg, msg_size, "cannot start libcurl");
     return HS_TRYAGAIN;
@@ -406,7 +407,6 @@ static hs_status request(const Store *s, const char *method,
     header_size = strlen(token) + 32;
     header = malloc(header_size);
     if (header == NULL) {
-      curl_easy_cleanup(curl);
       set_msg(msg, msg_size, "out of memory");
       return HS_TRYAGAIN;
     }
@@ -420,6 +420,7 @@ static hs_status request(const Store *s, const char *method,
   headers = curl_slist_append(headers, "X-Vault-Request: true");
   if (json != NULL)
     headers = curl_slist_append(headers, "Content-Type: application/json");
+  curl_easy_reset(curl);
   curl_easy_setopt(curl, CURLOPT_URL, url);
   curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
   if (json != NULL) {
@@ -454,8 +455,12 @@ static hs_status request(const Store *s, const char *method,
             errbuf[0] ? errbuf : curl_easy_strerror(rc));
     status = HS_UNAVAIL;
   }
+  /* The list holds a copy of the token header. */
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, NULL);
+  for (struct curl_slist *h = headers; h != NULL; h = h->next)
+    explicit_bzero(h->data, strlen(h->data));
   curl_slist_free_all(headers);
-  curl_easy_cleanup(curl);
   wipe_free(header, header_size);
   return status;
 }
@@ -501,7 +506,7 @@ static hs_status http_failure(const Store *s, long code, const Body *b,
 
 /* Read ~/.vault-token (as Vault's CLI) into `out`; 0 on success. */
 static int read_token_file(char *out, size_t cap) {
-  const char *home = getenv("HOME");
+  const char *home = secure_getenv("HOME");
   char path[PATH_MAX];
   struct stat st;
   ssize_t n;
@@ -625,7 +630,7 @@ static hs_status get_token(Store *s, char *msg, size_t msg_size) {
     return HS_TRYAGAIN;
   }
   /* The token is a credential, not a destination: as Vault's CLI. */
-  env = getenv("VAULT_TOKEN");
+  env = secure_getenv("VAULT_TOKEN");
   if (env != NULL && env[0] != '\0' && strlen(env) < MAX_TOKEN) {
     snprintf(s->token, MAX_TOKEN, "%s", env);
     return HS_OK;
@@ -765,10 +770,10 @@ static hs_status parse_options(Store *s, const char *const *options, char *msg,
      * decide where the token and the records go. */
     set_msg(msg, msg_size,
             "no Vault address: set addr= in [store vault] of hs-exec.conf%s",
-            getenv("VAULT_ADDR") ? " ($VAULT_ADDR is not used: the "
-                                   "environment may not choose where "
-                                   "secrets go)"
-                                 : "");
+            secure_getenv("VAULT_ADDR") ? " ($VAULT_ADDR is not used: the "
+                                          "environment may not choose where "
+                                          "secrets go)"
+                                        : "");
     return HS_ERROR;
   }
   switch (usable_addr(s->addr)) {
@@ -825,6 +830,7 @@ static void v_close(void *handle) {
   Store *s = handle;
 
   if (s == NULL) return;
+  if (s->curl != NULL) curl_easy_cleanup(s->curl);
   wipe_free(s->token, MAX_TOKEN);
   explicit_bzero(s, sizeof *s);
   free(s);
