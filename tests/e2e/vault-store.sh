@@ -53,6 +53,9 @@ vault_race_release() {
   done
   vctl POST open >/dev/null
 }
+vault_namespace() {
+  vctl GET namespace | python3 -c 'import json,sys; print(json.load(sys.stdin)["namespace"])'
+}
 vault_approle() { # the secret id on stdin, never in argv
   { printf '{"role_id": "%s", "secret_id": "' "$1"; cat; printf '"}'; } |
     curl -sS --fail --cacert "$VCA" -X POST -H 'Content-Type: application/json' \

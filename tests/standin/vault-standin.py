@@ -12,7 +12,8 @@ A token it does not know gets 403 {"errors":["permission denied"]}; a
 sealed server answers every /v1/ request 503 {"errors":["Vault is sealed"]}.
 
 Control (/__standin/, no token): POST seal, POST unseal, POST gate (writes
-wait), POST open (they go on), GET waiting ({"writes": N}), POST token
+wait), POST open (they go on), GET waiting ({"writes": N}), GET
+namespace (the last request's X-Vault-Namespace), POST token
 {"token": T} (one more valid token), POST approle {"role_id", "secret_id"}.
 
 Python 3.11 standard library plus the openssl command for the certificate.
@@ -47,6 +48,7 @@ class State:
         self.gate = threading.Event()
         self.gate.set()
         self.waiting = 0
+        self.namespace = ""     # the last request's X-Vault-Namespace
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -91,6 +93,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         path = path[4:]
         if st.sealed:
             return self.errors(503, "Vault is sealed")
+        with st.lock:
+            st.namespace = self.headers.get("X-Vault-Namespace") or ""
         if method == "POST" and path == "auth/approle/login":
             req = self.body() or {}
             with st.lock:
@@ -194,6 +198,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 st.gate.set()
             elif what == "waiting":
                 return self.reply(200, {"writes": st.waiting})
+            elif what == "namespace":
+                return self.reply(200, {"namespace": st.namespace})
             elif what == "token" and isinstance(req, dict) and req.get("token"):
                 st.tokens.add(req["token"])
             elif what == "approle" and isinstance(req, dict) and req.get("role_id"):

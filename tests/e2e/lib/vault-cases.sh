@@ -10,6 +10,7 @@
 #   vault_race_begin       make the next two writes of the profile meet:
 #                          both rotations read before either writes
 #   vault_race_release     let them go on (after both were started)
+#   vault_namespace        (optional) the last request's X-Vault-Namespace
 #   vault_approle ROLE     set up an AppRole login with role id ROLE and
 #                          secret id SID (on stdin); false when it cannot
 # then calls vault_cases.  vault_hubspot_seed is the HubSpot stand-in's seed.
@@ -102,6 +103,21 @@ vault_cases() {
   is "$status" 0 "A: hs-exec prod gets B's new token"
   run on A "$HS_TOKEN" list
   like "$out" "prod +private-app .*vault" "A: list shows prod, its kind, from store vault"
+  # Which CA is trusted is the config's word alone: not $VAULT_CACERT.
+  if [ -n "$VCA" ]; then
+    machine_conf B
+    sed -i '/^ca-file=.*standin-vault/d' "$E2E_SCRATCH/B/.config/hs-exec/hs-exec.conf"
+    VAULT_CACERT=$VCA SSL_CERT_FILE=$VCA CURL_CA_BUNDLE=$VCA run on B "$HS_EXEC" prod -- true
+    fails_with 3 hs-exec "no ca-file=, the server's CA in \$VAULT_CACERT"
+    like "$err" "cannot reach Vault at $VADDR: .*certificate" "no ca-file=: the environment's CA is not trusted"
+    machine_conf B
+  fi
+  if type vault_namespace >/dev/null 2>&1; then
+    machine_conf A vault namespace=team-a
+    gets A prod "$NEW"
+    is "$status:$(vault_namespace)" "0:team-a" "namespace=: sent as X-Vault-Namespace"
+    machine_conf A
+  fi
 
   # ---- both rotate at once: one wins, the other is told to run it again ----
   vault_race_begin
