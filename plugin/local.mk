@@ -28,7 +28,8 @@ plugin_systemd_creds_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 
 # HashiCorp Vault / OpenBao KV v2 over its own libcurl; the Vault address
 # and CA only from hs-exec.conf.
-plugin_vault_la_SOURCES = plugin/vault/vault.c
+plugin_vault_la_SOURCES = plugin/vault/vault.c plugin/vault/kv-json.c \
+	plugin/vault/kv-json.h
 plugin_vault_la_CFLAGS = $(BASE_CFLAGS) $(LIBCURL_CFLAGS) $(KEYUTILS_CFLAGS)
 plugin_vault_la_LIBADD = $(LIBCURL_LIBS) $(KEYUTILS_LIBS)
 plugin_vault_la_LDFLAGS = $(PLUGIN_LDFLAGS)

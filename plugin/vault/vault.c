@@ -38,6 +38,7 @@
 #include <keyutils.h>
 
 #include "hs-plugin.h"
+#include "vault/kv-json.h"
 
 #define MAX_PROFILE 64
 #define MAX_FIELD 128
@@ -104,217 +105,6 @@ static int valid_segments(const char *s) {
   return strspn(s,
                 "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
                 "0123456789._-/") == n;
-}
-
-/* ---- a little JSON, over the buffer, so that no copy of a secret is left
- * unwiped in a library's memory ---- */
-
-static const char *ws(const char *p, const char *end) {
-  while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) p++;
-  return p;
-}
-
-/* The end of the string starting at p (at its '"'), after the closing quote;
- * NULL when it does not end. */
-static const char *skip_string(const char *p, const char *end) {
-  for (p++; p < end; p++) {
-    if (*p == '\\') {
-      p++;
-      continue;
-    }
-    if (*p == '"') return p + 1;
-  }
-  return NULL;
-}
-
-static const char *skip_value(const char *p, const char *end, int depth) {
-  p = ws(p, end);
-  if (p >= end || depth > 32) return NULL;
-  if (*p == '"') return skip_string(p, end);
-  if (*p == '{' || *p == '[') {
-    char close = *p == '{' ? '}' : ']';
-    p = ws(p + 1, end);
-    if (p < end && *p == close) return p + 1;
-    for (;;) {
-      if (close == '}') {
-        p = ws(p, end);
-        if (p >= end || *p != '"') return NULL;
-        p = ws(skip_string(p, end), end);
-        if (p == NULL || p >= end || *p != ':') return NULL;
-        p++;
-      }
-      p = skip_value(p, end, depth + 1);
-      if (p == NULL) return NULL;
-      p = ws(p, end);
-      if (p >= end) return NULL;
-      if (*p == close) return p + 1;
-      if (*p != ',') return NULL;
-      p++;
-    }
-  }
-  while (p < end &&
-         (isalnum((unsigned char)*p) || *p == '-' || *p == '+' || *p == '.'))
-    p++;
-  return p;
-}
-
-/* The value of member `key` of the object at p, or NULL. */
-static const char *member(const char *p, const char *end, const char *key) {
-  size_t klen = strlen(key);
-
-  p = ws(p, end);
-  if (p == NULL || p >= end || *p != '{') return NULL;
-  p = ws(p + 1, end);
-  while (p < end && *p == '"') {
-    const char *k = p + 1, *after = skip_string(p, end);
-    if (after == NULL) return NULL;
-    p = ws(after, end);
-    if (p >= end || *p != ':') return NULL;
-    p = ws(p + 1, end);
-    if ((size_t)(after - 1 - k) == klen && memcmp(k, key, klen) == 0) return p;
-    p = ws(skip_value(p, end, 0), end);
-    if (p == NULL || p >= end || *p != ',') return NULL;
-    p = ws(p + 1, end);
-  }
-  return NULL;
-}
-
-/* member() along a path of keys. */
-static const char *find(const char *p, const char *end,
-                        const char *const *path) {
-  for (; p != NULL && *path != NULL; path++) p = member(p, end, *path);
-  return p;
-}
-
-static void put_utf8(char *out, size_t *n, unsigned long c) {
-  if (c < 0x80) {
-    out[(*n)++] = (char)c;
-  } else if (c < 0x800) {
-    out[(*n)++] = (char)(0xc0 | (c >> 6));
-    out[(*n)++] = (char)(0x80 | (c & 0x3f));
-  } else if (c < 0x10000) {
-    out[(*n)++] = (char)(0xe0 | (c >> 12));
-    out[(*n)++] = (char)(0x80 | ((c >> 6) & 0x3f));
-    out[(*n)++] = (char)(0x80 | (c & 0x3f));
-  } else {
-    out[(*n)++] = (char)(0xf0 | (c >> 18));
-    out[(*n)++] = (char)(0x80 | ((c >> 12) & 0x3f));
-    out[(*n)++] = (char)(0x80 | ((c >> 6) & 0x3f));
-    out[(*n)++] = (char)(0x80 | (c & 0x3f));
-  }
-}
-
-static int hex4(const char *p, const char *end, unsigned long *ret) {
-  unsigned long v = 0;
-
-  if (end - p < 4) return -1;
-  for (int i = 0; i < 4; i++) {
-    int c = p[i], d;
-    if (c >= '0' && c <= '9')
-      d = c - '0';
-    else if (c >= 'a' && c <= 'f')
-      d = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F')
-      d = c - 'A' + 10;
-    else
-      return -1;
-    v = v * 16 + (unsigned long)d;
-  }
-  *ret = v;
-  return 0;
-}
-
-/* Decode the JSON string at p into out (cap bytes, NUL-terminated): its
- * length, or -1 when p is not a string or it does not fit. */
-static long decode_string(const char *p, const char *end, char *out,
-                          size_t cap) {
-  size_t n = 0;
-
-  if (p == NULL || p >= end || *p != '"') return -1;
-  for (p++; p < end && *p != '"'; p++) {
-    unsigned long c = (unsigned char)*p;
-    if (c < 0x20) return -1;
-    if (c == '\\') {
-      if (++p >= end) return -1;
-      switch (*p) {
-        case '"':
-          c = '"';
-          break;
-        case '\\':
-          c = '\\';
-          break;
-        case '/':
-          c = '/';
-          break;
-        case 'b':
-          c = '\b';
-          break;
-        case 'f':
-          c = '\f';
-          break;
-        case 'n':
-          c = '\n';
-          break;
-        case 'r':
-          c = '\r';
-          break;
-        case 't':
-          c = '\t';
-          break;
-        case 'u': {
-          unsigned long lo;
-          if (hex4(p + 1, end, &c) != 0) return -1;
-          p += 4;
-          if (c >= 0xd800 && c < 0xdc00 && end - p > 6 && p[1] == '\\' &&
-              p[2] == 'u' && hex4(p + 3, end, &lo) == 0 && lo >= 0xdc00 &&
-              lo < 0xe000) {
-            c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
-            p += 6;
-          }
-          if (c == 0) return -1;
-          if (n + 4 >= cap) return -1;
-          put_utf8(out, &n, c);
-          continue;
-        }
-        default:
-          return -1;
-      }
-    }
-    if (n + 1 >= cap) return -1;
-    out[n++] = (char)c;
-  }
-  if (p >= end) return -1;
-  out[n] = '\0';
-  return (long)n;
-}
-
-/* Append `s` as a JSON string to out (cap bytes) at *n; -1 when full. */
-static int encode_string(char *out, size_t cap, size_t *n, const char *s,
-                         size_t len) {
-  static const char hex[] = "0123456789abcdef";
-
-  if (*n + 1 >= cap) return -1;
-  out[(*n)++] = '"';
-  for (size_t i = 0; i < len; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (*n + 7 >= cap) return -1;
-    if (c == '"' || c == '\\') {
-      out[(*n)++] = '\\';
-      out[(*n)++] = (char)c;
-    } else if (c < 0x20) {
-      out[(*n)++] = '\\';
-      out[(*n)++] = 'u';
-      out[(*n)++] = '0';
-      out[(*n)++] = '0';
-      out[(*n)++] = hex[c >> 4];
-      out[(*n)++] = hex[c & 15];
-    } else {
-      out[(*n)++] = (char)c;
-    }
-  }
-  out[(*n)++] = '"';
-  out[*n] = '\0';
-  return 0;
 }
 
 /* ---- HTTP ---- */
@@ -491,11 +281,11 @@ static hs_status http_failure(const Store *s, long code, const Body *b,
   {
     /* Vault's errors are messages, never secrets: {"errors":["..."]}. */
     const char *path[] = {"errors", NULL};
-    const char *e = b->data ? find(b->data, b->data + b->len, path) : NULL;
+    const char *e = b->data ? kvj_find(b->data, b->data + b->len, path) : NULL;
     char first[200] = "";
     if (e != NULL && *e == '[')
-      decode_string(ws(e + 1, b->data + b->len), b->data + b->len, first,
-                    sizeof first);
+      kvj_string(kvj_ws(e + 1, b->data + b->len), b->data + b->len, first,
+                 sizeof first);
     set_msg(msg, msg_size, "Vault at %s could not %s (HTTP %ld%s%s)", s->addr,
             what, code, first[0] ? ": " : "", first);
   }
@@ -570,10 +360,11 @@ static hs_status approle_login(Store *s, char *msg, size_t msg_size) {
     goto out;
   }
   n = (size_t)snprintf(json, json_cap, "{\"role_id\":");
-  if (encode_string(json, json_cap, &n, s->role_id, strlen(s->role_id)) != 0)
+  if (kvj_append_string(json, json_cap, &n, s->role_id, strlen(s->role_id)) !=
+      0)
     goto out;
   n += (size_t)snprintf(json + n, json_cap - n, ",\"secret_id\":");
-  if (encode_string(json, json_cap, &n, secret_id, (size_t)len) != 0 ||
+  if (kvj_append_string(json, json_cap, &n, secret_id, (size_t)len) != 0 ||
       n + 2 >= json_cap)
     goto out;
   json[n++] = '}';
@@ -595,10 +386,10 @@ static hs_status approle_login(Store *s, char *msg, size_t msg_size) {
   }
   {
     const char *path[] = {"auth", "client_token", NULL};
-    const char *v = find(body.data, body.data + body.len, path);
+    const char *v = kvj_find(body.data, body.data + body.len, path);
     s->token = malloc(MAX_TOKEN);
     if (s->token == NULL ||
-        decode_string(v, body.data + body.len, s->token, MAX_TOKEN) <= 0) {
+        kvj_string(v, body.data + body.len, s->token, MAX_TOKEN) <= 0) {
       wipe_free(s->token, MAX_TOKEN);
       s->token = NULL;
       set_msg(msg, msg_size, "Vault at %s gave no token for the AppRole login",
@@ -845,22 +636,22 @@ static hs_status emit(Store *s, const char *profile, const Body *b,
   const char *end = b->data + b->len;
   const char *data_path[] = {"data", "data", NULL};
   const char *ver_path[] = {"data", "metadata", "version", NULL};
-  const char *data = find(b->data, end, data_path);
-  const char *ver = find(b->data, end, ver_path);
+  const char *data = kvj_find(b->data, end, data_path);
+  const char *ver = kvj_find(b->data, end, ver_path);
   char kind[MAX_FIELD], hub_id[MAX_FIELD], version[16];
   long rlen = -1;
   hs_entry entry = {0};
 
   if (data != NULL) {
-    if (decode_string(member(data, end, "kind"), end, kind, sizeof kind) <= 0)
+    if (kvj_string(kvj_member(data, end, "kind"), end, kind, sizeof kind) <= 0)
       data = NULL;
-    if (decode_string(member(data, end, "hub_id"), end, hub_id, sizeof hub_id) <
-        0)
+    if (kvj_string(kvj_member(data, end, "hub_id"), end, hub_id,
+                   sizeof hub_id) < 0)
       hub_id[0] = '\0';
-    if (decode_string(member(data, end, "version"), end, version,
-                      sizeof version) < 0)
+    if (kvj_string(kvj_member(data, end, "version"), end, version,
+                   sizeof version) < 0)
       snprintf(version, sizeof version, "1");
-    rlen = decode_string(member(data, end, "record"), end, record, MAX_BODY);
+    rlen = kvj_string(kvj_member(data, end, "record"), end, record, MAX_BODY);
   }
   if (data == NULL || rlen <= 0) {
     set_msg(msg, msg_size,
@@ -951,15 +742,15 @@ static hs_status v_store(void *handle, const hs_entry *entry, char *msg,
   }
   n = (size_t)snprintf(json, cap,
                        "{\"options\":{\"cas\":%lu},\"data\":{\"kind\":", cas);
-  if (encode_string(json, cap, &n, entry->kind, strlen(entry->kind)) != 0)
+  if (kvj_append_string(json, cap, &n, entry->kind, strlen(entry->kind)) != 0)
     goto out;
   n += (size_t)snprintf(json + n, cap - n, ",\"hub_id\":");
-  if (encode_string(json, cap, &n, entry->hub_id ? entry->hub_id : "",
-                    entry->hub_id ? strlen(entry->hub_id) : 0) != 0)
+  if (kvj_append_string(json, cap, &n, entry->hub_id ? entry->hub_id : "",
+                        entry->hub_id ? strlen(entry->hub_id) : 0) != 0)
     goto out;
   n += (size_t)snprintf(json + n, cap - n, ",\"version\":\"%u\",\"record\":",
                         (unsigned)entry->version);
-  if (encode_string(json, cap, &n, entry->secret, entry->secret_len) != 0 ||
+  if (kvj_append_string(json, cap, &n, entry->secret, entry->secret_len) != 0 ||
       n + 3 >= cap)
     goto out;
   json[n++] = '}';
@@ -986,7 +777,7 @@ static hs_status v_store(void *handle, const hs_entry *entry, char *msg,
   {
     const char *ver_path[] = {"data", "version", NULL};
     const char *ver =
-        body.data ? find(body.data, body.data + body.len, ver_path) : NULL;
+        body.data ? kvj_find(body.data, body.data + body.len, ver_path) : NULL;
     if (ver != NULL) remember(s, entry->profile, strtoul(ver, NULL, 10));
   }
   status = HS_OK;
@@ -1045,17 +836,17 @@ static hs_status v_list(void *handle, unsigned int flags, hs_entry_fn fn,
     goto out;
   }
   end = body.data + body.len;
-  keys = find(body.data, end, keys_path);
+  keys = kvj_find(body.data, end, keys_path);
   if (keys == NULL || *keys != '[') goto out;
-  p = ws(keys + 1, end);
+  p = kvj_ws(keys + 1, end);
   while (!stop && p < end && *p == '"') {
     char name[MAX_PROFILE + 2];
-    long n = decode_string(p, end, name, sizeof name);
+    long n = kvj_string(p, end, name, sizeof name);
     hs_status st;
 
-    p = ws(skip_string(p, end), end);
+    p = kvj_ws(kvj_skip_string(p, end), end);
     if (p == NULL) break;
-    if (p < end && *p == ',') p = ws(p + 1, end);
+    if (p < end && *p == ',') p = kvj_ws(p + 1, end);
     /* A name ending in '/' is a folder, not a profile. */
     if (n <= 0 || !valid_profile(name)) continue;
     /* The kind and hub id are fields of the entry: reading them reads the
