@@ -630,8 +630,8 @@ static void v_close(void *handle) {
 /* Parse an entry's KV data (data.data) and version (data.metadata.version)
  * and hand it to fn.  `record` is a scratch buffer of MAX_BODY bytes. */
 static hs_status emit(Store *s, const char *profile, const Body *b,
-                      int with_secret, char *record, hs_entry_fn fn,
-                      void *user_data, int *ret_stop, char *msg,
+                      int with_secret, int skip_foreign, char *record,
+                      hs_entry_fn fn, void *user_data, int *ret_stop, char *msg,
                       size_t msg_size) {
   const char *end = b->data + b->len;
   const char *data_path[] = {"data", "data", NULL};
@@ -653,6 +653,7 @@ static hs_status emit(Store *s, const char *profile, const Body *b,
       snprintf(version, sizeof version, "1");
     rlen = kvj_string(kvj_member(data, end, "record"), end, record, MAX_BODY);
   }
+  if ((data == NULL || rlen <= 0) && skip_foreign) return HS_NOTFOUND;
   if (data == NULL || rlen <= 0) {
     set_msg(msg, msg_size,
             "the Vault entry %s/data/%s/%s is not an hs-exec profile (no "
@@ -672,8 +673,8 @@ static hs_status emit(Store *s, const char *profile, const Body *b,
 }
 
 static hs_status read_entry(Store *s, const char *profile, int with_secret,
-                            hs_entry_fn fn, void *user_data, int *ret_stop,
-                            char *msg, size_t msg_size) {
+                            int skip_foreign, hs_entry_fn fn, void *user_data,
+                            int *ret_stop, char *msg, size_t msg_size) {
   char url_path[600];
   Body body = {0};
   char *record = NULL;
@@ -699,8 +700,8 @@ static hs_status read_entry(Store *s, const char *profile, int with_secret,
     status = HS_TRYAGAIN;
     goto out;
   }
-  status = emit(s, profile, &body, with_secret, record, fn, user_data, ret_stop,
-                msg, msg_size);
+  status = emit(s, profile, &body, with_secret, skip_foreign, record, fn,
+                user_data, ret_stop, msg, msg_size);
 out:
   wipe_free(record, MAX_BODY);
   body_free(&body);
@@ -712,7 +713,7 @@ static hs_status v_lookup(void *handle, const char *profile, hs_entry_fn fn,
   int stop = 0;
 
   if (!valid_profile(profile)) return HS_NOTFOUND;
-  return read_entry(handle, profile, 1, fn, user_data, &stop, msg, msg_size);
+  return read_entry(handle, profile, 1, 0, fn, user_data, &stop, msg, msg_size);
 }
 
 static hs_status v_store(void *handle, const hs_entry *entry, char *msg,
@@ -851,7 +852,8 @@ static hs_status v_list(void *handle, unsigned int flags, hs_entry_fn fn,
     if (n <= 0 || !valid_profile(name)) continue;
     /* The kind and hub id are fields of the entry: reading them reads the
      * record too, but hands it on only when asked for. */
-    st = read_entry(s, name, (flags & HS_LIST_SECRETS) != 0, fn, user_data,
+    /* An entry someone else put under the path is not ours to list. */
+    st = read_entry(s, name, (flags & HS_LIST_SECRETS) != 0, 1, fn, user_data,
                     &stop, msg, msg_size);
     if (st != HS_OK && st != HS_NOTFOUND) {
       status = st;

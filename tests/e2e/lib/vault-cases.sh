@@ -190,6 +190,24 @@ vault_cases() {
     ok "AppRole # SKIP this server has no AppRole login set up"
   fi
 
+  # ---- an entry hs-exec did not write ----
+  ( umask 077; printf 'X-Vault-Token: %s\n' "$VTOKEN" >"$E2E_SCRATCH/vault-header" )
+  planted "$E2E_SCRATCH/vault-header"
+  printf '{"data": {"note": "made by hand"}}' |
+    curl -sS --fail ${VCA:+--cacert "$VCA"} -H @"$E2E_SCRATCH/vault-header" \
+      -H 'Content-Type: application/json' --data-binary @- \
+      "$VADDR/v1/secret/data/hubspot/foreign" >/dev/null
+  is "$?" 0 "(an entry without the record and kind fields, written by hand)"
+  run on A "$HS_EXEC" foreign -- true
+  fails_with 3 hs-exec "an entry hs-exec did not write"
+  like "$err" "secret/data/hubspot/foreign is not an hs-exec profile" "foreign entry: says so"
+  run on A "$HS_TOKEN" list
+  is "$status" 0 "list with a foreign entry under the path: exit 0"
+  like "$out" "prod +private-app" "list: the profiles are listed"
+  unlike "$out" "foreign" "list: the foreign entry is left out"
+  run on A "$HS_TOKEN" remove foreign
+  is "$status" 0 "remove the foreign entry"
+
   # ---- remove ----
   run on A "$HS_TOKEN" remove prod
   is "$status" 0 "A: remove prod"
