@@ -108,7 +108,9 @@ E2E_TESTS = \
 	tests/e2e/systemd-creds.sh \
 	tests/e2e/output.sh \
 	tests/e2e/login.sh \
-	tests/e2e/binding.sh
+	tests/e2e/binding.sh \
+	tests/e2e/vault-store.sh \
+	tests/e2e/vault-real.sh
 # packaging/test-completions drives the shell completions against the
 # programs as built (HS_*_PLAIN_BIN), whose --help they must match.
 TESTS = tests/check-layers tests/check-install-deps $(UNIT_TESTS) $(E2E_TESTS) \
@@ -195,8 +197,11 @@ E2E_LIB = \
 	tests/e2e/lib/locked-session.sh \
 	tests/e2e/lib/secrets-bus.sh \
 	tests/e2e/lib/secrets.list \
-	tests/e2e/lib/on-pty
+	tests/e2e/lib/on-pty \
+	tests/e2e/lib/argv-watch.sh \
+	tests/e2e/lib/vault-cases.sh
 EXTRA_DIST += $(E2E_LIB) $(E2E_TESTS) tests/e2e/secrets-nowhere.sh \
 	tests/standin/hubspot-standin.py tests/standin/selftest.sh \
+	tests/standin/vault-standin.py \
 	tests/valgrind.supp tests/lsan.supp tests/run-all tests/check-layers \
 	tests/check-install-deps

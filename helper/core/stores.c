@@ -246,6 +246,16 @@ gboolean hs_stores_save(HsStores *stores, const HsRecord *record,
                   record->profile, *msg ? msg : "no reason given");
       return FALSE;
     }
+    /* Still refused after the loader's second try: the entry changed
+     * under us (Vault's check-and-set).  A copy in a later store would
+     * hide the newer one behind it, so nothing is saved; running the
+     * command again reads the new one first. */
+    if (status == HS_TRYAGAIN) {
+      g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG,
+                  "store %s did not save profile %s: %s", store_name(s),
+                  record->profile, *msg ? msg : "try again");
+      return FALSE;
+    }
     note_unavailable(why, s, msg);
   }
   set_cannot_save(error, store, why, record->profile);

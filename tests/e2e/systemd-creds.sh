@@ -31,6 +31,7 @@ if ! command -v systemd-creds >/dev/null || ! command -v setpriv >/dev/null; the
   exit 0
 fi
 . "$E2E_DIR/lib/standin.sh"
+. "$E2E_DIR/lib/argv-watch.sh"
 export HS_EXEC_RETRY_BASE_MS=50
 
 TOKEN=svc-key.opaque-0123456789
@@ -60,66 +61,9 @@ decrypts_to() {
     grep -qFf <(printf '%s\n' "$3") && echo yes || echo no
 }
 
-# ---- no secret in any argv: watch the command line of every process of
-# this test (its session) ----
-sid=$(ps -o sid= -p $$ | tr -d ' ')
-patterns="$E2E_SCRATCH/argv-patterns"
-secret_patterns >"$patterns"
-planted "$patterns"
-argv_hits="$E2E_SCRATCH/argv-hits" argv_seen="$E2E_SCRATCH/argv-seen"
-: >"$argv_hits"
-: >"$argv_seen"
-# One python process, spawning nothing, so that it sees even the short
-# lives of systemd-creds: each pass reads the command line of every process
-# in this test's session.  A hit is written as the pattern's line number.
-python3 - "$sid" "$patterns" "$STANDIN_DIR/issued-tokens" "$E2E_SCRATCH/.stop-watch" \
-  "$argv_hits" "$argv_seen" <<'PY' &
-import os, sys
-sid, patterns, issued, stop, hits_path, seen_path = sys.argv[1:]
-def secrets():
-    out = []
-    for f in (patterns, issued):
-        try:
-            out += [l.strip().encode() for l in open(f) if l.strip()]
-        except OSError:
-            pass
-    return out
-hits, seen = set(), set()
-while not os.path.exists(stop):
-    pats = secrets()
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            with open(f"/proc/{pid}/stat", "rb") as f:
-                stat = f.read()
-            if stat[stat.rindex(b")") + 2:].split()[3] != sid.encode():
-                continue
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                argv = f.read().split(b"\0")
-        except (OSError, ValueError, IndexError):
-            continue
-        for i, p in enumerate(pats):
-            if any(p in a for a in argv):
-                hits.add(i + 1)
-        for a in argv:
-            if a in (b"encrypt", b"decrypt", b"hs-argv-canary"):
-                seen.add((pid, a.decode()))
-    with open(seen_path + ".new", "w") as f:
-        f.writelines(f"{a}\n" for _, a in sorted(seen))
-    os.replace(seen_path + ".new", seen_path)
-with open(hits_path, "w") as f:
-    f.writelines(f"{h}\n" for h in sorted(hits))
-PY
-watcher=$!
-# The watcher sees this test's processes: a canary in argv, until it is seen.
-# ("; :" keeps sh from replacing itself with sleep, dropping the canary)
-sh -c 'sleep 60; :' hs-argv-canary &
-canary=$!
-seen=no
-for _ in $(seq 300); do grep -q canary "$argv_seen" && { seen=yes; break; }; sleep 0.1; done
-kill "$canary"
-is "$seen" yes "(the argv watcher sees this test's processes)"
+# ---- no secret in any argv (argv-watch.sh); it counts the systemd-creds
+# command lines it caught ----
+argv_watch_start encrypt decrypt
 
 # ---- options ----
 config colour=red
@@ -290,9 +234,7 @@ run "$HS_TOKEN" remove prod
 is "$status" 0 "remove as root"
 is "$(ls -A "$creds")" "hubspot.$APP.cred" "remove: the credential file is gone"
 
-touch "$E2E_SCRATCH/.stop-watch"
-wait "$watcher"
-is "$(tr '\n' ' ' <"$argv_hits")" "" "no secret in any process's argv while the tests ran (hits: line numbers of the patterns)"
+argv_watch_stop
 echo "# the argv watcher caught $(grep -cv canary "$argv_seen") systemd-creds command lines"
 rm -f "$argv_hits"
 finish

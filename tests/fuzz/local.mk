@@ -14,7 +14,8 @@ FUZZ_TARGETS = \
 	tests/fuzz/fuzz-cli-yaml \
 	tests/fuzz/fuzz-proxy-request \
 	tests/fuzz/fuzz-token-scan \
-	tests/fuzz/fuzz-project-binding
+	tests/fuzz/fuzz-project-binding \
+	tests/fuzz/fuzz-vault-json
 if ENABLE_FUZZING
 noinst_PROGRAMS += $(FUZZ_TARGETS)
 endif
@@ -43,6 +44,11 @@ tests_fuzz_fuzz_token_scan_LDADD = $(FUZZ_LIBS)
 tests_fuzz_fuzz_token_scan_LDFLAGS = $(FUZZ_LINK_FLAGS)
 tests_fuzz_fuzz_project_binding_LDADD = $(FUZZ_LIBS)
 tests_fuzz_fuzz_project_binding_LDFLAGS = $(FUZZ_LINK_FLAGS)
+# The vault store's parser lives in its plugin: its source, not a layer.
+tests_fuzz_fuzz_vault_json_SOURCES = tests/fuzz/fuzz-vault-json.c \
+	plugin/vault/kv-json.c
+tests_fuzz_fuzz_vault_json_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_vault_json_LDFLAGS = $(FUZZ_LINK_FLAGS)
 
 # Shipped whether or not this build fuzzes (automake ships the programs'
 # sources itself): the targets' header, the seeds and the runners.
