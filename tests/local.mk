@@ -103,7 +103,8 @@ E2E_TESTS = \
 	tests/e2e/usage.sh \
 	tests/e2e/notify.sh \
 	tests/e2e/faults.sh \
-	tests/e2e/systemd-creds.sh
+	tests/e2e/systemd-creds.sh \
+	tests/e2e/pass-store.sh
 # packaging/test-completions drives the shell completions against the
 # programs as built (HS_*_PLAIN_BIN), whose --help they must match.
 TESTS = tests/check-layers $(UNIT_TESTS) $(E2E_TESTS) \

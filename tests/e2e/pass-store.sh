@@ -1,0 +1,235 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# The pass store with real GnuPG and git: two machines of one team (two
+# HOMEs, each with its own key, made here without a passphrase) share a
+# pass store through a bare git repository.  A adds a profile, B (a clone)
+# runs hs-exec with it; B rotates, A sees the new token after a pull
+# (sync-interval=0).  A third machine whose key is not a recipient cannot
+# read it; a push that fails keeps the commit and doctor reports it; pass
+# reads what hs-token wrote and hs-exec uses what `pass insert -m` wrote.
+# All along: no secret in a commit message, a git object, a process's argv
+# or a file outside the store.
+set -u
+# A session of its own, so that the argv watcher looks at this test's
+# processes only.
+if [ -z "${HS_OWN_SESSION:-}" ]; then
+  HS_OWN_SESSION=1 exec setsid -w bash "$0" "$@"
+fi
+. "$E2E_DIR/lib/session-keyring.sh"
+. "$E2E_DIR/lib/e2e.sh"
+
+for tool in gpg pass git; do
+  if ! command -v $tool >/dev/null; then
+    echo "1..0 # SKIP $tool is not installed (Debian: pass gnupg git)"
+    exit 0
+  fi
+done
+. "$E2E_DIR/lib/standin.sh"
+
+TOKEN=pat-na1-0e3c9a71-5d2b-4f8e-9c41-7a6b2d1e8f03
+TOKEN2=pat-na1-5b0f4c1e-2a7d-4e93-8c61-0d9e8f7a6b5c
+TOKEN3=svc-key.opaque-0123456789
+STANDIN_SEED="$E2E_SCRATCH/seed.json"
+cat >"$STANDIN_SEED" <<JSON
+{"private_apps": {"$TOKEN": {"hub_id": 12345678, "hublet": "na1", "scopes": []},
+                  "$TOKEN2": {"hub_id": 12345678, "hublet": "na1", "scopes": []}}}
+JSON
+standin_start
+P=$(tagged prod)
+Q=$(tagged handmade)
+R=$(tagged later)
+team="$E2E_SCRATCH/team.git"
+git init --quiet --bare --initial-branch=main "$team"
+
+# ---- the machines: HOME, GNUPGHOME, hs-exec.conf and store of their own ----
+on() { # on MACHINE CMD…: run CMD as that machine's user
+  local m="$E2E_SCRATCH/$1"
+  shift
+  HOME="$m/home" GNUPGHOME="$m/gnupg" XDG_CONFIG_HOME="$m/config" \
+    PASSWORD_STORE_DIR="$m/store" "$@"
+}
+machine() { # machine NAME: a user with a key of their own
+  local m="$E2E_SCRATCH/$1"
+  mkdir -p "$m/home" "$m/gnupg" "$m/config/hs-exec"
+  chmod 700 "$m/gnupg"
+  # pass encrypts only to keys gpg trusts; a team signs or trusts its
+  # members' keys, these test users simply trust the ones they imported.
+  echo 'trust-model always' >"$m/gnupg/gpg.conf"
+  on "$1" git config --global user.name "$1"
+  on "$1" git config --global user.email "$1@team.example"
+  on "$1" git config --global init.defaultBranch main
+  on "$1" gpg --batch --quiet --passphrase '' \
+    --quick-gen-key "$1 <$1@team.example>" default default never 2>/dev/null
+  conf "$1"
+}
+conf() { # conf MACHINE [KEY=VALUE…]: its hs-exec.conf, [store pass] options added
+  local m="$E2E_SCRATCH/$1"
+  shift
+  { printf '[hubspot]\napi-base=%s\nca-file=%s\n' "$STANDIN_BASE" "$STANDIN_CA"
+    printf '[stores]\norder=pass\n\n[store pass]\nsync-interval=0\n'
+    for kv in "$@"; do printf '%s\n' "$kv"; done
+  } >"$m/config/hs-exec/hs-exec.conf"
+  chmod 600 "$m/config/hs-exec/hs-exec.conf"
+}
+fpr() { on "$1" gpg --batch --with-colons --list-secret-keys | awk -F: '$1 == "fpr" {print $10; exit}'; }
+for m in a b c; do machine $m; done
+# A and B know each other's public keys; C only theirs.
+on a gpg --batch --quiet --export "$(fpr a)" | on b gpg --batch --quiet --import 2>/dev/null
+on b gpg --batch --quiet --export "$(fpr b)" | on a gpg --batch --quiet --import 2>/dev/null
+for m in a b; do
+  on $m gpg --batch --quiet --export "$(fpr $m)" | on c gpg --batch --quiet --import 2>/dev/null
+done
+A="$E2E_SCRATCH/a" B="$E2E_SCRATCH/b" C="$E2E_SCRATCH/c"
+
+# ---- no secret in any argv: watch every process of this test ----
+sid=$(ps -o sid= -p $$ | tr -d ' ')
+patterns="$E2E_SCRATCH/argv-patterns"
+secret_patterns >"$patterns"
+planted "$patterns"
+argv_hits="$E2E_SCRATCH/argv-hits" argv_seen="$E2E_SCRATCH/argv-seen"
+: >"$argv_hits"
+: >"$argv_seen"
+python3 - "$sid" "$patterns" "$E2E_SCRATCH/.stop-watch" "$argv_hits" "$argv_seen" <<'PY' &
+import os, sys
+sid, patterns, stop, hits_path, seen_path = sys.argv[1:]
+pats = [l.strip().encode() for l in open(patterns) if l.strip()]
+hits, seen = set(), set()
+while not os.path.exists(stop):
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as f:
+                stat = f.read()
+            if stat[stat.rindex(b")") + 2:].split()[3] != sid.encode():
+                continue
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                argv = f.read().split(b"\0")
+        except (OSError, ValueError, IndexError):
+            continue
+        for i, p in enumerate(pats):
+            if any(p in a for a in argv):
+                hits.add(i + 1)
+        name = os.path.basename(argv[0]) if argv else b""
+        if name in (b"git", b"gpg") or b"hs-argv-canary" in argv:
+            seen.add((pid, (b"canary" if b"hs-argv-canary" in argv else name).decode()))
+    with open(seen_path + ".new", "w") as f:
+        f.writelines(f"{a}\n" for _, a in sorted(seen))
+    os.replace(seen_path + ".new", seen_path)
+with open(hits_path, "w") as f:
+    f.writelines(f"{h}\n" for h in sorted(hits))
+PY
+watcher=$!
+sh -c 'sleep 60; :' hs-argv-canary &
+canary=$!
+seen=no
+for _ in $(seq 300); do grep -q canary "$argv_seen" && { seen=yes; break; }; sleep 0.1; done
+kill "$canary"
+is "$seen" yes "(the argv watcher sees this test's processes)"
+
+# ---- A makes the team's store, encrypted to A and B ----
+on a pass init "$(fpr a)" "$(fpr b)" >/dev/null
+on a pass git init >/dev/null
+on a git -C "$A/store" remote add origin "$team"
+on a git -C "$A/store" push --quiet -u origin main 2>/dev/null
+
+# ---- options ----
+conf a colour=red
+on a run "$HS_EXEC" "$P" -- true
+fails_with 6 hs-exec "unknown option"
+like "$err" "hs-exec.conf:[0-9]+: \[store pass\]: .*unknown option 'colour'" "unknown option: names the file, line, store and key"
+conf a sync-interval=soon
+on a run "$HS_EXEC" "$P" -- true
+fails_with 6 hs-exec "a sync-interval that is not a number"
+like "$err" "sync-interval='soon'" "bad sync-interval: names the value"
+conf a prefix=../escape
+run_a_exec() { on a run "$HS_EXEC" "$P" -- true; }
+run_a_exec
+fails_with 6 hs-exec "a prefix that leaves the store"
+conf a
+
+# ---- on A: add; the entry is committed and pushed ----
+on a run --in "$TOKEN" "$HS_TOKEN" add "$P" --store pass --kind service-key --no-verify
+is "$status" 0 "A: add --store pass: exit 0"
+like "$out" "to store pass" "A: add says where it went"
+test -f "$A/store/hubspot/$P.gpg"
+is "$?" 0 "A: the entry is hubspot/PROFILE.gpg"
+is "$(grep -cFf <(printf '%s\n' "$TOKEN") "$A/store/hubspot/$P.gpg")" 0 "A: the entry does not hold the token in plain text"
+is "$(on a git -C "$A/store" status --porcelain)" "" "A: nothing left uncommitted"
+like "$(git -C "$team" log -1 --format=%s)" "profile $P" "the team's remote has the commit, naming the profile"
+on a pass show "hubspot/$P" >"$E2E_SCRATCH/shown" 2>/dev/null
+planted "$E2E_SCRATCH/shown"
+is "$(head -1 "$E2E_SCRATCH/shown" | grep -cFf <(printf '"token":"%s"\n' "$TOKEN"))" 1 "pass show reads what hs-token wrote (the record on its first line)"
+is "$(grep -c '^kind: service-key$' "$E2E_SCRATCH/shown")" 1 "...and its kind on a 'kind:' line"
+on a run "$HS_TOKEN" list
+like "$out" "$P +service-key .* pass" "A: list shows the pass store"
+
+# ---- on B, a clone: hs-exec gets the token ----
+on b git clone --quiet "$team" "$B/store" 2>/dev/null
+export EXPECT=$TOKEN
+on b run "$HS_EXEC" "$P" -- sh -c 'test "$HUBSPOT_ACCESS_TOKEN" = "$EXPECT"'
+is "$status" 0 "B: hs-exec gets the token A added"
+
+# ---- B rotates; A, pulling at every lookup, gets the new one ----
+on b run --in "$TOKEN2" "$HS_TOKEN" rotate "$P"
+is "$status" 0 "B: rotate: exit 0"
+[ "$status" = 0 ] || printf '%s\n' "$err" | sed 's/^/#   /'
+like "$(git -C "$team" log -1 --format='%an %s')" "^b .*profile $P" "B's rotation reached the team's remote"
+export EXPECT=$TOKEN2
+on a run "$HS_EXEC" "$P" -- sh -c 'test "$HUBSPOT_ACCESS_TOKEN" = "$EXPECT"'
+is "$status" 0 "A: after the pull, hs-exec gets B's new token"
+
+# ---- pass insert -m by hand: hs-exec uses it ----
+printf '%s\nkind: service-key\nurl: https://app.hubspot.com\n' "$TOKEN3" |
+  on a pass insert -m "hubspot/$Q" >/dev/null 2>&1
+export EXPECT=$TOKEN3
+on a run "$HS_EXEC" "$Q" -- sh -c 'test "$HUBSPOT_ACCESS_TOKEN" = "$EXPECT"'
+is "$status" 0 "hs-exec uses a bare token written by 'pass insert -m' with a kind: line"
+printf 'just-a-token-without-kind\n' | on a pass insert -m "hubspot/$R" >/dev/null 2>&1
+on a run "$HS_EXEC" "$R" -- true
+is "$status" 3 "an entry without a kind: line is refused"
+like "$err" "not in the record format" "...saying the entry is not in the record format"
+on a pass rm -f "hubspot/$R" >/dev/null 2>&1
+on a git -C "$A/store" push --quiet 2>/dev/null
+
+# ---- C is not a recipient ----
+on c git clone --quiet "$team" "$C/store" 2>/dev/null
+on c run "$HS_EXEC" "$P" -- true
+is "$status" 3 "C, not a recipient: hs-exec exits 3 (store unavailable)"
+like "$err" "not encrypted to any key of yours .*\.gpg-id" "C: says so and how to be added"
+
+# ---- doctor, with the remote reachable ----
+on a run "$HS_TOKEN" doctor
+like "$out" "pass" "A: doctor checks the pass store"
+unlike "$out" "not pushed" "A: nothing unpushed"
+
+# ---- a push that fails keeps the commit; doctor reports it ----
+on a git -C "$A/store" remote set-url origin "$E2E_SCRATCH/gone.git"
+on a run --in "$TOKEN" "$HS_TOKEN" add "$R" --store pass --kind service-key --no-verify
+is "$status" 0 "A: add with the remote gone still succeeds"
+like "$(on a git -C "$A/store" log -1 --format=%s)" "profile $R" "A: the commit stays local"
+export EXPECT=$TOKEN
+on a run "$HS_EXEC" "$R" -- sh -c 'test "$HUBSPOT_ACCESS_TOKEN" = "$EXPECT"'
+is "$status" 0 "A: hs-exec reads it while the remote is gone"
+on a run "$HS_TOKEN" doctor
+like "$out$err" "1 commit\(s\) wait to be pushed|1 commit\(s\) .* not pushed" "A: doctor reports the unpushed commit"
+on a git -C "$A/store" remote set-url origin "$team"
+
+# ---- remove commits too ----
+on a run "$HS_TOKEN" remove "$Q"
+is "$status" 0 "A: remove: exit 0"
+like "$(on a git -C "$A/store" log -1 --format=%s)" "remove profile $Q" "A: remove commits, naming the profile"
+
+# ---- no secret in a commit message or any git object ----
+for repo in "$team" "$A/store" "$B/store" "$C/store"; do
+  hits=$(git -C "$repo" cat-file --batch-all-objects --batch 2>/dev/null |
+    grep -acFf "$patterns" || true)
+  is "$hits" 0 "no secret in any git object of ${repo#"$E2E_SCRATCH"/}"
+done
+
+touch "$E2E_SCRATCH/.stop-watch"
+wait "$watcher"
+is "$(tr '\n' ' ' <"$argv_hits")" "" "no secret in any process's argv while the tests ran (hits: line numbers of the patterns)"
+echo "# the argv watcher saw $(grep -c '^git$' "$argv_seen") git and $(grep -c '^gpg$' "$argv_seen") gpg processes"
+for m in a b c; do on $m gpgconf --kill gpg-agent 2>/dev/null; done
+finish
