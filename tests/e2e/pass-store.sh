@@ -32,9 +32,11 @@ TOKEN3=svc-key.opaque-0123456789
 STANDIN_SEED="$E2E_SCRATCH/seed.json"
 cat >"$STANDIN_SEED" <<JSON
 {"private_apps": {"$TOKEN": {"hub_id": 12345678, "hublet": "na1", "scopes": []},
-                  "$TOKEN2": {"hub_id": 12345678, "hublet": "na1", "scopes": []}}}
+                  "$TOKEN2": {"hub_id": 12345678, "hublet": "na1", "scopes": []}},
+ "oauth_clients": {"cid-1": {"client_secret": "cs-secret-1",
+                             "refresh_tokens": {"rt-initial-1": {"hub_id": 42, "scopes": ["oauth"]}}}}}
 JSON
-standin_start
+standin_start --rotate-refresh-tokens
 P=$(tagged prod)
 Q=$(tagged handmade)
 R=$(tagged later)
@@ -89,12 +91,21 @@ planted "$patterns"
 argv_hits="$E2E_SCRATCH/argv-hits" argv_seen="$E2E_SCRATCH/argv-seen"
 : >"$argv_hits"
 : >"$argv_seen"
-python3 - "$sid" "$patterns" "$E2E_SCRATCH/.stop-watch" "$argv_hits" "$argv_seen" <<'PY' &
+python3 - "$sid" "$patterns" "$STANDIN_DIR/issued-tokens" "$E2E_SCRATCH/.stop-watch" \
+  "$argv_hits" "$argv_seen" <<'PY' &
 import os, sys
-sid, patterns, stop, hits_path, seen_path = sys.argv[1:]
-pats = [l.strip().encode() for l in open(patterns) if l.strip()]
+sid, patterns, issued, stop, hits_path, seen_path = sys.argv[1:]
+def secrets():
+    out = []
+    for f in (patterns, issued):
+        try:
+            out += [l.strip().encode() for l in open(f) if l.strip()]
+        except OSError:
+            pass
+    return out
 hits, seen = set(), set()
 while not os.path.exists(stop):
+    pats = secrets()
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
@@ -198,6 +209,49 @@ on c run "$HS_EXEC" "$P" -- true
 is "$status" 3 "C, not a recipient: hs-exec exits 3 (store unavailable)"
 like "$err" "not encrypted to any key of yours .*\.gpg-id" "C: says so and how to be added"
 
+# ---- share: from A's own store (the kernel keyring) into the team's ----
+S=$(tagged laptop)
+conf a
+sed -i 's/^order=pass$/order=keyctl pass/' "$A/config/hs-exec/hs-exec.conf"
+on a run --in "$TOKEN3" "$HS_TOKEN" add "$S" --store keyctl --kind service-key --no-verify
+is "$status" 0 "A: add to the laptop's own store (keyctl)"
+on a run "$HS_TOKEN" share "$S" --to keyctl
+fails_with 1 hs-token "share into the store that has it"
+on a run "$HS_TOKEN" share "$S" --to nowhere
+is "$status" 1 "share --to a store not configured: exit 1"
+on a run "$HS_TOKEN" share "$S" --to pass
+is "$status" 0 "A: share PROFILE --to pass: exit 0"
+like "$out" "from store keyctl to store pass" "share: says from where to where"
+like "$(git -C "$team" log -1 --format=%s)" "profile $S" "the shared profile reached the team's remote"
+export EXPECT=$TOKEN3
+on b run "$HS_EXEC" "$S" -- sh -c 'test "$HUBSPOT_ACCESS_TOKEN" = "$EXPECT"'
+is "$status" 0 "B: hs-exec gets the profile A shared"
+on a run "$HS_TOKEN" remove "$S"
+conf a
+
+# ---- OAuth: the access token stays per machine, a rotated refresh token
+# goes back to the team's store ----
+O=$(tagged team-oauth)
+on a run --in $'client_secret=cs-secret-1\nrefresh_token=rt-initial-1\n' \
+  "$HS_TOKEN" add "$O" --store pass --kind oauth --client-id cid-1
+is "$status" 0 "A: add an OAuth profile to the pass store"
+# add verified it with a refresh (its token cached, its new refresh token
+# stored): start from an empty cache.
+drop_cache "$O"
+before=$(git -C "$team" rev-list --count HEAD)
+on a run "$HS_EXEC" "$O" -- sh -c 'test -n "$HUBSPOT_ACCESS_TOKEN"'
+is "$status" 0 "A: hs-exec refreshes the OAuth profile"
+is "$(git -C "$team" rev-list --count HEAD)" "$((before + 1))" "the refresh token HubSpot rotated was committed and pushed, once"
+like "$(git -C "$team" log -1 --format=%s)" "profile $O" "...naming the profile"
+on a run "$HS_EXEC" "$O" -- true
+is "$(git -C "$team" rev-list --count HEAD)" "$((before + 1))" "A again: the cached access token is used, nothing written"
+# Both machines are one user here, so one user keyring: drop A's cached
+# access token to stand for B's empty cache.
+drop_cache "$O"
+on b run "$HS_EXEC" "$O" -- sh -c 'test -n "$HUBSPOT_ACCESS_TOKEN"'
+is "$status" 0 "B: refreshes with the refresh token A wrote back (HubSpot dropped the first one)"
+on a run "$HS_TOKEN" remove "$O"
+
 # ---- doctor, with the remote reachable ----
 on a run "$HS_TOKEN" doctor
 like "$out" "pass" "A: doctor checks the pass store"
@@ -221,6 +275,7 @@ is "$status" 0 "A: remove: exit 0"
 like "$(on a git -C "$A/store" log -1 --format=%s)" "remove profile $Q" "A: remove commits, naming the profile"
 
 # ---- no secret in a commit message or any git object ----
+secret_patterns >"$patterns"
 for repo in "$team" "$A/store" "$B/store" "$C/store"; do
   hits=$(git -C "$repo" cat-file --batch-all-objects --batch 2>/dev/null |
     grep -acFf "$patterns" || true)
