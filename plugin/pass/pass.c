@@ -679,8 +679,8 @@ static hs_status decrypt_file(const Store *s, const char *path, const char *rel,
       case GPG_ERR_NO_PASSPHRASE:
         set_msg(msg, msg_size,
                 "the secret key %s is locked and hs-exec does not prompt; "
-                "unlock it in gpg-agent by running 'pass show %s' once",
-                ours[0] ? ours : all, rel);
+                "unlock it in gpg-agent by running 'pass show %.*s' once",
+                ours[0] ? ours : all, (int)(strlen(rel) - 4), rel);
         status = HS_UNAVAIL;
         break;
       case GPG_ERR_NO_AGENT:

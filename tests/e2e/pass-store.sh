@@ -252,6 +252,28 @@ on b run "$HS_EXEC" "$O" -- sh -c 'test -n "$HUBSPOT_ACCESS_TOKEN"'
 is "$status" 0 "B: refreshes with the refresh token A wrote back (HubSpot dropped the first one)"
 on a run "$HS_TOKEN" remove "$O"
 
+# ---- a key with a passphrase, not unlocked: HS_UNAVAIL naming the key ----
+D="$E2E_SCRATCH/d"
+mkdir -p "$D/home" "$D/gnupg" "$D/config/hs-exec"
+chmod 700 "$D/gnupg"
+# The passphrase is not a HubSpot secret; on a descriptor all the same.
+echo "a passphrase" | on d gpg --batch --quiet --pinentry-mode loopback \
+  --passphrase-fd 0 --quick-gen-key "d <d@team.example>" default default never 2>/dev/null
+on d pass init "$(fpr d)" >/dev/null
+conf d
+on d run --in "$TOKEN" "$HS_TOKEN" add "$S" --store pass --kind service-key --no-verify
+is "$status" 0 "D: add encrypts without the passphrase"
+on d gpgconf --kill gpg-agent
+on d run "$HS_EXEC" "$S" -- true
+is "$status" 3 "D: the key is locked: exit 3 (store unavailable)"
+like "$err" "secret key [0-9A-F]+ is locked .*'pass show hubspot/$S'" "D: names the key and how to unlock it"
+echo "a passphrase" | on d gpg --batch --quiet --pinentry-mode loopback \
+  --passphrase-fd 0 --decrypt "$D/store/hubspot/$S.gpg" >/dev/null 2>&1
+export EXPECT=$TOKEN
+on d run "$HS_EXEC" "$S" -- sh -c 'test "$HUBSPOT_ACCESS_TOKEN" = "$EXPECT"'
+is "$status" 0 "D: once gpg-agent has the passphrase, hs-exec reads it"
+on d run "$HS_TOKEN" remove "$S"
+
 # ---- doctor, with the remote reachable ----
 on a run "$HS_TOKEN" doctor
 like "$out" "pass" "A: doctor checks the pass store"
@@ -286,5 +308,5 @@ touch "$E2E_SCRATCH/.stop-watch"
 wait "$watcher"
 is "$(tr '\n' ' ' <"$argv_hits")" "" "no secret in any process's argv while the tests ran (hits: line numbers of the patterns)"
 echo "# the argv watcher saw $(grep -c '^git$' "$argv_seen") git and $(grep -c '^gpg$' "$argv_seen") gpg processes"
-for m in a b c; do on $m gpgconf --kill gpg-agent 2>/dev/null; done
+for m in a b c d; do on $m gpgconf --kill gpg-agent 2>/dev/null; done
 finish
