@@ -11,9 +11,10 @@
  *
  * When DIR is a git repository, a write commits the one entry with a
  * message naming the profile and pushes when a remote is configured; a
- * lookup pulls at most once every sync-interval seconds.  A failed pull or
- * push never fails the call: it is noted in DIR/.git/hs-exec-sync and
- * probe() (`hs-token doctor`) reports it with the unpushed commits.  Git
+ * lookup pulls at most once every sync-interval seconds, a write always
+ * first.  A failed pull or push never fails the call: it is noted in
+ * DIR/.git/hs-exec-sync and probe() (`hs-token doctor`) reports it with the
+ * unpushed commits.  Git
  * runs directly with an argv, never a shell, with GIT_TERMINAL_PROMPT=0.
  * Options (hs-exec.conf, [store pass]): dir, prefix, sync-interval, sync.
  * Links libgpgme.
@@ -410,14 +411,14 @@ static void note_sync(const Store *s, const char *what, Run *run) {
 /* Pull when the last pull is sync-interval seconds old or more.  The sync
  * file's mtime is the time of the last attempt, so an unreachable remote
  * is not asked again at every lookup. */
-static void maybe_pull(const Store *s) {
+static void maybe_pull(const Store *s, int force) {
   char path[PATH_MAX];
   struct stat st;
   Run run;
 
   if (!is_git(s) || !has_remote(s)) return;
   snprintf(path, sizeof path, "%s/.git/" SYNC_FILE, s->dir);
-  if (s->sync_interval > 0 && stat(path, &st) == 0 &&
+  if (!force && s->sync_interval > 0 && stat(path, &st) == 0 &&
       time(NULL) - st.st_mtime < s->sync_interval)
     return;
   {
@@ -906,7 +907,7 @@ static hs_status ps_lookup(void *handle, const char *profile, hs_entry_fn fn,
   int stop = 0;
 
   if (!valid_profile(profile)) return HS_NOTFOUND;
-  maybe_pull(s);
+  maybe_pull(s, 0);
   return load_and_emit(s, profile, 1, fn, user_data, &stop, msg, msg_size);
 }
 
@@ -955,7 +956,7 @@ static hs_status ps_store(void *handle, const hs_entry *entry, char *msg,
     return HS_ERROR;
   }
   /* Write on top of what the team has, so the push is a fast-forward. */
-  maybe_pull(s);
+  maybe_pull(s, 1);
   status = make_prefix(s, msg, msg_size);
   if (status != HS_OK) return status;
   cap = entry->secret_len + 3 * MAX_FIELD + 64;
@@ -1005,7 +1006,7 @@ static hs_status ps_remove(void *handle, const char *profile, char *msg,
   char rel[PATH_MAX], path[PATH_MAX * 2], message[160];
 
   if (!valid_profile(profile)) return HS_NOTFOUND;
-  maybe_pull(s);
+  maybe_pull(s, 1);
   entry_paths(s, profile, rel, sizeof rel, path, sizeof path);
   if (unlink(path) != 0) {
     if (errno == ENOENT || errno == ENOTDIR) return HS_NOTFOUND;
@@ -1025,7 +1026,7 @@ static hs_status ps_list(void *handle, unsigned int flags, hs_entry_fn fn,
   struct dirent *d;
   DIR *dir;
 
-  maybe_pull(s);
+  maybe_pull(s, 0);
   snprintf(folder, sizeof folder, "%s/%s", s->dir, s->prefix);
   dir = opendir(folder);
   if (dir == NULL) {
