@@ -213,16 +213,12 @@ static hs_status parse_options(Store *s, const char *const *options, char *msg,
 
 /* ---- running git ---- */
 
-/* The last non-empty line of `text` (modified), for a message. */
-static const char *last_line(char *text) {
-  char *line = text, *p;
-
-  for (p = text; *p != '\0'; p++) {
-    if (*p != '\n') continue;
-    *p = '\0';
-    if (p[1] != '\0' && p[1] != '\n') line = p + 1;
-  }
-  return *line ? line : "no reason given";
+/* The first non-empty line of `text` (modified): git says what failed
+ * first and how to fix it after. */
+static const char *first_line(char *text) {
+  text += strspn(text, "\n");
+  text[strcspn(text, "\n")] = '\0';
+  return *text ? text : "no reason given";
 }
 
 /* What one run of git gave back. */
@@ -404,7 +400,7 @@ static void note_sync(const Store *s, const char *what, Run *run) {
   fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) return;
   if (run != NULL && run->exit_status != 0)
-    dprintf(fd, "git %s failed: %s\n", what, last_line(run->err));
+    dprintf(fd, "git %s failed: %s\n", what, first_line(run->err));
   close(fd);
 }
 
@@ -453,7 +449,7 @@ static hs_status commit_entry(const Store *s, const char *rel,
     set_msg(msg, msg_size,
             "the entry %s was written but git could not commit it: %s; "
             "commit it in %s by hand",
-            rel, last_line(run.err), s->dir);
+            rel, first_line(run.err), s->dir);
     return HS_ERROR;
   }
   if (has_remote(s)) {
@@ -1138,8 +1134,10 @@ static hs_status ps_probe(void *handle, hs_probe *report, char *msg,
     sync_note[strcspn(sync_note, "\n")] = '\0';
     if (run.exit_status != 0) {
       report->state = HS_STATE_UNAVAILABLE;
-      set_msg(msg, msg_size, "the git remote of %s cannot be reached: %s",
-              s->dir, last_line(run.err));
+      set_msg(msg, msg_size,
+              "the git remote of %s cannot be reached (%s); the local store "
+              "works, but shares nothing",
+              s->dir, first_line(run.err));
       set_msg(report->fix, report->fix_size,
               "check 'git -C %s remote -v' and your network; %ld commit(s) "
               "wait to be pushed",

@@ -276,8 +276,13 @@ on d run "$HS_TOKEN" remove "$S"
 
 # ---- doctor, with the remote reachable ----
 on a run "$HS_TOKEN" doctor
-like "$out" "pass" "A: doctor checks the pass store"
+printf '%s\n' "$out" | grep -i pass | sed 's/^/# doctor: /'
+like "$out" "pass.*2 recipient\(s\) of .*/\.gpg-id; shared through git" "A: doctor checks the pass store: its recipients and git"
 unlike "$out" "not pushed" "A: nothing unpushed"
+conf a "dir=~/../store"
+on a env -u PASSWORD_STORE_DIR "$HS_EXEC" "$P" -- true
+is "$?" 0 "dir=~/… is the user's home"
+conf a
 
 # ---- a push that fails keeps the commit; doctor reports it ----
 on a git -C "$A/store" remote set-url origin "$E2E_SCRATCH/gone.git"
@@ -288,13 +293,19 @@ export EXPECT=$TOKEN
 on a run "$HS_EXEC" "$R" -- sh -c 'test "$HUBSPOT_ACCESS_TOKEN" = "$EXPECT"'
 is "$status" 0 "A: hs-exec reads it while the remote is gone"
 on a run "$HS_TOKEN" doctor
+printf '%s\n' "$out" | grep -i pass | sed 's/^/# doctor: /'
 like "$out$err" "1 commit\(s\) wait to be pushed|1 commit\(s\) .* not pushed" "A: doctor reports the unpushed commit"
 on a git -C "$A/store" remote set-url origin "$team"
+on a run "$HS_TOKEN" doctor
+like "$out" "1 commit\(s\) in .* are not pushed: git (push|pull) failed: .*gone\.git" "A, the remote back: doctor reports the commit and the last sync that failed"
 
-# ---- remove commits too ----
+# ---- remove commits too, and its push takes the earlier commit along ----
 on a run "$HS_TOKEN" remove "$Q"
 is "$status" 0 "A: remove: exit 0"
 like "$(on a git -C "$A/store" log -1 --format=%s)" "remove profile $Q" "A: remove commits, naming the profile"
+like "$(git -C "$team" log -2 --format=%s | tr '\n' ' ')" "remove profile $Q .*store profile $R" "the commit whose push failed reached the remote with the next write"
+on a run "$HS_TOKEN" doctor
+unlike "$out" "not pushed" "A: doctor: nothing left to push"
 
 # ---- no secret in a commit message or any git object ----
 secret_patterns >"$patterns"
