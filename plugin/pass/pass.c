@@ -54,6 +54,8 @@
 #define MAX_PAYLOAD (64 * 1024)
 #define SYNC_FILE "hs-exec-sync"
 #define REMOTE_TIMEOUT_MS 5000
+/* A pull or push that hangs (a remote gone quiet) must not hang hs-exec. */
+#define SYNC_TIMEOUT_MS 15000
 
 typedef struct {
   char dir[PATH_MAX - 256]; /* the password store */
@@ -251,7 +253,7 @@ static void run_git(const Store *s, const char *const *args, int timeout_ms,
   char env_store[8][PATH_MAX];
   char *envp[16];
   int out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1};
-  int null_fd = -1, status, ne = 0;
+  int null_fd = -1, status, ne = 0, timed_out = 0;
   size_t out_len = 0, err_len = 0;
   struct timespec start;
   pid_t pid;
@@ -268,7 +270,7 @@ static void run_git(const Store *s, const char *const *args, int timeout_ms,
   envp[ne++] = "SSH_ASKPASS=/bin/false";
   envp[ne++] = "GIT_SSH_COMMAND=ssh -o BatchMode=yes";
   for (int i = 0, k = 0; keep[i] != NULL && k < 8; i++) {
-    const char *v = getenv(keep[i]);
+    const char *v = secure_getenv(keep[i]);
     if (v == NULL) continue;
     snprintf(env_store[k], sizeof env_store[k], "%s=%s", keep[i], v);
     envp[ne++] = env_store[k++];
@@ -319,10 +321,11 @@ static void run_git(const Store *s, const char *const *args, int timeout_ms,
       spent = (now.tv_sec - start.tv_sec) * 1000 +
               (now.tv_nsec - start.tv_nsec) / 1000000;
       if (spent >= timeout_ms) {
-        kill(pid, SIGKILL);
+        /* SIGTERM: git removes its lock files on the way out. */
+        kill(pid, SIGTERM);
         snprintf(run->err, sizeof run->err, "no answer within %d seconds",
                  timeout_ms / 1000);
-        err_len = strlen(run->err);
+        timed_out = 1;
         break;
       }
       wait_ms = (int)(timeout_ms - spent);
@@ -354,9 +357,7 @@ static void run_git(const Store *s, const char *const *args, int timeout_ms,
   }
   while (waitpid(pid, &status, 0) < 0)
     if (errno != EINTR) goto out;
-  if (WIFEXITED(status) && run->exit_status == -1 &&
-      !(timeout_ms > 0 && WIFSIGNALED(status)))
-    run->exit_status = WEXITSTATUS(status);
+  if (WIFEXITED(status) && !timed_out) run->exit_status = WEXITSTATUS(status);
 out:
   for (int i = 0; i < 2; i++) {
     if (out_pipe[i] >= 0) close(out_pipe[i]);
@@ -419,7 +420,7 @@ static void maybe_pull(const Store *s, int force) {
     return;
   {
     const char *args[] = {"pull", "--quiet", "--rebase", "--no-edit", NULL};
-    run_git(s, args, 0, &run);
+    run_git(s, args, SYNC_TIMEOUT_MS, &run);
   }
   if (run.exit_status != 0) {
     /* Leave the tree as it was before the pull: the local entries stand. */
@@ -454,7 +455,7 @@ static hs_status commit_entry(const Store *s, const char *rel,
   }
   if (has_remote(s)) {
     const char *args[] = {"push", "--quiet", NULL};
-    run_git(s, args, 0, &run);
+    run_git(s, args, SYNC_TIMEOUT_MS, &run);
     note_sync(s, "push", &run);
   }
   return HS_OK;
@@ -549,10 +550,8 @@ static hs_status read_gpg_id(const Store *s, const char *sub,
 /* ---- GPGME ---- */
 
 static hs_status new_ctx(gpgme_ctx_t *ret_ctx, char *msg, size_t msg_size) {
-  gpgme_error_t err;
+  gpgme_error_t err = gpgme_new(ret_ctx);
 
-  gpgme_check_version(NULL);
-  err = gpgme_new(ret_ctx);
   if (!err) err = gpgme_set_protocol(*ret_ctx, GPGME_PROTOCOL_OpenPGP);
   if (err) {
     set_msg(msg, msg_size, "GnuPG cannot be used: %s; install gnupg",
@@ -881,6 +880,8 @@ static hs_status ps_open(uint32_t host_abi_version, const char *const *options,
             (unsigned)HS_PLUGIN_ABI_MAJOR);
     return HS_ERROR;
   }
+  /* Once, from open(): the host's main thread, before any worker. */
+  gpgme_check_version(NULL);
   s = calloc(1, sizeof *s);
   if (s == NULL) {
     set_msg(msg, msg_size, "out of memory");
@@ -1077,6 +1078,7 @@ static hs_status ps_probe(void *handle, hs_probe *report, char *msg,
   int n = 0;
 
   if (s == NULL) {
+    gpgme_check_version(NULL);
     if (parse_options(&fresh, NULL, msg, msg_size) != HS_OK) {
       report->state = HS_STATE_UNAVAILABLE;
       set_msg(report->fix, report->fix_size,

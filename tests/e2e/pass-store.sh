@@ -299,6 +299,15 @@ on a git -C "$A/store" remote set-url origin "$team"
 on a run "$HS_TOKEN" doctor
 like "$out" "1 commit\(s\) in .* are not pushed: git (push|pull) failed: .*gone\.git" "A, the remote back: doctor reports the commit and the last sync that failed"
 
+# ---- a remote that does not answer: the lookup goes on without the pull ----
+on a git -C "$A/store" config remote.origin.uploadpack 'sleep 40; git-upload-pack'
+export EXPECT=$TOKEN
+on a run "$HS_EXEC" "$R" -- sh -c 'test "$HUBSPOT_ACCESS_TOKEN" = "$EXPECT"'
+is "$status" 0 "A: a pull that hangs is stopped, and hs-exec reads the local entry"
+is "$(cat "$A/store/.git/hs-exec-sync")" "git pull failed: no answer within 15 seconds" "A: the stopped pull is noted for doctor"
+on a git -C "$A/store" config --unset remote.origin.uploadpack
+is "$(ls "$A/store/.git/"*.lock 2>/dev/null)" "" "A: the stopped git left no lock file"
+
 # ---- remove commits too, and its push takes the earlier commit along ----
 on a run "$HS_TOKEN" remove "$Q"
 is "$status" 0 "A: remove: exit 0"
