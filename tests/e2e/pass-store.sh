@@ -180,6 +180,10 @@ on b git clone --quiet "$team" "$B/store" 2>/dev/null
 export EXPECT=$TOKEN
 on b run "$HS_EXEC" "$P" -- sh -c 'test "$HUBSPOT_ACCESS_TOKEN" = "$EXPECT"'
 is "$status" 0 "B: hs-exec gets the token A added"
+# --file looks the profile up in a forked worker (helper/hubspot/isolate.c):
+# GPGME and git run from there too.
+on b run "$HS_EXEC" --file "$P" -- sh -c 'test "$(cat "$HUBSPOT_ACCESS_TOKEN_FILE")" = "$EXPECT"'
+is "$status" 0 "B: hs-exec --file gets it too"
 
 # ---- B rotates; A, pulling at every lookup, gets the new one ----
 on b run --in "$TOKEN2" "$HS_TOKEN" rotate "$P"
