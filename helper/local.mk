@@ -77,7 +77,8 @@ helper_cmd_libhscmd_la_SOURCES = \
 	helper/cmd/commands.c helper/cmd/commands.h \
 	helper/cmd/cmd-audit.c helper/cmd/cmd-check.c helper/cmd/cmd-doctor.c \
 	helper/cmd/cmd-import.c helper/cmd/cmd-profile.c helper/cmd/cmd-rotate.c \
-	helper/cmd/cmd-scan.c helper/cmd/cmd-token.c helper/cmd/cmd-unit.c \
+	helper/cmd/cmd-scan.c helper/cmd/cmd-share.c helper/cmd/cmd-token.c \
+	helper/cmd/cmd-unit.c \
 	helper/cmd/doctor.c helper/cmd/doctor.h \
 	helper/cmd/dropin.c helper/cmd/dropin.h \
 	helper/cmd/new-profile.c helper/cmd/new-profile.h \

@@ -8,7 +8,7 @@ PLUGIN_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version \
 	-shared -no-undefined -export-symbols $(srcdir)/plugin/plugin.sym
 
 plugin_LTLIBRARIES = plugin/secret-service.la plugin/keyctl.la \
-	plugin/systemd-creds.la plugin/vault.la
+	plugin/systemd-creds.la plugin/vault.la plugin/pass.la
 plugin_secret_service_la_SOURCES = plugin/secret-service/secret-service.c
 plugin_secret_service_la_CFLAGS = $(BASE_CFLAGS) $(LIBSECRET_CFLAGS)
 plugin_secret_service_la_LIBADD = $(LIBSECRET_LIBS)
@@ -34,9 +34,16 @@ plugin_vault_la_CFLAGS = $(BASE_CFLAGS) $(LIBCURL_CFLAGS) $(KEYUTILS_CFLAGS)
 plugin_vault_la_LIBADD = $(LIBCURL_LIBS) $(KEYUTILS_LIBS)
 plugin_vault_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 
+# GnuPG through GPGME; git, found at configure time, by its absolute path.
+plugin_pass_la_SOURCES = plugin/pass/pass.c
+plugin_pass_la_CPPFLAGS = $(AM_CPPFLAGS) -DGIT_PROGRAM=\"$(GIT_PROGRAM)\"
+plugin_pass_la_CFLAGS = $(BASE_CFLAGS) $(GPGME_CFLAGS)
+plugin_pass_la_LIBADD = $(GPGME_LIBS)
+plugin_pass_la_LDFLAGS = $(PLUGIN_LDFLAGS)
+
 PLUGIN_C_FILES = $(plugin_secret_service_la_SOURCES) \
 	$(plugin_keyctl_la_SOURCES) $(plugin_systemd_creds_la_SOURCES) \
-	$(plugin_vault_la_SOURCES)
+	$(plugin_vault_la_SOURCES) $(plugin_pass_la_SOURCES)
 
 # A plugin is loaded by name; libtool's .la files are of no use there...
 install-data-hook: install-bash-completions
@@ -44,7 +51,8 @@ install-data-hook: install-bash-completions
 # ...so libtool's uninstall cannot find the .so through it.
 uninstall-local: uninstall-bash-completions
 	rm -f $(DESTDIR)$(plugindir)/secret-service.so $(DESTDIR)$(plugindir)/keyctl.so \
-		$(DESTDIR)$(plugindir)/systemd-creds.so $(DESTDIR)$(plugindir)/vault.so
+		$(DESTDIR)$(plugindir)/systemd-creds.so $(DESTDIR)$(plugindir)/vault.so \
+		$(DESTDIR)$(plugindir)/pass.so
 
 EXTRA_DIST += plugin/plugin.sym plugin/hs-exec-plugin.pc.in \
 	plugin/example/example-store.c plugin/example/Makefile

@@ -110,7 +110,8 @@ E2E_TESTS = \
 	tests/e2e/login.sh \
 	tests/e2e/binding.sh \
 	tests/e2e/vault-store.sh \
-	tests/e2e/vault-real.sh
+	tests/e2e/vault-real.sh \
+	tests/e2e/pass-store.sh
 # packaging/test-completions drives the shell completions against the
 # programs as built (HS_*_PLAIN_BIN), whose --help they must match.
 TESTS = tests/check-layers tests/check-install-deps $(UNIT_TESTS) $(E2E_TESTS) \

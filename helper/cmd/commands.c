@@ -43,6 +43,8 @@ static const Command commands[] = {
      NULL},
     {"remove", hs_cmd_remove, "PROFILE", "Delete a profile from every store.",
      NULL},
+    {"share", hs_cmd_share, "PROFILE --to STORE",
+     "Copy a profile into another store (a team's pass or Vault store).", NULL},
     {"check", hs_cmd_check, "[PROFILE…]",
      "Ask HubSpot whether each token works; exit 1 if a rotation is due, 2 "
      "if one is invalid or overdue, 3 if it cannot tell.",

@@ -24,6 +24,7 @@ gboolean hs_cmd_import(int argc, char **argv, GError **error);
 gboolean hs_cmd_scan(int argc, char **argv, GError **error);
 gboolean hs_cmd_unit(int argc, char **argv, GError **error);
 gboolean hs_cmd_token(int argc, char **argv, GError **error);
+gboolean hs_cmd_share(int argc, char **argv, GError **error);
 
 /* The one-line summary of command `name`, or "" for no such command. */
 const char *hs_cmd_summary(const char *name);

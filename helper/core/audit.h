@@ -11,8 +11,8 @@
 
 /* Record `event` ("add", "import", "show-reveal", "refresh", "exec",
  * "exec-inherited", "remove", "revoke", "check", "rotate", "rotate-commit",
- * "rotate-rollback", "rotate-expire") for `profile` of `kind` (may be NULL)
- * with `outcome`
+ * "rotate-rollback", "rotate-expire", "share") for `profile` of `kind` (may be
+ * NULL) with `outcome`
  * ("ok" or a short failure word) and, for exec, the command name (argv[0]
  * only; may be NULL).  Never fails the caller: a log that cannot be
  * written is reported once on stderr. */

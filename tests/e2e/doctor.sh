@@ -71,8 +71,8 @@ hs_conf "$(printf '[stores]\norder=secret-servce keyctl')"
 run "$HS_TOKEN" doctor
 is "$status" 6 "misspelled store: doctor exits 6"
 like "$out" "store +PROBLEM $conf:2: \[stores\] order: no store plugin named 'secret-servce'" "misspelled store: named, with file and line"
-like "$out" "fix: name installed store plugins in \[stores\] order= \(installed in .*: keyctl, secret-service, systemd-creds, vault\)" "misspelled store: the fix lists the installed plugins"
+like "$out" "fix: name installed store plugins in \[stores\] order= \(installed in .*: keyctl, pass, secret-service, systemd-creds, vault\)" "misspelled store: the fix lists the installed plugins"
 run "$HS_EXEC" p -- true
 fails_with 6 hs-exec "misspelled store: hs-exec"
-like "$err" "installed: keyctl, secret-service" "misspelled store: hs-exec lists the installed plugins"
+like "$err" "installed: keyctl, pass, secret-service" "misspelled store: hs-exec lists the installed plugins"
 finish

@@ -5,7 +5,7 @@
 set -u
 . "$E2E_DIR/lib/e2e.sh"
 
-for name in secret-service keyctl systemd-creds vault; do
+for name in secret-service keyctl systemd-creds vault pass; do
   so="${PLUGIN_SO_DIR:?}/$name.so"
   if [ -f "$so" ]; then ok "$name.so is built"; else not_ok "no $so"; fi
   syms=$(${NM:-nm} -D --defined-only "$so" | awk '{print $3}' | grep -v '^$' | sort)
