@@ -39,7 +39,8 @@ both with HubSpot's 401 unless the bearer is a private-app token or an
 unexpired access token.
 
 Control API (test-only, no auth, not counted, never faulted):
-  GET  /__standin/counters        {"total", "by_path", "token_requests"}
+  GET  /__standin/counters        {"total", "by_path", "token_requests",
+                                   "connections" (that carried a counted request)}
   GET  /__standin/faults          the queued faults
   POST /__standin/reset-counters
   POST /__standin/seed            body: a seed, merged
@@ -170,9 +171,13 @@ class State:
     # ---- counters and faults ----
     def reset_counters(self):
         self.total, self.by_path, self.token_requests = 0, {}, 0
+        self.connections, self.generation = 0, getattr(self, "generation", 0) + 1
 
-    def count(self, name, path):
+    def count(self, name, path, handler):
         with self.lock:
+            if getattr(handler, "counted_in", None) != self.generation:
+                handler.counted_in = self.generation
+                self.connections += 1
             self.total += 1
             self.by_path[name] = self.by_path.get(name, 0) + 1
             if path in TOKEN_PATHS:
@@ -181,7 +186,8 @@ class State:
     def counters(self):
         with self.lock:
             return {"total": self.total, "by_path": dict(self.by_path),
-                    "token_requests": self.token_requests}
+                    "token_requests": self.token_requests,
+                    "connections": self.connections}
 
     def add_fault(self, fault):
         with self.lock:
@@ -382,7 +388,7 @@ class Handler(BaseHTTPRequestHandler):
         if path.startswith("/__standin/"):
             return self.control(path)
         name, shown, token = self.route(self.command, path)
-        self.state.count(shown, path)
+        self.state.count(shown, path, self)
         try:
             fault = self.state.take_fault(path)
             if fault and fault["kind"] != "hang":
