@@ -497,6 +497,116 @@ static hs_status ss_remove(void *handle, const char *profile, char *msg,
   return status;
 }
 
+/* The answers to the attribute requests of list_attributes(). */
+typedef struct {
+  GVariant **replies; /* one per path, NULL when its request failed */
+  guint pending;
+  GMainContext *context;
+} Batch;
+
+typedef struct {
+  Batch *batch;
+  guint index;
+} BatchSlot;
+
+static void on_attributes(GObject *source, GAsyncResult *result,
+                          gpointer data) {
+  BatchSlot *slot = data;
+
+  slot->batch->replies[slot->index] =
+      g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result, NULL);
+  slot->batch->pending--;
+  g_main_context_wakeup(slot->batch->context);
+  g_free(slot);
+}
+
+/* list() without secrets: one search for the paths, then every item's
+ * attributes asked for at once and the answers awaited together, instead
+ * of an object (three round trips, one after another) per item.  An item
+ * whose attributes cannot be read is left out, as one of another schema. */
+static hs_status list_attributes(SecretService *service, hs_entry_fn fn,
+                                 void *user_data, char *msg, size_t msg_size) {
+  GDBusProxy *proxy = G_DBUS_PROXY(service);
+  g_autoptr(GHashTable) query = g_hash_table_new(g_str_hash, g_str_equal);
+  g_autoptr(GMainContext) context = g_main_context_new();
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) unlocked = NULL;
+  g_auto(GStrv) locked = NULL;
+  g_auto(GStrv) opened = NULL;
+  g_autoptr(GPtrArray) paths = g_ptr_array_new();
+  Batch batch = {NULL, 0, context};
+  int stop = 0;
+
+  if (!secret_service_search_for_dbus_paths_sync(
+          service, &profile_schema, query, NULL, &unlocked, &locked, &error))
+    return status_from_error(error, "searching the keyring", msg, msg_size);
+  if (locked[0] != NULL &&
+      secret_service_unlock_dbus_paths_sync(service, (const char **)locked,
+                                            NULL, &opened, &error) < 0)
+    return status_from_error(error, "unlocking the keyring", msg, msg_size);
+  for (char **p = unlocked; *p; p++) g_ptr_array_add(paths, *p);
+  for (char **p = opened; p && *p; p++) g_ptr_array_add(paths, *p);
+  if (paths->len == 0 && locked[0] == NULL &&
+      default_collection_locked(service)) {
+    set_msg(msg, msg_size,
+            "searching the keyring: the default collection is locked and "
+            "was not unlocked; unlock it in your desktop session or with "
+            "Seahorse, then try again");
+    return HS_UNAVAIL;
+  }
+
+  batch.replies = g_new0(GVariant *, paths->len + 1);
+  g_main_context_push_thread_default(context);
+  for (guint i = 0; i < paths->len; i++) {
+    BatchSlot *slot = g_new0(BatchSlot, 1);
+
+    slot->batch = &batch;
+    slot->index = i;
+    batch.pending++;
+    g_dbus_connection_call(
+        g_dbus_proxy_get_connection(proxy), g_dbus_proxy_get_name(proxy),
+        g_ptr_array_index(paths, i), "org.freedesktop.DBus.Properties", "Get",
+        g_variant_new("(ss)", "org.freedesktop.Secret.Item", "Attributes"),
+        G_VARIANT_TYPE("(v)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, on_attributes,
+        slot);
+  }
+  while (batch.pending > 0) g_main_context_iteration(context, TRUE);
+  g_main_context_pop_thread_default(context);
+
+  for (guint i = 0; i < paths->len; i++) {
+    g_autoptr(GVariant) value = NULL;
+    const char *hub_id, *version;
+    hs_entry entry = {0};
+    GVariantDict attrs;
+
+    if (batch.replies[i] == NULL || stop) continue;
+    g_variant_get(batch.replies[i], "(v)", &value);
+    if (!g_variant_is_of_type(value, G_VARIANT_TYPE("a{ss}"))) continue;
+    g_variant_dict_init(&attrs, NULL);
+    {
+      GVariantIter iter;
+      const char *k, *v;
+      g_variant_iter_init(&iter, value);
+      while (g_variant_iter_next(&iter, "{&s&s}", &k, &v))
+        g_variant_dict_insert(&attrs, k, "&s", v);
+    }
+    if (g_variant_dict_lookup(&attrs, ATTR_PROFILE, "&s", &entry.profile) &&
+        g_variant_dict_lookup(&attrs, ATTR_KIND, "&s", &entry.kind)) {
+      if (g_variant_dict_lookup(&attrs, ATTR_HUB_ID, "&s", &hub_id) &&
+          *hub_id != '\0')
+        entry.hub_id = hub_id;
+      if (g_variant_dict_lookup(&attrs, ATTR_VERSION, "&s", &version))
+        entry.version = (uint32_t)g_ascii_strtoull(version, NULL, 10);
+      stop = fn(&entry, user_data);
+    }
+    g_variant_dict_clear(&attrs);
+  }
+  for (guint i = 0; i < paths->len; i++)
+    if (batch.replies[i] != NULL) g_variant_unref(batch.replies[i]);
+  g_free(batch.replies);
+  return HS_OK;
+}
+
 static hs_status ss_list(void *handle, unsigned int flags, hs_entry_fn fn,
                          void *user_data, char *msg, size_t msg_size) {
   g_autoptr(GError) error = NULL;
@@ -505,6 +615,8 @@ static hs_status ss_list(void *handle, unsigned int flags, hs_entry_fn fn,
   hs_status status = HS_OK;
   int stop = 0;
 
+  if (!with_secrets)
+    return list_attributes(handle, fn, user_data, msg, msg_size);
   items = search_items(handle, NULL, with_secrets, &error);
   if (error != NULL)
     return status_from_error(error, "searching the keyring", msg, msg_size);
