@@ -19,6 +19,7 @@ helper_core_libhscore_la_SOURCES = \
 	helper/core/fault.c helper/core/fault.h \
 	helper/core/fd.c helper/core/fd.h \
 	helper/core/hooks.c helper/core/hooks.h \
+	helper/core/journal.c helper/core/journal.h \
 	helper/core/json.c helper/core/json.h \
 	helper/core/kind.c helper/core/kind.h \
 	helper/core/plugin.c helper/core/plugin.h \
@@ -30,8 +31,7 @@ helper_core_libhscore_la_SOURCES = \
 	helper/core/secure.c helper/core/secure.h \
 	helper/core/stores.c helper/core/stores.h \
 	helper/core/usage.c helper/core/usage.h
-helper_core_libhscore_la_LIBADD = $(GLIB_LIBS) $(JSON_GLIB_LIBS) \
-	$(LIBSYSTEMD_LIBS) $(LIBS)
+helper_core_libhscore_la_LIBADD = $(GLIB_LIBS) $(JSON_GLIB_LIBS) $(LIBS)
 
 # hubspot: the HTTP client, endpoints, auth, token cache, refresh lock and
 # the access-token policy.

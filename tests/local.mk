@@ -27,6 +27,7 @@ UNIT_TESTS = \
 	tests/unit/check-rotation \
 	tests/unit/check-usage \
 	tests/unit/check-fd \
+	tests/unit/check-journal \
 	tests/unit/check-safe-dir \
 	tests/unit/check-output \
 	tests/unit/check-supervise
