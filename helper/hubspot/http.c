@@ -15,7 +15,7 @@
 
 /* libcurl is loaded on first use, not linked: with its TLS and protocol
  * libraries it is two thirds of hs-exec's start-up (10 ms of 15 on the
- * project's machines, bench/exec-overhead), and hs-exec on a cached token
+ * project's machines, bench/exec-cached), and hs-exec on a cached token
  * or a static token never makes a request. */
 #define LIBCURL_SONAME "libcurl.so.4"
 
