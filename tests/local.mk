@@ -82,6 +82,7 @@ E2E_TESTS = \
 	tests/e2e/lifecycle.sh \
 	tests/e2e/no-dbus.sh \
 	tests/e2e/secret-service-down.sh \
+	tests/e2e/secret-service-calls.sh \
 	tests/e2e/hubspot.sh \
 	tests/e2e/environment.sh \
 	tests/e2e/stores.sh \
