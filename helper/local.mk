@@ -56,7 +56,9 @@ helper_exec_libhsexec_la_SOURCES = \
 	helper/exec/run.c helper/exec/run.h \
 	helper/exec/sandbox.c helper/exec/sandbox.h \
 	helper/exec/supervise.c helper/exec/supervise.h
-helper_exec_libhsexec_la_LIBADD = $(LIBSECCOMP_LIBS)
+# libseccomp: loaded by exec/sandbox.c when --proxy needs it (its header
+# only at build time).
+helper_exec_libhsexec_la_LIBADD =
 
 # migrate: the .env and HubSpot CLI config parsers, what import takes from
 # them, scrub and scan.
