@@ -161,6 +161,16 @@ is "$(printf '%s\n' "$out" | sed -n 1,9p | tr '\n' ' ')" "200 404 201 200 404 20
   "--proxy: one client connection serves requests one after another"
 like "$(printf '%s\n' "$out" | sed -n 10p)" '"connections": *1[,}]' \
   "--proxy: eight requests from two clients take one connection to HubSpot"
+# A response without a Content-Length (HubSpot's chunks, undone by the
+# proxy's client) goes on in chunks of the proxy's, and the connection
+# stays.
+ctl POST fault '{"kind": "chunked", "count": 1, "path": "/crm/v3/objects/contacts"}' >/dev/null
+run "$HS_EXEC" --proxy prod -- python3 "$client" keep verbose GET:/crm/v3/objects/contacts \
+  GET:/account-info/v3/details sockets
+is "$(printf '%s\n' "$out" | cut -d'|' -f2 | tr '\n' ';')" "in chunks;;sockets=1;" \
+  "--proxy: a body without a length reaches COMMAND whole, in chunks, and the connection stays"
+like "$(printf '%s\n' "$out" | sed -n 1,2p | tr '\n' ' ')" '^200 \|in chunks 200 \|' \
+  "--proxy: both answered 200"
 
 # ---- forced refreshes ----
 # A token HubSpot keeps refusing: the first refusal refreshes it, the token

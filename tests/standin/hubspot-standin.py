@@ -49,7 +49,8 @@ Control API (test-only, no auth, not counted, never faulted):
   POST /__standin/clear-faults
   POST /__standin/expires-in      {"seconds": N}, for tokens issued from now
 Fault kinds: 500 502 503 429 garbage truncated hang reset refuse-refresh
-expired (HubSpot's 401 EXPIRED_AUTHENTICATION, whatever the token).
+expired (HubSpot's 401 EXPIRED_AUTHENTICATION, whatever the token), chunked
+(a 200 whose JSON body comes in chunks, without a Content-Length).
 Each request takes the first queued fault whose path prefix matches; all but
 "hang" replace the answer entirely (the request has no other effect).
 "refuse-refresh" is taken only by a refresh (OAuth refresh_token grant or
@@ -80,7 +81,7 @@ AUTH_MESSAGE = ("Authentication credentials not found. This API supports OAuth 2
 PAK_MESSAGE = ("Your personal access key is invalid. Generate a new one at "
                "https://app.hubspot.com/personal-access-key and try again.")
 TOKEN_PATHS = ("/oauth/2026-03/token", "/oauth/v1/token", "/localdevauth/v1/auth/refresh")
-FAULT_KINDS = ("500", "502", "503", "429", "garbage", "truncated", "hang", "reset",
+FAULT_KINDS = ("500", "502", "503", "429", "garbage", "chunked", "truncated", "hang", "reset",
                "refuse-refresh", "expired")
 MAX_BODY = 1 << 20
 
@@ -434,6 +435,18 @@ class Handler(BaseHTTPRequestHandler):
                             "EXPIRED_AUTHENTICATION")
         if kind == "garbage":
             return self.send_raw(200, b"{not json", api=True)
+        if kind == "chunked":                               # a 200 without a Content-Length
+            body = json.dumps({"status": "ok", "message": "in chunks",
+                               "correlationId": correlation_id()}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json;charset=utf-8")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            for part in (body[:len(body) // 2], body[len(body) // 2:]):
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(part), part))
+            self.wfile.write(b"0\r\n\r\n")
+            self.status = 200
+            return None
         self.close_connection = True
         if kind == "truncated":
             data = b'{"status":"partial","correlationId":"' + correlation_id().encode()
