@@ -222,9 +222,12 @@ static gboolean send_body(Conn *c, const char *data, gsize len) {
          send_more(c, data, len, MSG_MORE) && send_all(c, "\r\n", 2);
 }
 
-/* After the whole body went out. */
+/* After the whole body went out: the last chunk, or (setting TCP_NODELAY
+ * pushes what MSG_MORE held, tcp(7)) an empty body's head. */
 static gboolean end_body(Conn *c) {
-  return !c->chunked || send_all(c, "0\r\n\r\n", 5);
+  if (c->chunked) return send_all(c, "0\r\n\r\n", 5);
+  (void)setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));
+  return TRUE;
 }
 
 static gboolean on_header(const char *line, gsize len, gpointer user_data) {
