@@ -24,3 +24,17 @@ fi
 hs_conf "$(printf '[stores]\norder=%s/secret-service.so' "$BENCH_PLUGIN_DIR")"
 HS_EXEC=$HS_EXEC_BIN
 HS_TOKEN=$HS_TOKEN_BIN
+
+# row WHAT NOW REFERENCE RATIO TARGET: one row of bench/run-all's table,
+# printed last by each script of a row.
+row() { printf '| %s | %s | %s | %s | %s |\n' "$@"; }
+
+# hyperfine_ms JSON NAME: the median of NAME's runs in hyperfine's JSON, ms.
+hyperfine_ms() {
+  python3 -c 'import json, sys
+r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
+print("%.2f" % (r[sys.argv[2]]["median"] * 1000))' "$1" "$2"
+}
+
+# ratio A B: A / B to two decimals.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }

@@ -20,6 +20,7 @@ helper_core_libhscore_la_SOURCES = \
 	helper/core/fd.c helper/core/fd.h \
 	helper/core/hooks.c helper/core/hooks.h \
 	helper/core/hubspot-dates.h \
+	helper/core/journal.c helper/core/journal.h \
 	helper/core/json.c helper/core/json.h \
 	helper/core/kind.c helper/core/kind.h \
 	helper/core/nearest.c helper/core/nearest.h \
@@ -33,8 +34,7 @@ helper_core_libhscore_la_SOURCES = \
 	helper/core/secure.c helper/core/secure.h \
 	helper/core/stores.c helper/core/stores.h \
 	helper/core/usage.c helper/core/usage.h
-helper_core_libhscore_la_LIBADD = $(GLIB_LIBS) $(JSON_GLIB_LIBS) \
-	$(LIBSYSTEMD_LIBS) $(LIBS)
+helper_core_libhscore_la_LIBADD = $(GLIB_LIBS) $(JSON_GLIB_LIBS) $(LIBS)
 
 # hubspot: the HTTP client, endpoints, auth, token cache, refresh lock and
 # the access-token policy.
@@ -60,7 +60,9 @@ helper_exec_libhsexec_la_SOURCES = \
 	helper/exec/run.c helper/exec/run.h \
 	helper/exec/sandbox.c helper/exec/sandbox.h \
 	helper/exec/supervise.c helper/exec/supervise.h
-helper_exec_libhsexec_la_LIBADD = $(LIBSECCOMP_LIBS)
+# libseccomp: loaded by exec/sandbox.c when --proxy needs it (its header
+# only at build time).
+helper_exec_libhsexec_la_LIBADD =
 
 # migrate: the .env and HubSpot CLI config parsers, what import takes from
 # them, scrub and scan.

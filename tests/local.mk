@@ -28,6 +28,7 @@ UNIT_TESTS = \
 	tests/unit/check-rotation \
 	tests/unit/check-usage \
 	tests/unit/check-fd \
+	tests/unit/check-journal \
 	tests/unit/check-safe-dir \
 	tests/unit/check-output \
 	tests/unit/check-supervise \
@@ -85,6 +86,7 @@ E2E_TESTS = \
 	tests/e2e/lifecycle.sh \
 	tests/e2e/no-dbus.sh \
 	tests/e2e/secret-service-down.sh \
+	tests/e2e/secret-service-calls.sh \
 	tests/e2e/hubspot.sh \
 	tests/e2e/environment.sh \
 	tests/e2e/stores.sh \

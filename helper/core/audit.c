@@ -11,12 +11,10 @@
 #include <unistd.h>
 
 #include <json-glib/json-glib.h>
-#ifdef HAVE_LIBSYSTEMD
-#include <systemd/sd-journal.h>
-#endif
 
 #include "core/audit.h"
 #include "core/fd.h"
+#include "core/journal.h"
 #include "core/safe-dir.h"
 
 char *hs_audit_path(void) {
@@ -96,24 +94,36 @@ void hs_audit(const char *event, const char *profile, const char *kind,
             g_get_prgname() ? g_get_prgname() : "hs-exec", path, why);
     warned = TRUE;
   }
-#ifdef HAVE_LIBSYSTEMD
-  /* Structured fields, so `journalctl HS_EXEC_EVENT=rotate` finds them. */
-  if (sd_journal_send("MESSAGE=hs-exec audit: %s", line, "PRIORITY=%d",
-                      LOG_INFO, "SYSLOG_FACILITY=%d", LOG_AUTHPRIV >> 3,
-                      "SYSLOG_IDENTIFIER=hs-exec", "HS_EXEC_EVENT=%s", event,
-                      "HS_EXEC_PROFILE=%s", profile ? profile : "",
-                      "HS_EXEC_KIND=%s", kind ? kind : "", "HS_EXEC_OUTCOME=%s",
-                      outcome ? outcome : "", NULL) == 0)
-    return;
-#endif
+  {
+    /* Structured fields, so `journalctl HS_EXEC_EVENT=rotate` finds them. */
+    g_autofree char *f_message =
+        g_strconcat("MESSAGE=hs-exec audit: ", line, NULL);
+    g_autofree char *f_priority = g_strdup_printf("PRIORITY=%d", LOG_INFO);
+    g_autofree char *f_facility =
+        g_strdup_printf("SYSLOG_FACILITY=%d", LOG_AUTHPRIV >> 3);
+    g_autofree char *f_event = g_strconcat("HS_EXEC_EVENT=", event, NULL);
+    g_autofree char *f_profile =
+        g_strconcat("HS_EXEC_PROFILE=", profile ? profile : "", NULL);
+    g_autofree char *f_kind =
+        g_strconcat("HS_EXEC_KIND=", kind ? kind : "", NULL);
+    g_autofree char *f_outcome =
+        g_strconcat("HS_EXEC_OUTCOME=", outcome ? outcome : "", NULL);
+    const char *fields[] = {
+        f_message, f_priority, f_facility, "SYSLOG_IDENTIFIER=hs-exec",
+        f_event,   f_profile,  f_kind,     f_outcome,
+        NULL};
+
+    if (hs_journal_send(NULL, fields)) return;
+  }
   syslog(LOG_AUTHPRIV | LOG_INFO, "%s", line);
 }
 
 void hs_audit_journal(int priority, const char *message) {
-#ifdef HAVE_LIBSYSTEMD
-  if (sd_journal_send("MESSAGE=%s", message, "PRIORITY=%d", priority,
-                      "SYSLOG_IDENTIFIER=hs-token", NULL) == 0)
-    return;
-#endif
+  g_autofree char *f_message = g_strconcat("MESSAGE=", message, NULL);
+  g_autofree char *f_priority = g_strdup_printf("PRIORITY=%d", priority);
+  const char *fields[] = {f_message, f_priority, "SYSLOG_IDENTIFIER=hs-token",
+                          NULL};
+
+  if (hs_journal_send(NULL, fields)) return;
   syslog(LOG_USER | priority, "%s", message);
 }

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* audit.h — the local audit trail: one JSON line per event in
  * $XDG_STATE_HOME/hs-exec/audit.jsonl (mode 0600), and the same line to
- * the journal (sd_journal_send, with HS_EXEC_EVENT/PROFILE/KIND/OUTCOME
- * fields, when built with libsystemd; else syslog).  It never holds a
- * secret (docs/design.md, "Audit and usage"). */
+ * the journal (its native protocol, core/journal.h, with
+ * HS_EXEC_EVENT/PROFILE/KIND/OUTCOME fields; syslog when there is none).
+ * It never holds a secret (docs/design.md, "Audit and usage"). */
 #ifndef HS_AUDIT_H
 #define HS_AUDIT_H
 

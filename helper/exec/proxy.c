@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -85,6 +86,15 @@ struct Conn {
   int status;
   char *reason;
   gboolean head_sent;
+  /* Whether the connection serves another request after this one: the
+   * client asked for it (HTTP/1.1 without "Connection: close") and the
+   * response's end can be told (a Content-Length, no body, or chunks of
+   * our own). */
+  gboolean keep_alive;
+  gboolean no_body;     /* HEAD, 204, 304: the head is the whole answer */
+  gboolean has_length;  /* upstream sent a Content-Length */
+  gboolean upstream_te; /* upstream sent a Transfer-Encoding */
+  gboolean chunked;     /* the body goes to the client in chunks */
   /* A request without a body may be sent again: a 401 is held back (up to
    * MAX_HELD bytes) until a fresh token is known to be no better. */
   gboolean may_retry;
@@ -94,15 +104,23 @@ struct Conn {
 
 #define MAX_HELD (64 * 1024)
 
-static gboolean send_all(Conn *c, const char *data, gsize len) {
+/* `more` (MSG_MORE): what follows at once joins these bytes in one segment.
+ * Without it they go now: the socket has TCP_NODELAY, since a kept-alive
+ * client waiting for the last piece of an answer would otherwise wait for
+ * its own delayed ACK (40 ms) first. */
+static gboolean send_more(Conn *c, const char *data, gsize len, int more) {
   while (len > 0) {
-    ssize_t n = send(c->fd, data, len, MSG_NOSIGNAL);
+    ssize_t n = send(c->fd, data, len, MSG_NOSIGNAL | more);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return FALSE;
     data += n;
     len -= (gsize)n;
   }
   return TRUE;
+}
+
+static gboolean send_all(Conn *c, const char *data, gsize len) {
+  return send_more(c, data, len, 0);
 }
 
 /* Answer with an error of HubSpot's shape, saying it came from hs-exec;
@@ -121,10 +139,12 @@ static char *error_answer(int status, const char *reason, const char *extra,
       status, reason, extra, strlen(body), body);
 }
 
+/* Our own answers close the connection (their head says so). */
 static void respond_with(Conn *c, int status, const char *reason,
                          const char *extra, const char *message) {
   g_autofree char *answer = error_answer(status, reason, extra, message);
 
+  c->keep_alive = FALSE;
   send_all(c, answer, strlen(answer));
 }
 
@@ -170,14 +190,44 @@ static gssize read_body(char *buf, gsize len, gpointer user_data) {
   return n;
 }
 
+/* libcurl has undone upstream's chunks, so the body keeps its length or
+ * gets chunks of ours; else (an HTTP/1.0 client, or a length and chunks at
+ * once) the connection's close ends it. */
 static gboolean send_head(Conn *c) {
   g_autofree char *line =
       g_strdup_printf("HTTP/1.1 %d %s\r\n", c->status, c->reason);
 
   c->head_sent = TRUE;
-  g_string_append(c->head, "Connection: close\r\n\r\n");
-  return send_all(c, line, strlen(line)) &&
-         send_all(c, c->head->str, c->head->len);
+  c->no_body = c->no_body || c->status == 204 || c->status == 304;
+  if (c->keep_alive && !c->no_body && !(c->has_length && !c->upstream_te)) {
+    if (c->has_length)
+      c->keep_alive = FALSE;
+    else
+      c->chunked = TRUE;
+  }
+  if (c->chunked) g_string_append(c->head, "Transfer-Encoding: chunked\r\n");
+  if (!c->keep_alive) g_string_append(c->head, "Connection: close\r\n");
+  g_string_append(c->head, "\r\n");
+  return send_more(c, line, strlen(line), MSG_MORE) &&
+         send_more(c, c->head->str, c->head->len, c->no_body ? 0 : MSG_MORE);
+}
+
+static gboolean send_body(Conn *c, const char *data, gsize len) {
+  char size[32];
+
+  if (!c->chunked) return send_all(c, data, len);
+  if (len == 0) return TRUE; /* a chunk of 0 would end the body */
+  g_snprintf(size, sizeof size, "%zx\r\n", len);
+  return send_more(c, size, strlen(size), MSG_MORE) &&
+         send_more(c, data, len, MSG_MORE) && send_all(c, "\r\n", 2);
+}
+
+/* After the whole body went out: the last chunk, or (setting TCP_NODELAY
+ * pushes what MSG_MORE held, tcp(7)) an empty body's head. */
+static gboolean end_body(Conn *c) {
+  if (c->chunked) return send_all(c, "0\r\n\r\n", 5);
+  (void)setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));
+  return TRUE;
 }
 
 static gboolean on_header(const char *line, gsize len, gpointer user_data) {
@@ -191,6 +241,7 @@ static gboolean on_header(const char *line, gsize len, gpointer user_data) {
 
     g_string_truncate(c->head, 0);
     g_clear_pointer(&c->reason, g_free);
+    c->has_length = c->upstream_te = FALSE;
     if (sp == NULL) return FALSE;
     rest = g_strstrip(g_strndup(sp + 1, len - (gsize)(sp + 1 - line)));
     c->status = (int)g_ascii_strtoll(rest, NULL, 10);
@@ -206,7 +257,14 @@ static gboolean on_header(const char *line, gsize len, gpointer user_data) {
     return send_head(c);
   }
   colon = memchr(line, ':', len);
-  if (colon == NULL || is_hop_by_hop(line, (gsize)(colon - line))) return TRUE;
+  if (colon == NULL) return TRUE;
+  if (colon - line == 17 &&
+      g_ascii_strncasecmp(line, "transfer-encoding", 17) == 0)
+    c->upstream_te = TRUE;
+  if (colon - line == 14 &&
+      g_ascii_strncasecmp(line, "content-length", 14) == 0)
+    c->has_length = TRUE;
+  if (is_hop_by_hop(line, (gsize)(colon - line))) return TRUE;
   if (c->head->len + len > MAX_RESPONSE_HEAD) return FALSE;
   g_string_append_len(c->head, line, (gssize)len);
   return TRUE;
@@ -220,7 +278,7 @@ static gboolean on_body(const char *data, gsize len, gpointer user_data) {
     g_string_append_len(c->held, data, (gssize)len);
     return TRUE;
   }
-  return send_all(c, data, len);
+  return send_body(c, data, len);
 }
 
 /* The path to ask upstream for, or NULL when the target names another host
@@ -340,6 +398,7 @@ static void serve(HsProxy *p, Conn *c, const HsProxyRequest *req,
   stream.cancel = &p->stopping;
   c->body_left = MAX(req->content_length, 0);
   c->may_retry = req->content_length <= 0 && !was_forced(p, token);
+  c->no_body = strcmp(req->method, "HEAD") == 0;
   c->held = g_string_new(NULL);
   for (;;) {
     gboolean sent = hs_http_stream(p->ca_file, &stream, &error);
@@ -358,21 +417,25 @@ static void serve(HsProxy *p, Conn *c, const HsProxyRequest *req,
         g_string_truncate(c->held, 0);
         continue;
       }
-      if (send_head(c)) send_all(c, c->held->str, c->held->len);
+      if (!send_head(c) || !send_body(c, c->held->str, c->held->len))
+        sent = FALSE;
     } else if (!sent && !c->head_sent) {
       g_autofree char *msg =
           g_strdup_printf("HubSpot could not be reached: %s", error->message);
       respond(c, 502, "Bad Gateway", msg);
     }
+    /* A response cut short can only end with the connection. */
+    if (!sent || !c->head_sent || !end_body(c)) c->keep_alive = FALSE;
     break;
   }
   g_string_free(c->held, TRUE);
 }
 
-/* Read a request head into `buf` (`*len` bytes so far), all of it within
- * the head deadline: a client trickling bytes cannot hold the connection
- * longer.  OK with *ret_request, or the status to answer (0: none, the
- * client went away). */
+/* Read a request head into `buf` (`*len` bytes so far: what a client that
+ * pipelines sent after the last request), all of it within the head
+ * deadline: a client trickling bytes cannot hold the connection longer,
+ * nor an idle kept-alive one.  OK with *ret_request, or the status to
+ * answer (0: none, the client went away). */
 static HsProxyParse read_head(HsProxy *p, Conn *c, char *buf, gsize *len,
                               HsProxyRequest **ret_request, int *ret_status) {
   gint64 deadline = g_get_monotonic_time() + p->head_timeout_us;
@@ -380,6 +443,9 @@ static HsProxyParse read_head(HsProxy *p, Conn *c, char *buf, gsize *len,
   HsProxyRequestParser parser;
 
   hs_proxy_request_parser_init(&parser);
+  if (*len > 0)
+    r = hs_proxy_request_parser_feed(&parser, buf, *len, ret_request,
+                                     ret_status);
   while (r == HS_PROXY_PARSE_INCOMPLETE) {
     gint64 left = deadline - g_get_monotonic_time();
     struct pollfd pfd = {.fd = c->fd, .events = POLLIN};
@@ -421,29 +487,34 @@ static const char *reason_of(int status) {
   }
 }
 
-static void serve_connection(HsProxy *p, Conn *c) {
-  char buf[HS_PROXY_MAX_HEAD];
-  gsize len = 0;
+/* One request of the connection: FALSE when it must close after it. */
+static gboolean serve_request(HsProxy *p, Conn *c, char *buf, gsize *len,
+                              gboolean first) {
   g_autoptr(HsProxyRequest) req = NULL;
   int status = 0;
   const char *path;
-  struct timeval idle = {.tv_sec = HS_PROXY_CLIENT_TIMEOUT_S};
+  const char *connection;
 
-  /* Once the head is in: a client silent this long is dropped. */
-  setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &idle, sizeof idle);
-  setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &idle, sizeof idle);
-  if (read_head(p, c, buf, &len, &req, &status) != HS_PROXY_PARSE_OK) {
+  if (read_head(p, c, buf, len, &req, &status) != HS_PROXY_PARSE_OK) {
     g_autofree char *msg = status == 408
                                ? g_strdup_printf(
                                      "the request head did not arrive "
                                      "within %" G_GINT64_FORMAT " ms",
                                      p->head_timeout_us / 1000)
                                : g_strdup("the request could not be read");
+    /* A kept-alive connection that stayed idle just closes. */
+    if (status == 408 && !first && *len == 0) status = 0;
     if (status != 0) respond(c, status, reason_of(status), msg);
-    goto out;
+    return FALSE;
   }
+  connection = hs_proxy_request_header(req, "Connection");
+  c->keep_alive = req->minor == 1 &&
+                  !(connection && strcasestr(connection, "close") != NULL);
+  c->head_sent = c->chunked = c->holding = FALSE;
+  c->status = 0;
   c->leftover = buf + req->head_len;
-  c->leftover_len = len - req->head_len;
+  c->leftover_len = *len - req->head_len;
+  c->body_left = 0;
   path = target_path(p, req->target);
   if (!method_allowed(req->method)) {
     g_autofree char *msg = g_strdup_printf(
@@ -465,7 +536,26 @@ static void serve_connection(HsProxy *p, Conn *c) {
   } else {
     serve(p, c, req, path);
   }
-out:
+  /* The next request starts where this one's body ended. */
+  if (!c->keep_alive || c->body_left != 0) return FALSE;
+  memmove(buf, c->leftover, c->leftover_len);
+  *len = c->leftover_len;
+  explicit_bzero(buf + *len, HS_PROXY_MAX_HEAD - *len);
+  return TRUE;
+}
+
+/* Requests one after another while the client keeps the connection. */
+static void serve_connection(HsProxy *p, Conn *c) {
+  char buf[HS_PROXY_MAX_HEAD];
+  gsize len = 0;
+  struct timeval idle = {.tv_sec = HS_PROXY_CLIENT_TIMEOUT_S};
+
+  /* Once the head is in: a client silent this long is dropped. */
+  setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &idle, sizeof idle);
+  setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &idle, sizeof idle);
+  for (gboolean first = TRUE; serve_request(p, c, buf, &len, first);
+       first = FALSE)
+    if (g_atomic_int_get(&p->stopping)) break;
   explicit_bzero(buf, sizeof buf);
 }
 
@@ -512,6 +602,7 @@ static gboolean admit(HsProxy *p, int fd) {
   g_ptr_array_add(p->conns, c);
   g_mutex_unlock(&p->lock);
   fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));
   thread = g_thread_try_new("hs-proxy-conn", conn_main, c, NULL);
   if (thread != NULL) {
     g_thread_unref(thread); /* hs_proxy_stop() waits on p->conns instead */

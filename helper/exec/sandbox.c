@@ -2,6 +2,7 @@
 /* sandbox.c — the seccomp filter COMMAND runs under with --proxy. */
 #include "config.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -15,6 +16,47 @@
 #include "core/fd.h"
 #include "exec/sandbox.h"
 
+/* libseccomp is loaded when --proxy builds its filter, not linked: every
+ * other run would map it for nothing (as libcurl, hubspot/http.c). */
+#define LIBSECCOMP_SONAME "libseccomp.so.2"
+
+static struct {
+  scmp_filter_ctx (*init)(uint32_t def_action);
+  void (*release)(scmp_filter_ctx ctx);
+  int (*attr_set)(scmp_filter_ctx ctx, enum scmp_filter_attr attr,
+                  uint32_t value);
+  int (*arch_add)(scmp_filter_ctx ctx, uint32_t arch_token);
+  int (*rule_add)(scmp_filter_ctx ctx, uint32_t action, int syscall,
+                  unsigned int arg_cnt, ...);
+  int (*export_bpf)(const scmp_filter_ctx ctx, int fd);
+} lib;
+
+static gboolean load_libseccomp(void) {
+  static gsize once = 0;
+  static gboolean loaded;
+
+  if (g_once_init_enter(&once)) {
+    void *dl = dlopen(LIBSECCOMP_SONAME, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+    const struct {
+      const char *name;
+      void **slot;
+    } syms[] = {
+        {"seccomp_init", (void **)&lib.init},
+        {"seccomp_release", (void **)&lib.release},
+        {"seccomp_attr_set", (void **)&lib.attr_set},
+        {"seccomp_arch_add", (void **)&lib.arch_add},
+        {"seccomp_rule_add", (void **)&lib.rule_add},
+        {"seccomp_export_bpf", (void **)&lib.export_bpf},
+    };
+
+    loaded = dl != NULL;
+    for (size_t i = 0; loaded && i < G_N_ELEMENTS(syms); i++)
+      loaded = (*syms[i].slot = dlsym(dl, syms[i].name)) != NULL;
+    g_once_init_leave(&once, 1);
+  }
+  return loaded;
+}
+
 struct HsSandbox {
   struct sock_fprog prog; /* .filter owned */
 };
@@ -26,7 +68,7 @@ void hs_sandbox_free(HsSandbox *sandbox) {
 }
 
 static void scmp_release(scmp_filter_ctx *ctx) {
-  if (*ctx != NULL) seccomp_release(*ctx);
+  if (*ctx != NULL) lib.release(*ctx);
 }
 
 /* The filter as BPF: libseccomp 2.5 writes it to a descriptor only. */
@@ -36,7 +78,7 @@ static gboolean export_bpf(scmp_filter_ctx ctx, HsSandbox *sandbox) {
   gsize got = 0;
   char *buf;
 
-  if (fd < 0 || seccomp_export_bpf(ctx, fd) != 0 || fstat(fd, &st) != 0 ||
+  if (fd < 0 || lib.export_bpf(ctx, fd) != 0 || fstat(fd, &st) != 0 ||
       st.st_size <= 0 || st.st_size % sizeof(struct sock_filter) != 0 ||
       st.st_size / sizeof(struct sock_filter) > BPF_MAXINSNS ||
       lseek(fd, 0, SEEK_SET) != 0)
@@ -66,17 +108,18 @@ HsSandbox *hs_sandbox_new_no_keyring(GError **error) {
   g_autoptr(HsSandbox) sandbox = g_new0(HsSandbox, 1);
   gboolean ok;
 
-  ctx = seccomp_init(SCMP_ACT_ALLOW);
+  ok = load_libseccomp();
+  if (ok) ctx = lib.init(SCMP_ACT_ALLOW);
   ok = ctx != NULL;
   /* No new privileges is set in the child by hs_sandbox_apply() itself. */
-  if (ok) ok = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) == 0;
+  if (ok) ok = lib.attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) == 0;
   for (size_t i = 0; ok && i < G_N_ELEMENTS(arches); i++) {
-    int rc = seccomp_arch_add(ctx, arches[i]);
+    int rc = lib.arch_add(ctx, arches[i]);
     /* Present already (the native one), or not one this build knows. */
     ok = rc == 0 || rc == -EEXIST || rc == -EINVAL;
   }
   for (size_t i = 0; ok && i < G_N_ELEMENTS(denied); i++)
-    ok = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), denied[i], 0) == 0;
+    ok = lib.rule_add(ctx, SCMP_ACT_ERRNO(EPERM), denied[i], 0) == 0;
   if (!ok || !export_bpf(ctx, sandbox)) {
     g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_SYSTEM,
                 "cannot build the seccomp filter --proxy runs COMMAND under; "

@@ -80,7 +80,8 @@ typedef struct {
 /* Send `stream` once over HTTP/1.1, with no overall time limit but the
  * connect timeout and an idle limit.  FALSE with HS_ERR_NETWORK when no
  * complete response came (or a callback aborted).  Safe to call from many
- * threads at once: each call has its own connection. */
+ * threads at once: each call has a connection to itself while it runs,
+ * taken from (and left in) a pool the calls share. */
 gboolean hs_http_stream(const char *ca_file, const HsHttpStream *stream,
                         GError **error);
 

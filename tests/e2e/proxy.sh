@@ -42,7 +42,8 @@ chmod +x "$E2E_SCRATCH/ctl"
 # and the body's message); "parallel=N" sends the next one N times at once;
 # "idle=N" opens N connections that send nothing, held until "close-idle";
 # after "retry-busy" a 503 is tried again after a pause, as Retry-After
-# asks, up to 20 times.
+# asks, up to 20 times; after "keep" the requests share one connection for
+# as long as the proxy keeps it, and "sockets" prints how many they used.
 client="$E2E_SCRATCH/client.py"
 cat >"$client" <<'PY'
 import concurrent.futures, http.client, json, os, socket, sys, time, urllib.parse
@@ -56,9 +57,13 @@ def send(method, path):
         time.sleep(0.5)
     return send_once(method, path)
 def send_once(method, path):
-    conn = http.client.HTTPConnection(base.hostname, base.port, timeout=30)
+    global kept
+    conn = kept or http.client.HTTPConnection(base.hostname, base.port, timeout=30)
     try:
-        conn.request(method, path, headers={"Authorization": "Bearer " + token})
+        body = '{"properties": {"email": "a@example.com"}}' if method == "POST" else None
+        conn.request(method, path, body, headers={"Authorization": "Bearer " + token})
+        if keep and conn.sock not in sockets:
+            sockets.append(conn.sock)
         r = conn.getresponse()
         body = r.read().decode(errors="replace")
         try:
@@ -71,8 +76,12 @@ def send_once(method, path):
     except OSError as e:
         return f"error |{e}"
     finally:
-        conn.close()
+        if keep:
+            kept = conn
+        else:
+            conn.close()
 parallel, idle, verbose, retry_busy = 1, [], False, False
+keep, kept, sockets = False, None, []
 for a in sys.argv[1:]:
     if a.startswith("parallel="):
         parallel = int(a[9:]); continue
@@ -86,6 +95,10 @@ for a in sys.argv[1:]:
         verbose = True; continue
     if a == "retry-busy":
         retry_busy = True; continue
+    if a == "keep":
+        keep = True; continue
+    if a == "sockets":
+        print(f"sockets={len(sockets)}"); continue
     method, path = a.split(":", 1)
     with concurrent.futures.ThreadPoolExecutor(parallel) as pool:
         for got in pool.map(lambda _: send(method, path), range(parallel)):
@@ -131,6 +144,33 @@ is "$(printf '%s\n' "$out" | sed -n 4,7p | cut -c1-3 | tr '\n' ' ')" "404 404 40
 is "$(grep -cE '^(PUT|PATCH|DELETE) /crm/v3/objects/contacts/1 404$|^HEAD /account-info/v3/details 404$' "$STANDIN_DIR/log")" 4 \
   "--proxy: PUT, PATCH, DELETE and HEAD reached HubSpot"
 unlike "$(cat "$STANDIN_DIR/log")" '^(TRACE|OPTIONS|get) ' "--proxy: none of the refused methods reached HubSpot"
+
+# ---- kept connections ----
+# One connection from COMMAND serves request after request, whatever the
+# method and whether its answer has a body; upstream, the proxy keeps its
+# connection to HubSpot for the next request instead of a new TLS
+# handshake for each.
+run "$HS_EXEC" --proxy prod -- sh -c '
+  "$2" POST reset-counters >/dev/null
+  python3 "$1" keep GET:/account-info/v3/details HEAD:/account-info/v3/details \
+    POST:/crm/v3/objects/contacts GET:/crm/v3/objects/contacts \
+    DELETE:/crm/v3/objects/contacts/1 GET:/account-info/v3/details sockets
+  python3 "$1" GET:/account-info/v3/details GET:/account-info/v3/details
+  "$2" GET counters' sh "$client" "$E2E_SCRATCH/ctl"
+is "$(printf '%s\n' "$out" | sed -n 1,9p | tr '\n' ' ')" "200 404 201 200 404 200 sockets=1 200 200 " \
+  "--proxy: one client connection serves requests one after another"
+like "$(printf '%s\n' "$out" | sed -n 10p)" '"connections": *1[,}]' \
+  "--proxy: eight requests from two clients take one connection to HubSpot"
+# A response without a Content-Length (HubSpot's chunks, undone by the
+# proxy's client) goes on in chunks of the proxy's, and the connection
+# stays.
+ctl POST fault '{"kind": "chunked", "count": 1, "path": "/crm/v3/objects/contacts"}' >/dev/null
+run "$HS_EXEC" --proxy prod -- python3 "$client" keep verbose GET:/crm/v3/objects/contacts \
+  GET:/account-info/v3/details sockets
+is "$(printf '%s\n' "$out" | cut -d'|' -f2 | tr '\n' ';')" "in chunks;;sockets=1;" \
+  "--proxy: a body without a length reaches COMMAND whole, in chunks, and the connection stays"
+like "$(printf '%s\n' "$out" | sed -n 1,2p | tr '\n' ' ')" '^200 \|in chunks 200 \|' \
+  "--proxy: both answered 200"
 
 # ---- forced refreshes ----
 # A token HubSpot keeps refusing: the first refusal refreshes it, the token

@@ -42,7 +42,8 @@ both with HubSpot's 401 unless the bearer is a private-app token or an
 unexpired access token.
 
 Control API (test-only, no auth, not counted, never faulted):
-  GET  /__standin/counters        {"total", "by_path", "token_requests"}
+  GET  /__standin/counters        {"total", "by_path", "token_requests",
+                                   "connections" (that carried a counted request)}
   GET  /__standin/faults          the queued faults
   POST /__standin/reset-counters
   POST /__standin/seed            body: a seed, merged
@@ -63,7 +64,8 @@ OAuth sign-in (app.hubspot.com's part, on the same server):
   client, same redirect_uri), which answers as a refresh does and adds the
   new refresh token to the seed.
 Fault kinds: 500 502 503 429 garbage truncated hang reset refuse-refresh
-expired (HubSpot's 401 EXPIRED_AUTHENTICATION, whatever the token).
+expired (HubSpot's 401 EXPIRED_AUTHENTICATION, whatever the token), chunked
+(a 200 whose JSON body comes in chunks, without a Content-Length).
 Each request takes the first queued fault whose path prefix matches; all but
 "hang" replace the answer entirely (the request has no other effect).
 "refuse-refresh" is taken only by a refresh (OAuth refresh_token grant or
@@ -94,7 +96,7 @@ AUTH_MESSAGE = ("Authentication credentials not found. This API supports OAuth 2
 PAK_MESSAGE = ("Your personal access key is invalid. Generate a new one at "
                "https://app.hubspot.com/personal-access-key and try again.")
 TOKEN_PATHS = ("/oauth/2026-03/token", "/oauth/v1/token", "/localdevauth/v1/auth/refresh")
-FAULT_KINDS = ("500", "502", "503", "429", "garbage", "truncated", "hang", "reset",
+FAULT_KINDS = ("500", "502", "503", "429", "garbage", "chunked", "truncated", "hang", "reset",
                "refuse-refresh", "expired")
 MAX_BODY = 1 << 20
 
@@ -188,9 +190,13 @@ class State:
     # ---- counters and faults ----
     def reset_counters(self):
         self.total, self.by_path, self.token_requests = 0, {}, 0
+        self.connections, self.generation = 0, getattr(self, "generation", 0) + 1
 
-    def count(self, name, path):
+    def count(self, name, path, handler):
         with self.lock:
+            if getattr(handler, "counted_in", None) != self.generation:
+                handler.counted_in = self.generation
+                self.connections += 1
             self.total += 1
             self.by_path[name] = self.by_path.get(name, 0) + 1
             if path in TOKEN_PATHS:
@@ -199,7 +205,8 @@ class State:
     def counters(self):
         with self.lock:
             return {"total": self.total, "by_path": dict(self.by_path),
-                    "token_requests": self.token_requests}
+                    "token_requests": self.token_requests,
+                    "connections": self.connections}
 
     def add_fault(self, fault):
         with self.lock:
@@ -402,7 +409,7 @@ class Handler(BaseHTTPRequestHandler):
         if path.startswith("/__standin/"):
             return self.control(path)
         name, shown, token = self.route(self.command, path)
-        self.state.count(shown, path)
+        self.state.count(shown, path, self)
         try:
             fault = self.state.take_fault(path)
             if fault and fault["kind"] != "hang":
@@ -448,6 +455,18 @@ class Handler(BaseHTTPRequestHandler):
                             "EXPIRED_AUTHENTICATION")
         if kind == "garbage":
             return self.send_raw(200, b"{not json", api=True)
+        if kind == "chunked":                               # a 200 without a Content-Length
+            body = json.dumps({"status": "ok", "message": "in chunks",
+                               "correlationId": correlation_id()}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json;charset=utf-8")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            for part in (body[:len(body) // 2], body[len(body) // 2:]):
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(part), part))
+            self.wfile.write(b"0\r\n\r\n")
+            self.status = 200
+            return None
         self.close_connection = True
         if kind == "truncated":
             data = b'{"status":"partial","correlationId":"' + correlation_id().encode()

@@ -392,7 +392,7 @@ is "$conns" "200/1 200/0 " "keep-alive: POSTs with bodies reuse the connection"
 ctl reset-counters '{}'
 is "$code" 200 "control reset-counters: 200"
 ctl counters
-is "$body" '{"total":0,"by_path":{},"token_requests":0}' "counters after reset: zero"
+is "$body" '{"total":0,"by_path":{},"token_requests":0,"connections":0}' "counters after reset: zero"
 bearer "$PAT"; bearer "$PAT"
 refresh /oauth/2026-03/token "$CID" "$CSECRET" "$RT1"; ATC=$(j 'd["access_token"]'); issued+=("$ATC")
 refresh /oauth/v1/token "$CID" "$CSECRET" na1-unknown

@@ -1,0 +1,56 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# The D-Bus calls of one Secret Service lookup, counted with dbus-monitor
+# against `secret-tool lookup` of the same item: one set-up of the service,
+# one search, no object per item, no unlock of what is not locked, one
+# session and its secret; and `list` asks for attributes only, one search.
+set -u
+. "$E2E_DIR/lib/e2e.sh"
+
+TOKEN=pat-na1-0e3c9a71-5d2b-4f8e-9c41-7a6b2d1e8f03
+command -v dbus-monitor >/dev/null || { echo "1..0 # SKIP no dbus-monitor"; exit 0; }
+
+# calls CMD…: the method calls CMD makes on the session bus, one
+# "INTERFACE.MEMBER PATH" a line, the bus's signal matches left out.
+calls() {
+  local log="$E2E_SCRATCH/monitor.log" pid
+  dbus-monitor --session "type='method_call'" >"$log" 2>/dev/null &
+  pid=$!
+  # The monitor is in place once its own call shows.
+  for _ in $(seq 50); do grep -q BecomeMonitor "$log" 2>/dev/null && break; sleep 0.1; done
+  "$@" >/dev/null 2>&1
+  sleep 0.3
+  kill "$pid"; wait "$pid" 2>/dev/null
+  grep '^method call' "$log" |
+    sed -n 's/.*path=\([^;]*\); interface=\([^;]*\); member=\(.*\)$/\2.\3 \1/p' |
+    grep -vE 'DBus\.(AddMatch|RemoveMatch|BecomeMonitor) '
+}
+count() { printf '%s\n' "$1" | grep -cE -- "$2"; }
+
+run --in "$TOKEN" "$HS_TOKEN" add prod --kind private-app --no-verify
+is "$status" 0 "added"
+ours=$(calls "$HS_EXEC" prod -- true)
+theirs=$(calls secret-tool lookup profile prod)
+is "$(count "$ours" '^org.freedesktop.DBus.Properties.GetAll /org/freedesktop/secrets$')" 1 \
+  "lookup: the service is set up once"
+is "$(count "$ours" '^org.freedesktop.Secret.Service.SearchItems ')" 1 "lookup: one search"
+is "$(count "$ours" ' /org/freedesktop/secrets/collection/.*/' | tr -d ' ')" \
+  "$(count "$ours" '^org.freedesktop.DBus.Properties.Get /org/freedesktop/secrets/collection/')" \
+  "lookup: of the item only its attributes, no object made for it"
+is "$(count "$ours" '\.Unlock ')" 0 "lookup: nothing unlocked that was not locked"
+is "$(count "$ours" '^org.freedesktop.Secret.(Service.GetSecrets|Item.GetSecret) ')" 1 \
+  "lookup: the secret in one call"
+n_ours=$(count "$ours" .) n_theirs=$(count "$theirs" .)
+like "$((n_ours - n_theirs))" '^[0-3]$' \
+  "lookup: at most secret-tool's calls ($n_theirs) and the probe, the attributes and a name lookup (made $n_ours)"
+
+for i in 1 2 3; do
+  run --in "pat-na1-0000000$i-0000-4000-8000-000000000000" "$HS_TOKEN" add "p$i" --kind private-app --no-verify
+done
+listed=$(calls "$HS_TOKEN" list)
+is "$(count "$listed" '^org.freedesktop.Secret.Service.SearchItems ')" 1 "list: one search"
+is "$(count "$listed" '^org.freedesktop.DBus.Properties.Get /org/freedesktop/secrets/collection/')" 4 \
+  "list: each item's attributes"
+is "$(count "$listed" 'GetSecret|OpenSession|GetAll /org/freedesktop/secrets/collection/')" 0 \
+  "list: no secret, no object per item"
+finish
