@@ -148,19 +148,16 @@ static hs_status set_dir(Store *s, const char *value, const char *what,
 
 static hs_status parse_options(Store *s, const char *const *options, char *msg,
                                size_t msg_size) {
-  /* pass's own variable for the user's store (pass(1)); it picks which of
-   * the user's own stores is meant, and the config file overrides it. */
-  const char *env_dir = secure_getenv("PASSWORD_STORE_DIR");
+  /* Not pass's $PASSWORD_STORE_DIR: the environment may be filled from a
+   * repository (.env loaders, CI files), and a store there, with its own
+   * .gpg-id and git remote, would take every secret written to it.  Only
+   * hs-exec.conf's dir= moves the store (docs/design.md, "Configuration"). */
   hs_status status;
 
   snprintf(s->prefix, sizeof s->prefix, "%s", DEFAULT_PREFIX);
   s->sync_interval = DEFAULT_SYNC_INTERVAL;
   s->sync = 1;
-  if (env_dir != NULL && env_dir[0] != '\0')
-    status = set_dir(s, env_dir, "PASSWORD_STORE_DIR", msg, msg_size);
-  else
-    status =
-        set_dir(s, "~/.password-store", "the default store", msg, msg_size);
+  status = set_dir(s, "~/.password-store", "the default store", msg, msg_size);
   if (status != HS_OK) return status;
   for (const char *const *o = options; o != NULL && *o != NULL; o++) {
     const char *eq = strchr(*o, '=');

@@ -69,7 +69,10 @@ conf() { # conf MACHINE [KEY=VALUE…]: its hs-exec.conf, [store pass] options a
   shift
   { printf '[hubspot]\napi-base=%s\nca-file=%s\n' "$STANDIN_BASE" "$STANDIN_CA"
     printf '[stores]\norder=pass\n\n[store pass]\nsync-interval=0\n'
-    for kv in "$@"; do printf '%s\n' "$kv"; done
+    # The store is named here, never by $PASSWORD_STORE_DIR (which on()
+    # sets for pass(1) itself); "nodir" leaves the default.
+    case " $* " in *" dir="* | *" nodir "*) ;; *) printf 'dir=%s\n' "$m/store" ;; esac
+    for kv in "$@"; do [ "$kv" = nodir ] || printf '%s\n' "$kv"; done
   } >"$m/config/hs-exec/hs-exec.conf"
   chmod 600 "$m/config/hs-exec/hs-exec.conf"
 }
@@ -286,6 +289,12 @@ unlike "$out" "not pushed" "A: nothing unpushed"
 conf a "dir=~/../store"
 on a env -u PASSWORD_STORE_DIR "$HS_EXEC" "$P" -- true
 is "$?" 0 "dir=~/… is the user's home"
+# $PASSWORD_STORE_DIR, which a repository's .env could set, does not move
+# the store: with no dir= it is ~/.password-store, where P is not.
+conf a nodir
+on a run "$HS_EXEC" "$P" -- true
+[ "$status" != 0 ] && ok "PASSWORD_STORE_DIR names A's store, yet without dir= hs-exec does not read it" ||
+  not_ok "PASSWORD_STORE_DIR names A's store, yet without dir= hs-exec does not read it" "got: exit $status"
 conf a
 
 # ---- a push that fails keeps the commit; doctor reports it ----
