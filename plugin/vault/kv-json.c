@@ -67,11 +67,11 @@ const char *kvj_member(const char *p, const char *end, const char *key) {
   p = kvj_ws(p, end);
   if (p == NULL || p >= end || *p != '{') return NULL;
   p = kvj_ws(p + 1, end);
-  while (p < end && *p == '"') {
+  while (p != NULL && p < end && *p == '"') {
     const char *k = p + 1, *after = kvj_skip_string(p, end);
     if (after == NULL) return NULL;
     p = kvj_ws(after, end);
-    if (p >= end || *p != ':') return NULL;
+    if (p == NULL || p >= end || *p != ':') return NULL;
     p = kvj_ws(p + 1, end);
     if ((size_t)(after - 1 - k) == klen && memcmp(k, key, klen) == 0) return p;
     p = kvj_ws(skip_value(p, end, 0), end);
