@@ -27,6 +27,24 @@ int hs_pu_valid_profile(const char *profile) {
                 "0123456789._-") == n;
 }
 
+size_t hs_pu_option_key(const char *opt, const char **ret_value) {
+  const char *eq = strchr(opt, '=');
+
+  *ret_value = eq ? eq + 1 : "";
+  return eq ? (size_t)(eq - opt) : strlen(opt);
+}
+
+int hs_pu_is_key(const char *opt, size_t klen, const char *key) {
+  return klen == strlen(key) && strncmp(opt, key, klen) == 0;
+}
+
+hs_status hs_pu_unknown_option(const char *opt, size_t klen, const char *known,
+                               char *msg, size_t msg_size) {
+  hs_pu_set_msg(msg, msg_size, "unknown option '%.*s'; this store knows %s",
+                (int)(klen > 64 ? 64 : klen), opt, known);
+  return HS_ERROR;
+}
+
 hs_status hs_pu_check_abi(uint32_t host_abi_version, char *msg,
                           size_t msg_size) {
   if (HS_PLUGIN_ABI_VERSION_MAJOR(host_abi_version) == HS_PLUGIN_ABI_MAJOR)

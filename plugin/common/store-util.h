@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* store-util.h — small helpers the store plugins share: the message a hook
- * returns, the profile-name check, the ABI check of open(), and the
+ * returns, the profile-name check, option keys, the ABI check of open(),
+ * and the
  * "MAGIC, attributes, blank line, record" payload.  Built into each plugin
  * as a convenience library, hidden, so a plugin still exports hs_plugin_v1
  * alone; it uses libc only, never helper/ code.
@@ -26,6 +27,18 @@ HS_PU_API void hs_pu_set_msg(char *msg, size_t msg_size, const char *fmt, ...)
 
 /* 1-64 of [A-Za-z0-9._-], as the host's profile names are. */
 HS_PU_API int hs_pu_valid_profile(const char *profile);
+
+/* Split option `opt` ("KEY=VALUE", or "KEY" for an empty value): the
+ * length of KEY, with *ret_value pointing at VALUE. */
+HS_PU_API size_t hs_pu_option_key(const char *opt, const char **ret_value);
+
+/* 1 when the KEY of `opt`, `klen` bytes, is `key`. */
+HS_PU_API int hs_pu_is_key(const char *opt, size_t klen, const char *key);
+
+/* HS_ERROR, saying "unknown option 'KEY'; this store knows KNOWN". */
+HS_PU_API hs_status hs_pu_unknown_option(const char *opt, size_t klen,
+                                         const char *known, char *msg,
+                                         size_t msg_size);
 
 /* HS_OK when the host speaks this plugin's ABI major, else HS_ERROR with a
  * message. */

@@ -144,14 +144,13 @@ static hs_status parse_options(Store *s, const char *const *options, char *msg,
   status = set_dir(s, "~/.password-store", "the default store", msg, msg_size);
   if (status != HS_OK) return status;
   for (const char *const *o = options; o != NULL && *o != NULL; o++) {
-    const char *eq = strchr(*o, '=');
-    size_t klen = eq ? (size_t)(eq - *o) : strlen(*o);
-    const char *value = eq ? eq + 1 : "";
+    const char *value;
+    size_t klen = hs_pu_option_key(*o, &value);
 
-    if (klen == 3 && strncmp(*o, "dir", 3) == 0) {
+    if (hs_pu_is_key(*o, klen, "dir")) {
       status = set_dir(s, value, "option dir", msg, msg_size);
       if (status != HS_OK) return status;
-    } else if (klen == 6 && strncmp(*o, "prefix", 6) == 0) {
+    } else if (hs_pu_is_key(*o, klen, "prefix")) {
       if (!valid_prefix(value)) {
         hs_pu_set_msg(msg, msg_size,
                       "option prefix='%.100s' is not a folder inside the store "
@@ -160,7 +159,7 @@ static hs_status parse_options(Store *s, const char *const *options, char *msg,
         return HS_ERROR;
       }
       snprintf(s->prefix, sizeof s->prefix, "%s", value);
-    } else if (klen == 13 && strncmp(*o, "sync-interval", 13) == 0) {
+    } else if (hs_pu_is_key(*o, klen, "sync-interval")) {
       char *end = NULL;
       long v;
       errno = 0;
@@ -174,7 +173,7 @@ static hs_status parse_options(Store *s, const char *const *options, char *msg,
         return HS_ERROR;
       }
       s->sync_interval = v;
-    } else if (klen == 4 && strncmp(*o, "sync", 4) == 0) {
+    } else if (hs_pu_is_key(*o, klen, "sync")) {
       if (strcmp(value, "on") == 0)
         s->sync = 1;
       else if (strcmp(value, "off") == 0)
@@ -185,11 +184,8 @@ static hs_status parse_options(Store *s, const char *const *options, char *msg,
         return HS_ERROR;
       }
     } else {
-      hs_pu_set_msg(msg, msg_size,
-                    "unknown option '%.*s'; this store knows dir, prefix, "
-                    "sync-interval and sync",
-                    (int)(klen > 64 ? 64 : klen), *o);
-      return HS_ERROR;
+      return hs_pu_unknown_option(
+          *o, klen, "dir, prefix, sync-interval and sync", msg, msg_size);
     }
   }
   return HS_OK;

@@ -68,11 +68,10 @@ static hs_status parse_options(Store *s, const char *const *options, char *msg,
   snprintf(s->dir, sizeof s->dir, "%s", DEFAULT_DIR);
   snprintf(s->with_key, sizeof s->with_key, "%s", DEFAULT_WITH_KEY);
   for (const char *const *o = options; o != NULL && *o != NULL; o++) {
-    const char *eq = strchr(*o, '=');
-    size_t klen = eq ? (size_t)(eq - *o) : strlen(*o);
-    const char *value = eq ? eq + 1 : "";
+    const char *value;
+    size_t klen = hs_pu_option_key(*o, &value);
 
-    if (klen == 3 && strncmp(*o, "dir", 3) == 0) {
+    if (hs_pu_is_key(*o, klen, "dir")) {
       if (value[0] != '/' || strlen(value) > PATH_MAX - 128 ||
           strchr(value, '\n') != NULL) {
         hs_pu_set_msg(msg, msg_size,
@@ -81,7 +80,7 @@ static hs_status parse_options(Store *s, const char *const *options, char *msg,
         return HS_ERROR;
       }
       snprintf(s->dir, sizeof s->dir, "%s", value);
-    } else if (klen == 8 && strncmp(*o, "with-key", 8) == 0) {
+    } else if (hs_pu_is_key(*o, klen, "with-key")) {
       int known = 0;
       for (const char *const *k = with_keys; *k != NULL; k++)
         if (strcmp(value, *k) == 0) known = 1;
@@ -94,10 +93,7 @@ static hs_status parse_options(Store *s, const char *const *options, char *msg,
       }
       snprintf(s->with_key, sizeof s->with_key, "%s", value);
     } else {
-      hs_pu_set_msg(msg, msg_size,
-                    "unknown option '%.*s'; this store knows dir and with-key",
-                    (int)(klen > 64 ? 64 : klen), *o);
-      return HS_ERROR;
+      return hs_pu_unknown_option(*o, klen, "dir and with-key", msg, msg_size);
     }
   }
   return HS_OK;

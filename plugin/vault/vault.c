@@ -454,10 +454,6 @@ static unsigned long seen_version(const Store *s, const char *profile) {
 
 /* ---- options ---- */
 
-static int is_key(const char *opt, size_t klen, const char *key) {
-  return klen == strlen(key) && strncmp(opt, key, klen) == 0;
-}
-
 static int copy_opt(char *dst, size_t cap, const char *value) {
   if (strlen(value) >= cap || strchr(value, '\n') != NULL) return -1;
   snprintf(dst, cap, "%s", value);
@@ -497,28 +493,27 @@ static hs_status parse_options(Store *s, const char *const *options, char *msg,
   snprintf(s->secret_id_key, sizeof s->secret_id_key,
            "hs-exec:vault-secret-id");
   for (const char *const *o = options; o != NULL && *o != NULL; o++) {
-    const char *eq = strchr(*o, '=');
-    size_t klen = eq ? (size_t)(eq - *o) : strlen(*o);
-    const char *value = eq ? eq + 1 : "";
+    const char *value;
+    size_t klen = hs_pu_option_key(*o, &value);
     int bad = 0;
 
-    if (is_key(*o, klen, "addr"))
+    if (hs_pu_is_key(*o, klen, "addr"))
       bad = copy_opt(s->addr, sizeof s->addr, value);
-    else if (is_key(*o, klen, "mount"))
+    else if (hs_pu_is_key(*o, klen, "mount"))
       bad =
           copy_opt(s->mount, sizeof s->mount, value) || !valid_segments(value);
-    else if (is_key(*o, klen, "path"))
+    else if (hs_pu_is_key(*o, klen, "path"))
       bad = copy_opt(s->path, sizeof s->path, value) || !valid_segments(value);
-    else if (is_key(*o, klen, "namespace"))
+    else if (hs_pu_is_key(*o, klen, "namespace"))
       bad = copy_opt(s->ns, sizeof s->ns, value) || !valid_segments(value);
-    else if (is_key(*o, klen, "ca-file"))
+    else if (hs_pu_is_key(*o, klen, "ca-file"))
       bad = copy_opt(s->ca_file, sizeof s->ca_file, value) || value[0] != '/';
-    else if (is_key(*o, klen, "role-id"))
+    else if (hs_pu_is_key(*o, klen, "role-id"))
       bad = copy_opt(s->role_id, sizeof s->role_id, value) || value[0] == '\0';
-    else if (is_key(*o, klen, "secret-id-key"))
+    else if (hs_pu_is_key(*o, klen, "secret-id-key"))
       bad = copy_opt(s->secret_id_key, sizeof s->secret_id_key, value) ||
             value[0] == '\0';
-    else if (is_key(*o, klen, "auth")) {
+    else if (hs_pu_is_key(*o, klen, "auth")) {
       if (strcmp(value, "token") == 0)
         s->approle = 0;
       else if (strcmp(value, "approle") == 0)
@@ -526,12 +521,10 @@ static hs_status parse_options(Store *s, const char *const *options, char *msg,
       else
         bad = 1;
     } else {
-      hs_pu_set_msg(
-          msg, msg_size,
-          "unknown option '%.*s'; this store knows addr, mount, path, "
-          "namespace, ca-file, auth, role-id and secret-id-key",
-          (int)(klen > 64 ? 64 : klen), *o);
-      return HS_ERROR;
+      return hs_pu_unknown_option(*o, klen,
+                                  "addr, mount, path, namespace, ca-file, "
+                                  "auth, role-id and secret-id-key",
+                                  msg, msg_size);
     }
     if (bad) {
       hs_pu_set_msg(msg, msg_size, "option %.*s='%.200s' cannot be used",
