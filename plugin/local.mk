@@ -7,6 +7,14 @@ pkgconfig_DATA = plugin/hs-exec-plugin.pc
 PLUGIN_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version \
 	-shared -no-undefined -export-symbols $(srcdir)/plugin/plugin.sym
 
+# Helpers every store shares (message, profile names, ABI check, payload),
+# libc only and hidden, so each plugin still exports hs_plugin_v1 alone.
+noinst_LTLIBRARIES += plugin/common/libhsstoreutil.la
+plugin_common_libhsstoreutil_la_SOURCES = plugin/common/store-util.c \
+	plugin/common/store-util.h
+plugin_common_libhsstoreutil_la_CFLAGS = $(BASE_CFLAGS)
+STORE_UTIL = plugin/common/libhsstoreutil.la
+
 plugin_LTLIBRARIES = plugin/secret-service.la plugin/keyctl.la \
 	plugin/systemd-creds.la plugin/vault.la plugin/pass.la
 plugin_secret_service_la_SOURCES = plugin/secret-service/secret-service.c
@@ -16,7 +24,7 @@ plugin_secret_service_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 
 plugin_keyctl_la_SOURCES = plugin/keyctl/keyctl.c
 plugin_keyctl_la_CFLAGS = $(BASE_CFLAGS) $(KEYUTILS_CFLAGS)
-plugin_keyctl_la_LIBADD = $(KEYUTILS_LIBS)
+plugin_keyctl_la_LIBADD = $(STORE_UTIL) $(KEYUTILS_LIBS)
 plugin_keyctl_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 
 # Runs systemd-creds(1), found at configure time, by its absolute path.
@@ -24,6 +32,7 @@ plugin_systemd_creds_la_SOURCES = plugin/systemd-creds/systemd-creds.c
 plugin_systemd_creds_la_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DSYSTEMD_CREDS=\"$(SYSTEMD_CREDS)\"
 plugin_systemd_creds_la_CFLAGS = $(BASE_CFLAGS)
+plugin_systemd_creds_la_LIBADD = $(STORE_UTIL)
 plugin_systemd_creds_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 
 # HashiCorp Vault / OpenBao KV v2 over its own libcurl; the Vault address
@@ -31,17 +40,18 @@ plugin_systemd_creds_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 plugin_vault_la_SOURCES = plugin/vault/vault.c plugin/vault/kv-json.c \
 	plugin/vault/kv-json.h
 plugin_vault_la_CFLAGS = $(BASE_CFLAGS) $(LIBCURL_CFLAGS) $(KEYUTILS_CFLAGS)
-plugin_vault_la_LIBADD = $(LIBCURL_LIBS) $(KEYUTILS_LIBS)
+plugin_vault_la_LIBADD = $(STORE_UTIL) $(LIBCURL_LIBS) $(KEYUTILS_LIBS)
 plugin_vault_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 
 # GnuPG through GPGME; git, found at configure time, by its absolute path.
 plugin_pass_la_SOURCES = plugin/pass/pass.c
 plugin_pass_la_CPPFLAGS = $(AM_CPPFLAGS) -DGIT_PROGRAM=\"$(GIT_PROGRAM)\"
 plugin_pass_la_CFLAGS = $(BASE_CFLAGS) $(GPGME_CFLAGS)
-plugin_pass_la_LIBADD = $(GPGME_LIBS)
+plugin_pass_la_LIBADD = $(STORE_UTIL) $(GPGME_LIBS)
 plugin_pass_la_LDFLAGS = $(PLUGIN_LDFLAGS)
 
-PLUGIN_C_FILES = $(plugin_secret_service_la_SOURCES) \
+PLUGIN_C_FILES = $(plugin_common_libhsstoreutil_la_SOURCES) \
+	$(plugin_secret_service_la_SOURCES) \
 	$(plugin_keyctl_la_SOURCES) $(plugin_systemd_creds_la_SOURCES) \
 	$(plugin_vault_la_SOURCES) $(plugin_pass_la_SOURCES)
 

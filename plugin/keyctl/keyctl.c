@@ -15,7 +15,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,23 +22,12 @@
 
 #include <keyutils.h>
 
+#include "common/store-util.h"
 #include "hs-plugin.h"
 
 #define PREFIX "hs-exec-profile:"
 #define MAGIC "hs-exec-keyctl 1\n"
-#define MAX_FIELD 128
-
-static void set_msg(char *msg, size_t msg_size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_msg(char *msg, size_t msg_size, const char *fmt, ...) {
-  va_list ap;
-
-  if (msg == NULL || msg_size == 0) return;
-  va_start(ap, fmt);
-  vsnprintf(msg, msg_size, fmt, ap);
-  va_end(ap);
-}
+#define MAX_FIELD HS_PU_MAX_FIELD
 
 /* What a process of the same user that does not possess the key (its
  * session keyring does not link @u: ssh, cron, CI, a system service) may
@@ -78,25 +66,22 @@ static key_serial_t keyring(void) { return KEY_SPEC_USER_KEYRING; }
 
 static hs_status unavailable(int err, const char *what, char *msg,
                              size_t msg_size) {
-  set_msg(msg, msg_size,
-          "%s: the kernel keyring cannot be used (%s); a container's seccomp "
-          "profile may block keyctl",
-          what, strerror(err));
+  hs_pu_set_msg(
+      msg, msg_size,
+      "%s: the kernel keyring cannot be used (%s); a container's seccomp "
+      "profile may block keyctl",
+      what, strerror(err));
   return HS_UNAVAIL;
 }
 
 static hs_status kc_open(uint32_t host_abi_version, const char *const *options,
                          void **ret_handle, char *msg, size_t msg_size) {
-  if (HS_PLUGIN_ABI_VERSION_MAJOR(host_abi_version) != HS_PLUGIN_ABI_MAJOR) {
-    set_msg(msg, msg_size, "host speaks plugin ABI %u, this plugin %u",
-            HS_PLUGIN_ABI_VERSION_MAJOR(host_abi_version),
-            (unsigned)HS_PLUGIN_ABI_MAJOR);
+  if (hs_pu_check_abi(host_abi_version, msg, msg_size) != HS_OK)
     return HS_ERROR;
-  }
   /* It takes no options: any key is a mistake in the configuration. */
   if (options != NULL && options[0] != NULL) {
-    set_msg(msg, msg_size, "unknown option '%.*s'; this store takes none",
-            (int)strcspn(options[0], "="), options[0]);
+    hs_pu_set_msg(msg, msg_size, "unknown option '%.*s'; this store takes none",
+                  (int)strcspn(options[0], "="), options[0]);
     return HS_ERROR;
   }
   if (keyctl_get_keyring_ID(keyring(), 1) < 0)
@@ -109,37 +94,6 @@ static void kc_close(void *handle) { (void)handle; }
 
 static int description(char *buf, size_t size, const char *profile) {
   return snprintf(buf, size, PREFIX "%s", profile) < (int)size ? 0 : -1;
-}
-
-/* Split a payload into its attributes and the record; the strings point
- * into `payload`, which is modified.  -1 when it is not ours. */
-static int parse_payload(char *payload, size_t len, hs_entry *entry, char *kind,
-                         char *hub_id) {
-  char *p = payload, *end = payload + len, *nl;
-
-  if (len < sizeof MAGIC - 1 || memcmp(p, MAGIC, sizeof MAGIC - 1) != 0)
-    return -1;
-  p += sizeof MAGIC - 1;
-  kind[0] = hub_id[0] = '\0';
-  while (p < end && *p != '\n') {
-    nl = memchr(p, '\n', (size_t)(end - p));
-    if (nl == NULL) return -1;
-    *nl = '\0';
-    if (strncmp(p, "kind=", 5) == 0 && strlen(p + 5) < MAX_FIELD)
-      strcpy(kind, p + 5);
-    else if (strncmp(p, "hub_id=", 7) == 0 && strlen(p + 7) < MAX_FIELD)
-      strcpy(hub_id, p + 7);
-    else if (strncmp(p, "version=", 8) == 0)
-      entry->version = (uint32_t)strtoul(p + 8, NULL, 10);
-    p = nl + 1;
-  }
-  if (p >= end || kind[0] == '\0') return -1;
-  p++; /* the blank line */
-  entry->kind = kind;
-  entry->hub_id = hub_id[0] ? hub_id : NULL;
-  entry->secret = p;
-  entry->secret_len = (size_t)(end - p);
-  return 0;
 }
 
 /* Read key `key` and hand it to `fn` as `profile`; wipe the payload after. */
@@ -158,17 +112,14 @@ static hs_status emit(key_serial_t key, const char *profile, int with_secret,
     return unavailable(errno, "reading a profile", msg, msg_size);
   }
   entry.profile = profile;
-  if (parse_payload(payload, (size_t)len, &entry, kind, hub_id) != 0) {
+  if (hs_pu_parse_payload(payload, (size_t)len, MAGIC, &entry, kind, hub_id) !=
+      0) {
     explicit_bzero(payload, (size_t)len);
     free(payload);
-    set_msg(msg, msg_size, "the key for profile %s is damaged", profile);
+    hs_pu_set_msg(msg, msg_size, "the key for profile %s is damaged", profile);
     return HS_ERROR;
   }
-  if (!with_secret) {
-    entry.secret = NULL;
-    entry.secret_len = 0;
-  }
-  *ret_stop = fn(&entry, user_data);
+  *ret_stop = hs_pu_hand_over(&entry, with_secret, fn, user_data);
   explicit_bzero(payload, (size_t)len);
   free(payload);
   return HS_OK;
@@ -211,13 +162,13 @@ static hs_status store_for(const hs_entry *entry, unsigned timeout, char *msg,
   if (entry == NULL || entry->profile == NULL || entry->kind == NULL ||
       entry->secret == NULL ||
       description(desc, sizeof desc, entry->profile) != 0) {
-    set_msg(msg, msg_size, "incomplete entry");
+    hs_pu_set_msg(msg, msg_size, "incomplete entry");
     return HS_ERROR;
   }
   cap = sizeof MAGIC + 3 * MAX_FIELD + entry->secret_len + 1;
   payload = malloc(cap);
   if (payload == NULL) {
-    set_msg(msg, msg_size, "out of memory");
+    hs_pu_set_msg(msg, msg_size, "out of memory");
     return HS_TRYAGAIN;
   }
   head = snprintf(payload, cap, MAGIC "kind=%s\nhub_id=%s\nversion=%u\n\n",
@@ -225,7 +176,7 @@ static hs_status store_for(const hs_entry *entry, unsigned timeout, char *msg,
                   (unsigned)entry->version);
   if (head < 0 || (size_t)head + entry->secret_len >= cap) {
     free(payload);
-    set_msg(msg, msg_size, "attributes too long");
+    hs_pu_set_msg(msg, msg_size, "attributes too long");
     return HS_ERROR;
   }
   memcpy(payload + head, entry->secret, entry->secret_len);
@@ -234,9 +185,9 @@ static hs_status store_for(const hs_entry *entry, unsigned timeout, char *msg,
   free(payload);
   if (key < 0) {
     if (errno == EDQUOT)
-      set_msg(msg, msg_size,
-              "the kernel keyring quota is full; raise "
-              "/proc/sys/kernel/keys/maxbytes or remove profiles");
+      hs_pu_set_msg(msg, msg_size,
+                    "the kernel keyring quota is full; raise "
+                    "/proc/sys/kernel/keys/maxbytes or remove profiles");
     return errno == EDQUOT ? HS_ERROR
                            : unavailable(errno, "storing", msg, msg_size);
   }
@@ -258,7 +209,7 @@ static hs_status kc_store_until(void *handle, const hs_entry *entry,
 
   (void)handle;
   if (left <= 0) {
-    set_msg(msg, msg_size, "the profile's lifetime has already ended");
+    hs_pu_set_msg(msg, msg_size, "the profile's lifetime has already ended");
     return HS_ERROR;
   }
   return store_for(entry, left > UINT32_MAX ? UINT32_MAX : (unsigned)left, msg,
@@ -328,9 +279,9 @@ static hs_status kc_probe(void *handle, hs_probe *report, char *msg,
     return HS_OK;
   }
   report->state = HS_STATE_AVAILABLE;
-  set_msg(report->note, report->note_size,
-          "profiles stay in the user keyring until removed, their --ttl "
-          "ends or the machine reboots");
+  hs_pu_set_msg(report->note, report->note_size,
+                "profiles stay in the user keyring until removed, their --ttl "
+                "ends or the machine reboots");
   return HS_OK;
 }
 

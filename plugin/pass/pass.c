@@ -28,7 +28,6 @@
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +38,7 @@
 
 #include <gpgme.h>
 
+#include "common/store-util.h"
 #include "hs-plugin.h"
 
 #ifndef GIT_PROGRAM
@@ -47,8 +47,8 @@
 
 #define DEFAULT_PREFIX "hubspot"
 #define DEFAULT_SYNC_INTERVAL 300
-#define MAX_FIELD 128
-#define MAX_PROFILE 64
+#define MAX_FIELD HS_PU_MAX_FIELD
+#define MAX_PROFILE HS_PU_MAX_PROFILE
 #define MAX_RECIPIENTS 32
 /* A record is a few hundred bytes; anything this large is not ours. */
 #define MAX_PAYLOAD (64 * 1024)
@@ -64,26 +64,10 @@ typedef struct {
   int sync;                 /* 0: never run git */
 } Store;
 
-static void set_msg(char *msg, size_t msg_size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_msg(char *msg, size_t msg_size, const char *fmt, ...) {
-  va_list ap;
-
-  if (msg == NULL || msg_size == 0) return;
-  va_start(ap, fmt);
-  vsnprintf(msg, msg_size, fmt, ap);
-  va_end(ap);
-}
-
-/* 1-64 of [A-Za-z0-9._-], as the host's profile names are. */
+/* A profile name as the host's, and not starting with '.', so that
+ * PROFILE.gpg is never a hidden file of the store. */
 static int valid_profile(const char *profile) {
-  size_t n = strlen(profile);
-
-  if (n == 0 || n > MAX_PROFILE || profile[0] == '.') return 0;
-  return strspn(profile,
-                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                "0123456789._-") == n;
+  return profile[0] != '.' && hs_pu_valid_profile(profile);
 }
 
 /* A prefix is one or more path components of [A-Za-z0-9._-], none of them
@@ -128,8 +112,8 @@ static hs_status set_dir(Store *s, const char *value, const char *what,
   if (value[0] == '~' && (value[1] == '/' || value[1] == '\0')) {
     home = home_dir();
     if (home == NULL) {
-      set_msg(msg, msg_size, "%s '%.200s': no home directory to expand ~", what,
-              value);
+      hs_pu_set_msg(msg, msg_size, "%s '%.200s': no home directory to expand ~",
+                    what, value);
       return HS_ERROR;
     }
     n = snprintf(s->dir, sizeof s->dir, "%s%s", home, value + 1);
@@ -138,8 +122,8 @@ static hs_status set_dir(Store *s, const char *value, const char *what,
   }
   if (s->dir[0] != '/' || n < 0 || (size_t)n >= sizeof s->dir ||
       strchr(s->dir, '\n') != NULL) {
-    set_msg(msg, msg_size, "%s '%.200s' is not an absolute directory path",
-            what, value);
+    hs_pu_set_msg(msg, msg_size,
+                  "%s '%.200s' is not an absolute directory path", what, value);
     return HS_ERROR;
   }
   while (n > 1 && s->dir[n - 1] == '/') s->dir[--n] = '\0';
@@ -160,51 +144,48 @@ static hs_status parse_options(Store *s, const char *const *options, char *msg,
   status = set_dir(s, "~/.password-store", "the default store", msg, msg_size);
   if (status != HS_OK) return status;
   for (const char *const *o = options; o != NULL && *o != NULL; o++) {
-    const char *eq = strchr(*o, '=');
-    size_t klen = eq ? (size_t)(eq - *o) : strlen(*o);
-    const char *value = eq ? eq + 1 : "";
+    const char *value;
+    size_t klen = hs_pu_option_key(*o, &value);
 
-    if (klen == 3 && strncmp(*o, "dir", 3) == 0) {
+    if (hs_pu_is_key(*o, klen, "dir")) {
       status = set_dir(s, value, "option dir", msg, msg_size);
       if (status != HS_OK) return status;
-    } else if (klen == 6 && strncmp(*o, "prefix", 6) == 0) {
+    } else if (hs_pu_is_key(*o, klen, "prefix")) {
       if (!valid_prefix(value)) {
-        set_msg(msg, msg_size,
-                "option prefix='%.100s' is not a folder inside the store "
-                "(letters, digits, '.', '_', '-', '/')",
-                value);
+        hs_pu_set_msg(msg, msg_size,
+                      "option prefix='%.100s' is not a folder inside the store "
+                      "(letters, digits, '.', '_', '-', '/')",
+                      value);
         return HS_ERROR;
       }
       snprintf(s->prefix, sizeof s->prefix, "%s", value);
-    } else if (klen == 13 && strncmp(*o, "sync-interval", 13) == 0) {
+    } else if (hs_pu_is_key(*o, klen, "sync-interval")) {
       char *end = NULL;
       long v;
       errno = 0;
       v = strtol(value, &end, 10);
       if (value[0] == '\0' || *end != '\0' || errno != 0 || v < 0 ||
           v > 86400 * 365) {
-        set_msg(msg, msg_size,
-                "option sync-interval='%.40s' is not a number of seconds "
-                "(0 pulls before every lookup)",
-                value);
+        hs_pu_set_msg(msg, msg_size,
+                      "option sync-interval='%.40s' is not a number of seconds "
+                      "(0 pulls before every lookup)",
+                      value);
         return HS_ERROR;
       }
       s->sync_interval = v;
-    } else if (klen == 4 && strncmp(*o, "sync", 4) == 0) {
+    } else if (hs_pu_is_key(*o, klen, "sync")) {
       if (strcmp(value, "on") == 0)
         s->sync = 1;
       else if (strcmp(value, "off") == 0)
         s->sync = 0;
       else {
-        set_msg(msg, msg_size, "option sync='%.40s' is not on or off", value);
+        hs_pu_set_msg(msg, msg_size, "option sync='%.40s' is not on or off",
+                      value);
         return HS_ERROR;
       }
     } else {
-      set_msg(msg, msg_size,
-              "unknown option '%.*s'; this store knows dir, prefix, "
-              "sync-interval and sync",
-              (int)(klen > 64 ? 64 : klen), *o);
-      return HS_ERROR;
+      return hs_pu_unknown_option(
+          *o, klen, "dir, prefix, sync-interval and sync", msg, msg_size);
     }
   }
   return HS_OK;
@@ -444,10 +425,10 @@ static hs_status commit_entry(const Store *s, const char *rel,
     run_git(s, args, 0, &run);
   }
   if (run.exit_status != 0) {
-    set_msg(msg, msg_size,
-            "the entry %s was written but git could not commit it: %s; "
-            "commit it in %s by hand",
-            rel, first_line(run.err), s->dir);
+    hs_pu_set_msg(msg, msg_size,
+                  "the entry %s was written but git could not commit it: %s; "
+                  "commit it in %s by hand",
+                  rel, first_line(run.err), s->dir);
     return HS_ERROR;
   }
   if (has_remote(s)) {
@@ -519,10 +500,10 @@ static hs_status read_gpg_id(const Store *s, const char *sub,
       folder[0] = '\0';
   }
   if (len < 0) {
-    set_msg(msg, msg_size,
-            "%s has no .gpg-id naming whom to encrypt to; run 'pass init "
-            "KEY...' there",
-            s->dir);
+    hs_pu_set_msg(msg, msg_size,
+                  "%s has no .gpg-id naming whom to encrypt to; run 'pass init "
+                  "KEY...' there",
+                  s->dir);
     return HS_UNAVAIL;
   }
   text[len] = '\0';
@@ -537,7 +518,8 @@ static hs_status read_gpg_id(const Store *s, const char *sub,
     snprintf(ids[n++], MAX_FIELD, "%s", line);
   }
   if (n == 0) {
-    set_msg(msg, msg_size, "%s names no key; run 'pass init KEY...'", where);
+    hs_pu_set_msg(msg, msg_size, "%s names no key; run 'pass init KEY...'",
+                  where);
     return HS_UNAVAIL;
   }
   *ret_n = n;
@@ -551,8 +533,8 @@ static hs_status new_ctx(gpgme_ctx_t *ret_ctx, char *msg, size_t msg_size) {
 
   if (!err) err = gpgme_set_protocol(*ret_ctx, GPGME_PROTOCOL_OpenPGP);
   if (err) {
-    set_msg(msg, msg_size, "GnuPG cannot be used: %s; install gnupg",
-            gpgme_strerror(err));
+    hs_pu_set_msg(msg, msg_size, "GnuPG cannot be used: %s; install gnupg",
+                  gpgme_strerror(err));
     return HS_UNAVAIL;
   }
   /* hs-exec runs without a terminal: never ask for a passphrase, say
@@ -612,7 +594,7 @@ static hs_status decrypt_file(const Store *s, const char *path, const char *rel,
   fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
   if (fd < 0) {
     if (errno == ENOENT || errno == ENOTDIR) return HS_NOTFOUND;
-    set_msg(msg, msg_size, "%s: %s", path, strerror(errno));
+    hs_pu_set_msg(msg, msg_size, "%s: %s", path, strerror(errno));
     return HS_UNAVAIL;
   }
   status = new_ctx(&ctx, msg, msg_size);
@@ -622,7 +604,7 @@ static hs_status decrypt_file(const Store *s, const char *path, const char *rel,
   }
   if (gpgme_data_new_from_fd(&cipher, fd) ||
       gpgme_data_new_from_cbs(&plain, &cbs, &sink)) {
-    set_msg(msg, msg_size, "out of memory");
+    hs_pu_set_msg(msg, msg_size, "out of memory");
     status = HS_TRYAGAIN;
     goto out;
   }
@@ -656,11 +638,12 @@ static hs_status decrypt_file(const Store *s, const char *path, const char *rel,
     switch (gpgme_err_code(err)) {
       case GPG_ERR_NO_SECKEY:
         if (ours[0] == '\0') {
-          set_msg(msg, msg_size,
-                  "%s is not encrypted to any key of yours (it is for %s); "
-                  "ask a member of the team to add your key to .gpg-id and "
-                  "re-encrypt the store with 'pass init'",
-                  rel, all[0] ? all : "unknown keys");
+          hs_pu_set_msg(
+              msg, msg_size,
+              "%s is not encrypted to any key of yours (it is for %s); "
+              "ask a member of the team to add your key to .gpg-id and "
+              "re-encrypt the store with 'pass init'",
+              rel, all[0] ? all : "unknown keys");
           status = HS_UNAVAIL;
           break;
         }
@@ -670,23 +653,24 @@ static hs_status decrypt_file(const Store *s, const char *path, const char *rel,
       case GPG_ERR_BAD_PASSPHRASE:
       case GPG_ERR_NO_PIN:
       case GPG_ERR_NO_PASSPHRASE:
-        set_msg(msg, msg_size,
-                "the secret key %s is locked and hs-exec does not prompt; "
-                "unlock it in gpg-agent by running 'pass show %.*s' once",
-                ours[0] ? ours : all, (int)(strlen(rel) - 4), rel);
+        hs_pu_set_msg(
+            msg, msg_size,
+            "the secret key %s is locked and hs-exec does not prompt; "
+            "unlock it in gpg-agent by running 'pass show %.*s' once",
+            ours[0] ? ours : all, (int)(strlen(rel) - 4), rel);
         status = HS_UNAVAIL;
         break;
       case GPG_ERR_NO_AGENT:
       case GPG_ERR_AGENT:
-        set_msg(msg, msg_size,
-                "gpg-agent cannot be reached (%s); start it with "
-                "'gpg-connect-agent /bye' and unlock key %s",
-                gpgme_strerror(err), ours[0] ? ours : all);
+        hs_pu_set_msg(msg, msg_size,
+                      "gpg-agent cannot be reached (%s); start it with "
+                      "'gpg-connect-agent /bye' and unlock key %s",
+                      gpgme_strerror(err), ours[0] ? ours : all);
         status = HS_UNAVAIL;
         break;
       default:
-        set_msg(msg, msg_size, "GnuPG could not decrypt %s: %s", rel,
-                gpgme_strerror(err));
+        hs_pu_set_msg(msg, msg_size, "GnuPG could not decrypt %s: %s", rel,
+                      gpgme_strerror(err));
         status = HS_ERROR;
     }
   }
@@ -717,17 +701,17 @@ static hs_status encrypt_to_fd(const Store *s, const char *text, size_t len,
   for (int i = 0; i < n; i++) {
     keys[i] = usable_key(ctx, ids[i], 0);
     if (keys[i] == NULL) {
-      set_msg(msg, msg_size,
-              "no usable public key for %s (named in %s); import it with "
-              "'gpg --import' or fix .gpg-id",
-              ids[i], where);
+      hs_pu_set_msg(msg, msg_size,
+                    "no usable public key for %s (named in %s); import it with "
+                    "'gpg --import' or fix .gpg-id",
+                    ids[i], where);
       status = HS_UNAVAIL;
       goto out;
     }
   }
   if (gpgme_data_new_from_mem(&plain, text, len, 0) ||
       gpgme_data_new_from_fd(&cipher, fd)) {
-    set_msg(msg, msg_size, "out of memory");
+    hs_pu_set_msg(msg, msg_size, "out of memory");
     status = HS_TRYAGAIN;
     goto out;
   }
@@ -737,8 +721,9 @@ static hs_status encrypt_to_fd(const Store *s, const char *text, size_t len,
       ctx, keys, GPGME_ENCRYPT_ALWAYS_TRUST | GPGME_ENCRYPT_NO_ENCRYPT_TO,
       plain, cipher);
   if (err) {
-    set_msg(msg, msg_size, "GnuPG could not encrypt to the keys in %s: %s",
-            where, gpgme_strerror(err));
+    hs_pu_set_msg(msg, msg_size,
+                  "GnuPG could not encrypt to the keys in %s: %s", where,
+                  gpgme_strerror(err));
     status = HS_ERROR;
     goto out;
   }
@@ -839,24 +824,21 @@ static hs_status load_and_emit(const Store *s, const char *profile,
   entry_paths(s, profile, rel, sizeof rel, path, sizeof path);
   buf = malloc(cap);
   if (buf == NULL) {
-    set_msg(msg, msg_size, "out of memory");
+    hs_pu_set_msg(msg, msg_size, "out of memory");
     return HS_TRYAGAIN;
   }
   status = decrypt_file(s, path, rel, buf, MAX_PAYLOAD, &len, msg, msg_size);
   if (status == HS_OK) {
     entry.profile = profile;
     if (parse_plain(buf, len, cap, profile, &entry, kind, hub_id) != 0) {
-      set_msg(msg, msg_size,
-              "%s is not in the record format (a first line, then "
-              "'kind: KIND'; see hs-plugin(7)); fix it with 'pass edit %s'",
-              rel, rel);
+      hs_pu_set_msg(
+          msg, msg_size,
+          "%s is not in the record format (a first line, then "
+          "'kind: KIND'; see hs-plugin(7)); fix it with 'pass edit %s'",
+          rel, rel);
       status = HS_ERROR;
     } else {
-      if (!with_secret) {
-        entry.secret = NULL;
-        entry.secret_len = 0;
-      }
-      *ret_stop = fn(&entry, user_data);
+      *ret_stop = hs_pu_hand_over(&entry, with_secret, fn, user_data);
     }
   }
   explicit_bzero(buf, cap);
@@ -871,17 +853,13 @@ static hs_status ps_open(uint32_t host_abi_version, const char *const *options,
   Store *s;
   hs_status status;
 
-  if (HS_PLUGIN_ABI_VERSION_MAJOR(host_abi_version) != HS_PLUGIN_ABI_MAJOR) {
-    set_msg(msg, msg_size, "host speaks plugin ABI %u, this plugin %u",
-            HS_PLUGIN_ABI_VERSION_MAJOR(host_abi_version),
-            (unsigned)HS_PLUGIN_ABI_MAJOR);
+  if (hs_pu_check_abi(host_abi_version, msg, msg_size) != HS_OK)
     return HS_ERROR;
-  }
   /* Once, from open(): the host's main thread, before any worker. */
   gpgme_check_version(NULL);
   s = calloc(1, sizeof *s);
   if (s == NULL) {
-    set_msg(msg, msg_size, "out of memory");
+    hs_pu_set_msg(msg, msg_size, "out of memory");
     return HS_TRYAGAIN;
   }
   status = parse_options(s, options, msg, msg_size);
@@ -912,18 +890,19 @@ static hs_status make_prefix(const Store *s, char *msg, size_t msg_size) {
   struct stat st;
 
   if (stat(s->dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-    set_msg(msg, msg_size,
-            "there is no password store at %s; make one with 'pass init "
-            "KEY...' (or 'git clone' the team's), or set dir= in "
-            "[store pass]",
-            s->dir);
+    hs_pu_set_msg(msg, msg_size,
+                  "there is no password store at %s; make one with 'pass init "
+                  "KEY...' (or 'git clone' the team's), or set dir= in "
+                  "[store pass]",
+                  s->dir);
     return HS_UNAVAIL;
   }
   snprintf(path, sizeof path, "%s/%s/", s->dir, s->prefix);
   for (char *p = path + base; (p = strchr(p, '/')) != NULL; p++) {
     *p = '\0';
     if (mkdir(path, 0700) != 0 && errno != EEXIST) {
-      set_msg(msg, msg_size, "cannot create %s: %s", path, strerror(errno));
+      hs_pu_set_msg(msg, msg_size, "cannot create %s: %s", path,
+                    strerror(errno));
       return HS_UNAVAIL;
     }
     *p = '/';
@@ -946,7 +925,7 @@ static hs_status ps_store(void *handle, const hs_entry *entry, char *msg,
       strlen(entry->kind) >= MAX_FIELD ||
       memchr(entry->secret, '\n', entry->secret_len) != NULL ||
       (entry->hub_id && strlen(entry->hub_id) >= MAX_FIELD)) {
-    set_msg(msg, msg_size, "incomplete entry");
+    hs_pu_set_msg(msg, msg_size, "incomplete entry");
     return HS_ERROR;
   }
   /* Write on top of what the team has, so the push is a fast-forward. */
@@ -956,7 +935,7 @@ static hs_status ps_store(void *handle, const hs_entry *entry, char *msg,
   cap = entry->secret_len + 3 * MAX_FIELD + 64;
   text = malloc(cap);
   if (text == NULL) {
-    set_msg(msg, msg_size, "out of memory");
+    hs_pu_set_msg(msg, msg_size, "out of memory");
     return HS_TRYAGAIN;
   }
   n = snprintf(text, cap, "%.*s\nkind: %s\n%s%s%sversion: %u\n",
@@ -969,15 +948,15 @@ static hs_status ps_store(void *handle, const hs_entry *entry, char *msg,
   snprintf(tmp, sizeof tmp, "%s.XXXXXX", path);
   fd = mkostemp(tmp, O_CLOEXEC);
   if (fd < 0) {
-    set_msg(msg, msg_size, "cannot create a file next to %s: %s", path,
-            strerror(errno));
+    hs_pu_set_msg(msg, msg_size, "cannot create a file next to %s: %s", path,
+                  strerror(errno));
     status = HS_UNAVAIL;
     goto out;
   }
   status = encrypt_to_fd(s, text, (size_t)n, fd, msg, msg_size);
   if (status != HS_OK) goto drop_tmp;
   if (fsync(fd) != 0 || rename(tmp, path) != 0) {
-    set_msg(msg, msg_size, "cannot write %s: %s", path, strerror(errno));
+    hs_pu_set_msg(msg, msg_size, "cannot write %s: %s", path, strerror(errno));
     status = HS_ERROR;
     goto drop_tmp;
   }
@@ -1004,7 +983,7 @@ static hs_status ps_remove(void *handle, const char *profile, char *msg,
   entry_paths(s, profile, rel, sizeof rel, path, sizeof path);
   if (unlink(path) != 0) {
     if (errno == ENOENT || errno == ENOTDIR) return HS_NOTFOUND;
-    set_msg(msg, msg_size, "cannot remove %s: %s", path, strerror(errno));
+    hs_pu_set_msg(msg, msg_size, "cannot remove %s: %s", path, strerror(errno));
     return HS_ERROR;
   }
   snprintf(message, sizeof message, "hs-token: remove profile %s", profile);
@@ -1025,7 +1004,7 @@ static hs_status ps_list(void *handle, unsigned int flags, hs_entry_fn fn,
   dir = opendir(folder);
   if (dir == NULL) {
     if (errno == ENOENT) return HS_OK;
-    set_msg(msg, msg_size, "%s: %s", folder, strerror(errno));
+    hs_pu_set_msg(msg, msg_size, "%s: %s", folder, strerror(errno));
     return HS_UNAVAIL;
   }
   while (!stop && (d = readdir(dir)) != NULL) {
@@ -1078,41 +1057,42 @@ static hs_status ps_probe(void *handle, hs_probe *report, char *msg,
     gpgme_check_version(NULL);
     if (parse_options(&fresh, NULL, msg, msg_size) != HS_OK) {
       report->state = HS_STATE_UNAVAILABLE;
-      set_msg(report->fix, report->fix_size,
-              "fix [store pass] in hs-exec.conf");
+      hs_pu_set_msg(report->fix, report->fix_size,
+                    "fix [store pass] in hs-exec.conf");
       return HS_OK;
     }
     s = &fresh;
   }
   report->state = HS_STATE_UNAVAILABLE;
   if (stat(s->dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-    set_msg(msg, msg_size, "there is no password store at %s", s->dir);
-    set_msg(report->fix, report->fix_size,
-            "make one with 'pass init KEY...', clone the team's with 'git "
-            "clone URL %s', or set dir= in [store pass]",
-            s->dir);
+    hs_pu_set_msg(msg, msg_size, "there is no password store at %s", s->dir);
+    hs_pu_set_msg(
+        report->fix, report->fix_size,
+        "make one with 'pass init KEY...', clone the team's with 'git "
+        "clone URL %s', or set dir= in [store pass]",
+        s->dir);
     return HS_OK;
   }
   if (read_gpg_id(s, s->prefix, ids, &n, where, sizeof where, msg, msg_size) !=
       HS_OK) {
-    set_msg(report->fix, report->fix_size, "run 'pass init KEY...' in %s",
-            s->dir);
+    hs_pu_set_msg(report->fix, report->fix_size, "run 'pass init KEY...' in %s",
+                  s->dir);
     return HS_OK;
   }
   if (new_ctx(&ctx, msg, msg_size) != HS_OK) {
-    set_msg(report->fix, report->fix_size, "install gnupg");
+    hs_pu_set_msg(report->fix, report->fix_size, "install gnupg");
     return HS_OK;
   }
   for (int i = 0; i < n; i++) {
     gpgme_key_t key = usable_key(ctx, ids[i], 0);
     if (key == NULL) {
       gpgme_release(ctx);
-      set_msg(msg, msg_size,
-              "recipient %s (in %s) has no usable public key here", ids[i],
-              where);
-      set_msg(report->fix, report->fix_size,
-              "import the key with 'gpg --import', or remove it from "
-              ".gpg-id and re-encrypt with 'pass init'");
+      hs_pu_set_msg(msg, msg_size,
+                    "recipient %s (in %s) has no usable public key here",
+                    ids[i], where);
+      hs_pu_set_msg(report->fix, report->fix_size,
+                    "import the key with 'gpg --import', or remove it from "
+                    ".gpg-id and re-encrypt with 'pass init'");
       return HS_OK;
     }
     gpgme_key_unref(key);
@@ -1133,23 +1113,25 @@ static hs_status ps_probe(void *handle, hs_probe *report, char *msg,
     sync_note[strcspn(sync_note, "\n")] = '\0';
     if (run.exit_status != 0) {
       report->state = HS_STATE_UNAVAILABLE;
-      set_msg(msg, msg_size,
-              "the git remote of %s cannot be reached (%s); the local store "
-              "works, but shares nothing",
-              s->dir, first_line(run.err));
-      set_msg(report->fix, report->fix_size,
-              "check 'git -C %s remote -v' and your network; %ld commit(s) "
-              "wait to be pushed",
-              s->dir, ahead < 0 ? 0 : ahead);
+      hs_pu_set_msg(
+          msg, msg_size,
+          "the git remote of %s cannot be reached (%s); the local store "
+          "works, but shares nothing",
+          s->dir, first_line(run.err));
+      hs_pu_set_msg(
+          report->fix, report->fix_size,
+          "check 'git -C %s remote -v' and your network; %ld commit(s) "
+          "wait to be pushed",
+          s->dir, ahead < 0 ? 0 : ahead);
       return HS_OK;
     }
     if (ahead > 0) {
       report->state = HS_STATE_UNAVAILABLE;
-      set_msg(msg, msg_size, "%ld commit(s) in %s are not pushed%s%s", ahead,
-              s->dir, sync_note[0] ? ": " : "", sync_note);
-      set_msg(report->fix, report->fix_size,
-              "run 'git -C %s pull --rebase && git -C %s push'", s->dir,
-              s->dir);
+      hs_pu_set_msg(msg, msg_size, "%ld commit(s) in %s are not pushed%s%s",
+                    ahead, s->dir, sync_note[0] ? ": " : "", sync_note);
+      hs_pu_set_msg(report->fix, report->fix_size,
+                    "run 'git -C %s pull --rebase && git -C %s push'", s->dir,
+                    s->dir);
       return HS_OK;
     }
     snprintf(git_note, sizeof git_note,
@@ -1161,9 +1143,9 @@ static hs_status ps_probe(void *handle, hs_probe *report, char *msg,
   } else if (!s->sync) {
     snprintf(git_note, sizeof git_note, "; sync=off");
   }
-  set_msg(report->note, report->note_size,
-          "entries %s/%s/PROFILE.gpg for %d recipient(s) of %s%s", s->dir,
-          s->prefix, n, where, git_note);
+  hs_pu_set_msg(report->note, report->note_size,
+                "entries %s/%s/PROFILE.gpg for %d recipient(s) of %s%s", s->dir,
+                s->prefix, n, where, git_note);
   return HS_OK;
 }
 

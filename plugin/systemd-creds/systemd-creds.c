@@ -27,7 +27,6 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +34,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/store-util.h"
 #include "hs-plugin.h"
 
 #ifndef SYSTEMD_CREDS
@@ -46,8 +46,8 @@
 #define NAME_PREFIX "hubspot."
 #define FILE_SUFFIX ".cred"
 #define MAGIC "hs-exec-systemd-creds 1\n"
-#define MAX_FIELD 128
-#define MAX_PROFILE 64
+#define MAX_FIELD HS_PU_MAX_FIELD
+#define MAX_PROFILE HS_PU_MAX_PROFILE
 /* A record is a few hundred bytes; anything this large is not ours. */
 #define MAX_PAYLOAD (64 * 1024)
 
@@ -61,28 +61,6 @@ typedef struct {
 static const char *const with_keys[] = {
     "auto", "host", "tpm2", "host+tpm2", "tpm2-absent", "auto-initrd", NULL};
 
-static void set_msg(char *msg, size_t msg_size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_msg(char *msg, size_t msg_size, const char *fmt, ...) {
-  va_list ap;
-
-  if (msg == NULL || msg_size == 0) return;
-  va_start(ap, fmt);
-  vsnprintf(msg, msg_size, fmt, ap);
-  va_end(ap);
-}
-
-/* 1-64 of [A-Za-z0-9._-], as the host's profile names are. */
-static int valid_profile(const char *profile) {
-  size_t n = strlen(profile);
-
-  if (n == 0 || n > MAX_PROFILE) return 0;
-  return strspn(profile,
-                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                "0123456789._-") == n;
-}
-
 /* ---- options ---- */
 
 static hs_status parse_options(Store *s, const char *const *options, char *msg,
@@ -90,35 +68,32 @@ static hs_status parse_options(Store *s, const char *const *options, char *msg,
   snprintf(s->dir, sizeof s->dir, "%s", DEFAULT_DIR);
   snprintf(s->with_key, sizeof s->with_key, "%s", DEFAULT_WITH_KEY);
   for (const char *const *o = options; o != NULL && *o != NULL; o++) {
-    const char *eq = strchr(*o, '=');
-    size_t klen = eq ? (size_t)(eq - *o) : strlen(*o);
-    const char *value = eq ? eq + 1 : "";
+    const char *value;
+    size_t klen = hs_pu_option_key(*o, &value);
 
-    if (klen == 3 && strncmp(*o, "dir", 3) == 0) {
+    if (hs_pu_is_key(*o, klen, "dir")) {
       if (value[0] != '/' || strlen(value) > PATH_MAX - 128 ||
           strchr(value, '\n') != NULL) {
-        set_msg(msg, msg_size,
-                "option dir='%.200s' is not an absolute directory path", value);
+        hs_pu_set_msg(msg, msg_size,
+                      "option dir='%.200s' is not an absolute directory path",
+                      value);
         return HS_ERROR;
       }
       snprintf(s->dir, sizeof s->dir, "%s", value);
-    } else if (klen == 8 && strncmp(*o, "with-key", 8) == 0) {
+    } else if (hs_pu_is_key(*o, klen, "with-key")) {
       int known = 0;
       for (const char *const *k = with_keys; *k != NULL; k++)
         if (strcmp(value, *k) == 0) known = 1;
       if (!known) {
-        set_msg(msg, msg_size,
-                "option with-key='%.40s' is not one of auto, host, tpm2, "
-                "host+tpm2, tpm2-absent, auto-initrd",
-                value);
+        hs_pu_set_msg(msg, msg_size,
+                      "option with-key='%.40s' is not one of auto, host, tpm2, "
+                      "host+tpm2, tpm2-absent, auto-initrd",
+                      value);
         return HS_ERROR;
       }
       snprintf(s->with_key, sizeof s->with_key, "%s", value);
     } else {
-      set_msg(msg, msg_size,
-              "unknown option '%.*s'; this store knows dir and with-key",
-              (int)(klen > 64 ? 64 : klen), *o);
-      return HS_ERROR;
+      return hs_pu_unknown_option(*o, klen, "dir and with-key", msg, msg_size);
     }
   }
   return HS_OK;
@@ -304,44 +279,12 @@ out:
 /* HS_UNAVAIL unless systemd-creds can be run. */
 static hs_status have_systemd_creds(char *msg, size_t msg_size) {
   if (access(SYSTEMD_CREDS, X_OK) == 0) return HS_OK;
-  set_msg(msg, msg_size, "%s cannot be run (%s); install systemd",
-          SYSTEMD_CREDS, strerror(errno));
+  hs_pu_set_msg(msg, msg_size, "%s cannot be run (%s); install systemd",
+                SYSTEMD_CREDS, strerror(errno));
   return HS_UNAVAIL;
 }
 
 /* ---- the plaintext: attributes, a blank line, the record ---- */
-
-/* Split a payload into its attributes and the record; the strings point
- * into `payload`, which is modified.  -1 when it is not ours. */
-static int parse_payload(char *payload, size_t len, hs_entry *entry, char *kind,
-                         char *hub_id) {
-  char *p = payload, *end = payload + len, *nl;
-
-  if (len < sizeof MAGIC - 1 || memcmp(p, MAGIC, sizeof MAGIC - 1) != 0)
-    return -1;
-  p += sizeof MAGIC - 1;
-  kind[0] = hub_id[0] = '\0';
-  while (p < end && *p != '\n') {
-    nl = memchr(p, '\n', (size_t)(end - p));
-    if (nl == NULL) return -1;
-    *nl = '\0';
-    if (strncmp(p, "kind=", 5) == 0 && strlen(p + 5) < MAX_FIELD)
-      strcpy(kind, p + 5);
-    else if (strncmp(p, "hub_id=", 7) == 0 && strlen(p + 7) < MAX_FIELD)
-      strcpy(hub_id, p + 7);
-    else if (strncmp(p, "version=", 8) == 0)
-      entry->version = (uint32_t)strtoul(p + 8, NULL, 10);
-    p = nl + 1;
-  }
-  if (p >= end || kind[0] == '\0') return -1;
-  p++; /* the blank line */
-  *end = '\0';
-  entry->kind = kind;
-  entry->hub_id = hub_id[0] ? hub_id : NULL;
-  entry->secret = p;
-  entry->secret_len = (size_t)(end - p);
-  return 0;
-}
 
 /* Hand the payload of `profile` (`len` bytes in a buffer of len + 1) to
  * `fn`. */
@@ -352,18 +295,14 @@ static hs_status emit(char *payload, size_t len, const char *profile,
   hs_entry entry = {0};
 
   entry.profile = profile;
-  if (parse_payload(payload, len, &entry, kind, hub_id) != 0) {
-    set_msg(msg, msg_size,
-            "the credential of profile %s is not an hs-exec profile; "
-            "remove it and add the profile again",
-            profile);
+  if (hs_pu_parse_payload(payload, len, MAGIC, &entry, kind, hub_id) != 0) {
+    hs_pu_set_msg(msg, msg_size,
+                  "the credential of profile %s is not an hs-exec profile; "
+                  "remove it and add the profile again",
+                  profile);
     return HS_ERROR;
   }
-  if (!with_secret) {
-    entry.secret = NULL;
-    entry.secret_len = 0;
-  }
-  *ret_stop = fn(&entry, user_data);
+  *ret_stop = hs_pu_hand_over(&entry, with_secret, fn, user_data);
   return HS_OK;
 }
 
@@ -384,8 +323,8 @@ static hs_status read_passed(const Store *s, const char *profile, char *buf,
   fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
   if (fd < 0 && errno == ENOENT) return HS_NOTFOUND;
   if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    set_msg(msg, msg_size, "%s cannot be read (%s)", path,
-            fd < 0 ? strerror(errno) : "not a regular file");
+    hs_pu_set_msg(msg, msg_size, "%s cannot be read (%s)", path,
+                  fd < 0 ? strerror(errno) : "not a regular file");
     if (fd >= 0) close(fd);
     return HS_ERROR;
   }
@@ -398,7 +337,7 @@ static hs_status read_passed(const Store *s, const char *profile, char *buf,
   }
   close(fd);
   if (len == cap - 1) {
-    set_msg(msg, msg_size, "%s is too large to be a profile", path);
+    hs_pu_set_msg(msg, msg_size, "%s is too large to be a profile", path);
     return HS_ERROR;
   }
   *ret_len = len;
@@ -420,7 +359,7 @@ static hs_status decrypt(const Store *s, const char *profile, char *buf,
   snprintf(name, sizeof name, "--name=" NAME_PREFIX "%s", profile);
   if (stat(path, &st) != 0) {
     if (errno == ENOENT || errno == ENOTDIR) return HS_NOTFOUND;
-    set_msg(msg, msg_size, "%s: %s", path, strerror(errno));
+    hs_pu_set_msg(msg, msg_size, "%s: %s", path, strerror(errno));
     return HS_UNAVAIL;
   }
   status = have_systemd_creds(msg, msg_size);
@@ -431,8 +370,8 @@ static hs_status decrypt(const Store *s, const char *profile, char *buf,
   }
   if (run.exit_status != 0 || run.out_over) {
     explicit_bzero(buf, cap);
-    set_msg(msg, msg_size, "systemd-creds could not decrypt %s: %s", path,
-            run.out_over ? "it is too large" : last_line(run.err));
+    hs_pu_set_msg(msg, msg_size, "systemd-creds could not decrypt %s: %s", path,
+                  run.out_over ? "it is too large" : last_line(run.err));
     return HS_ERROR;
   }
   *ret_len = run.out_len;
@@ -450,7 +389,7 @@ static hs_status load(const Store *s, const char *profile, char *buf,
     if (status != HS_NOTFOUND) return status;
   }
   if (s->root) return decrypt(s, profile, buf, cap, ret_len, msg, msg_size);
-  set_msg(
+  hs_pu_set_msg(
       msg, msg_size,
       "this service was not given the credential " NAME_PREFIX
       "%s in $CREDENTIALS_DIRECTORY; add LoadCredentialEncrypted=" NAME_PREFIX
@@ -469,15 +408,11 @@ static hs_status sc_open(uint32_t host_abi_version, const char *const *options,
   Store *s;
   hs_status status;
 
-  if (HS_PLUGIN_ABI_VERSION_MAJOR(host_abi_version) != HS_PLUGIN_ABI_MAJOR) {
-    set_msg(msg, msg_size, "host speaks plugin ABI %u, this plugin %u",
-            HS_PLUGIN_ABI_VERSION_MAJOR(host_abi_version),
-            (unsigned)HS_PLUGIN_ABI_MAJOR);
+  if (hs_pu_check_abi(host_abi_version, msg, msg_size) != HS_OK)
     return HS_ERROR;
-  }
   s = calloc(1, sizeof *s);
   if (s == NULL) {
-    set_msg(msg, msg_size, "out of memory");
+    hs_pu_set_msg(msg, msg_size, "out of memory");
     return HS_TRYAGAIN;
   }
   status = parse_options(s, options, msg, msg_size);
@@ -491,11 +426,12 @@ static hs_status sc_open(uint32_t host_abi_version, const char *const *options,
     snprintf(s->creds, sizeof s->creds, "%s", creds);
   if (!s->root && s->creds[0] == '\0') {
     free(s);
-    set_msg(msg, msg_size,
-            "systemd credentials are decrypted only by root, and "
-            "$CREDENTIALS_DIRECTORY is not set (this is not a service "
-            "started with LoadCredentialEncrypted=); run as root, or inside "
-            "the service");
+    hs_pu_set_msg(
+        msg, msg_size,
+        "systemd credentials are decrypted only by root, and "
+        "$CREDENTIALS_DIRECTORY is not set (this is not a service "
+        "started with LoadCredentialEncrypted=); run as root, or inside "
+        "the service");
     return HS_UNAVAIL;
   }
   *ret_handle = s;
@@ -512,10 +448,10 @@ static hs_status sc_lookup(void *handle, const char *profile, hs_entry_fn fn,
   int stop = 0;
   hs_status status;
 
-  if (!valid_profile(profile)) return HS_NOTFOUND;
+  if (!hs_pu_valid_profile(profile)) return HS_NOTFOUND;
   buf = malloc(MAX_PAYLOAD);
   if (buf == NULL) {
-    set_msg(msg, msg_size, "out of memory");
+    hs_pu_set_msg(msg, msg_size, "out of memory");
     return HS_TRYAGAIN;
   }
   status = load(s, profile, buf, MAX_PAYLOAD, &len, msg, msg_size);
@@ -530,11 +466,11 @@ static hs_status sc_lookup(void *handle, const char *profile, hs_entry_fn fn,
 static hs_status read_only(const Store *s, const char *profile, char *msg,
                            size_t msg_size) {
   (void)s;
-  set_msg(msg, msg_size,
-          "the credential " NAME_PREFIX
-          "%s is read-only here (only root can encrypt); as root, run "
-          "'hs-token rotate %s' and restart the service",
-          profile, profile);
+  hs_pu_set_msg(msg, msg_size,
+                "the credential " NAME_PREFIX
+                "%s is read-only here (only root can encrypt); as root, run "
+                "'hs-token rotate %s' and restart the service",
+                profile, profile);
   return HS_UNAVAIL;
 }
 
@@ -544,12 +480,13 @@ static int open_dir(const Store *s, int create, char *msg, size_t msg_size) {
 
   if (fd < 0 && errno == ENOENT && create) {
     if (mkdir(s->dir, 0700) != 0 && errno != EEXIST) {
-      set_msg(msg, msg_size, "cannot create %s: %s", s->dir, strerror(errno));
+      hs_pu_set_msg(msg, msg_size, "cannot create %s: %s", s->dir,
+                    strerror(errno));
       return -1;
     }
     fd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   }
-  if (fd < 0) set_msg(msg, msg_size, "%s: %s", s->dir, strerror(errno));
+  if (fd < 0) hs_pu_set_msg(msg, msg_size, "%s: %s", s->dir, strerror(errno));
   return fd;
 }
 
@@ -566,10 +503,10 @@ static hs_status sc_store(void *handle, const hs_entry *entry, char *msg,
   Run run = {0};
 
   if (entry == NULL || entry->profile == NULL || entry->kind == NULL ||
-      entry->secret == NULL || !valid_profile(entry->profile) ||
+      entry->secret == NULL || !hs_pu_valid_profile(entry->profile) ||
       strlen(entry->kind) >= MAX_FIELD ||
       (entry->hub_id && strlen(entry->hub_id) >= MAX_FIELD)) {
-    set_msg(msg, msg_size, "incomplete entry");
+    hs_pu_set_msg(msg, msg_size, "incomplete entry");
     return HS_ERROR;
   }
   if (!s->root) return read_only(s, entry->profile, msg, msg_size);
@@ -582,7 +519,7 @@ static hs_status sc_store(void *handle, const hs_entry *entry, char *msg,
   cap = sizeof MAGIC + 3 * MAX_FIELD + entry->secret_len + 1;
   payload = malloc(cap);
   if (payload == NULL) {
-    set_msg(msg, msg_size, "out of memory");
+    hs_pu_set_msg(msg, msg_size, "out of memory");
     status = HS_TRYAGAIN;
     goto out;
   }
@@ -590,7 +527,7 @@ static hs_status sc_store(void *handle, const hs_entry *entry, char *msg,
                   entry->kind, entry->hub_id ? entry->hub_id : "",
                   (unsigned)entry->version);
   if (head < 0 || (size_t)head + entry->secret_len >= cap) {
-    set_msg(msg, msg_size, "attributes too long");
+    hs_pu_set_msg(msg, msg_size, "attributes too long");
     goto out;
   }
   memcpy(payload + head, entry->secret, entry->secret_len);
@@ -603,8 +540,8 @@ static hs_status sc_store(void *handle, const hs_entry *entry, char *msg,
            s->dir, entry->profile);
   fd = mkostemp(tmp, O_CLOEXEC);
   if (fd < 0) {
-    set_msg(msg, msg_size, "cannot create a file in %s: %s", s->dir,
-            strerror(errno));
+    hs_pu_set_msg(msg, msg_size, "cannot create a file in %s: %s", s->dir,
+                  strerror(errno));
     status = HS_UNAVAIL;
     goto out;
   }
@@ -618,25 +555,25 @@ static hs_status sc_store(void *handle, const hs_entry *entry, char *msg,
     run_creds(args, payload, (size_t)head + entry->secret_len, &run);
   }
   if (run.exit_status != 0) {
-    set_msg(msg, msg_size,
-            "systemd-creds encrypt --with-key=%s failed: %s; the old "
-            "credential is unchanged",
-            s->with_key, last_line(run.err));
+    hs_pu_set_msg(msg, msg_size,
+                  "systemd-creds encrypt --with-key=%s failed: %s; the old "
+                  "credential is unchanged",
+                  s->with_key, last_line(run.err));
     goto drop_tmp;
   }
   fd = open(tmp, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0 || fstat(fd, &st) != 0 || fchmod(fd, 0600) != 0 ||
       fsync(fd) != 0) {
-    set_msg(msg, msg_size, "%s: %s", tmp, strerror(errno));
+    hs_pu_set_msg(msg, msg_size, "%s: %s", tmp, strerror(errno));
     goto drop_tmp;
   }
   if (!S_ISREG(st.st_mode) || st.st_size == 0) {
-    set_msg(msg, msg_size, "systemd-creds left %s empty", tmp);
+    hs_pu_set_msg(msg, msg_size, "systemd-creds left %s empty", tmp);
     goto drop_tmp;
   }
   if (rename(tmp, path) != 0) {
-    set_msg(msg, msg_size, "cannot rename %s to %s: %s", tmp, path,
-            strerror(errno));
+    hs_pu_set_msg(msg, msg_size, "cannot rename %s to %s: %s", tmp, path,
+                  strerror(errno));
     goto drop_tmp;
   }
   (void)fsync(dir_fd);
@@ -660,12 +597,12 @@ static hs_status sc_remove(void *handle, const char *profile, char *msg,
   char file[sizeof NAME_PREFIX + MAX_PROFILE + sizeof FILE_SUFFIX];
   int dir_fd;
 
-  if (!valid_profile(profile)) return HS_NOTFOUND;
+  if (!hs_pu_valid_profile(profile)) return HS_NOTFOUND;
   if (!s->root) return read_only(s, profile, msg, msg_size);
   dir_fd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir_fd < 0 && errno == ENOENT) return HS_NOTFOUND;
   if (dir_fd < 0) {
-    set_msg(msg, msg_size, "%s: %s", s->dir, strerror(errno));
+    hs_pu_set_msg(msg, msg_size, "%s: %s", s->dir, strerror(errno));
     return HS_UNAVAIL;
   }
   snprintf(file, sizeof file, NAME_PREFIX "%s" FILE_SUFFIX, profile);
@@ -673,8 +610,8 @@ static hs_status sc_remove(void *handle, const char *profile, char *msg,
     int err = errno;
     close(dir_fd);
     if (err == ENOENT) return HS_NOTFOUND;
-    set_msg(msg, msg_size, "cannot remove %s/%s: %s", s->dir, file,
-            strerror(err));
+    hs_pu_set_msg(msg, msg_size, "cannot remove %s/%s: %s", s->dir, file,
+                  strerror(err));
     return HS_ERROR;
   }
   (void)fsync(dir_fd);
@@ -693,7 +630,7 @@ static int entry_profile(const char *file, const char *suffix, char *profile,
     return 0;
   memcpy(profile, file + pre, n - pre - suf);
   profile[n - pre - suf] = '\0';
-  return valid_profile(profile);
+  return hs_pu_valid_profile(profile);
 }
 
 static hs_status sc_list(void *handle, unsigned int flags, hs_entry_fn fn,
@@ -711,13 +648,13 @@ static hs_status sc_list(void *handle, unsigned int flags, hs_entry_fn fn,
   dir = opendir(where);
   if (dir == NULL) {
     if (errno == ENOENT) return HS_OK;
-    set_msg(msg, msg_size, "%s: %s", where, strerror(errno));
+    hs_pu_set_msg(msg, msg_size, "%s: %s", where, strerror(errno));
     return HS_UNAVAIL;
   }
   buf = malloc(MAX_PAYLOAD);
   if (buf == NULL) {
     closedir(dir);
-    set_msg(msg, msg_size, "out of memory");
+    hs_pu_set_msg(msg, msg_size, "out of memory");
     return HS_TRYAGAIN;
   }
   while (!stop && (d = readdir(dir)) != NULL) {
@@ -757,27 +694,31 @@ static hs_status sc_probe(void *handle, hs_probe *report, char *msg,
     sc_close(h);
     report->state = status == HS_OK ? HS_STATE_AVAILABLE : HS_STATE_UNAVAILABLE;
     if (status != HS_OK)
-      set_msg(report->fix, report->fix_size,
-              "run hs-token as root to manage these credentials; a service "
-              "reads its own through LoadCredentialEncrypted= ('hs-token "
-              "unit PROFILE UNIT')");
+      hs_pu_set_msg(
+          report->fix, report->fix_size,
+          "run hs-token as root to manage these credentials; a service "
+          "reads its own through LoadCredentialEncrypted= ('hs-token "
+          "unit PROFILE UNIT')");
     return HS_OK;
   }
   if (s->root && have_systemd_creds(msg, msg_size) != HS_OK) {
     report->state = HS_STATE_UNAVAILABLE;
-    set_msg(report->fix, report->fix_size, "install systemd (systemd-creds)");
+    hs_pu_set_msg(report->fix, report->fix_size,
+                  "install systemd (systemd-creds)");
     return HS_OK;
   }
   report->state = HS_STATE_AVAILABLE;
   if (s->root)
-    set_msg(report->note, report->note_size,
-            "credentials in %s, encrypted --with-key=%s; a service reads one "
-            "only if its unit loads it ('hs-token unit PROFILE UNIT')",
-            s->dir, s->with_key);
+    hs_pu_set_msg(
+        report->note, report->note_size,
+        "credentials in %s, encrypted --with-key=%s; a service reads one "
+        "only if its unit loads it ('hs-token unit PROFILE UNIT')",
+        s->dir, s->with_key);
   else
-    set_msg(report->note, report->note_size,
-            "read-only: the credentials systemd passed this service in %s",
-            s->creds);
+    hs_pu_set_msg(
+        report->note, report->note_size,
+        "read-only: the credentials systemd passed this service in %s",
+        s->creds);
   return HS_OK;
 }
 

@@ -25,7 +25,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,11 +36,12 @@
 #include <curl/curl.h>
 #include <keyutils.h>
 
+#include "common/store-util.h"
 #include "hs-plugin.h"
 #include "vault/kv-json.h"
 
-#define MAX_PROFILE 64
-#define MAX_FIELD 128
+#define MAX_PROFILE HS_PU_MAX_PROFILE
+#define MAX_FIELD HS_PU_MAX_FIELD
 #define MAX_TOKEN 4096
 /* A record is a few hundred bytes; a list of a few thousand names fits. */
 #define MAX_BODY (1024 * 1024)
@@ -68,31 +68,10 @@ typedef struct {
   size_t n_seen;
 } Store;
 
-static void set_msg(char *msg, size_t msg_size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_msg(char *msg, size_t msg_size, const char *fmt, ...) {
-  va_list ap;
-
-  if (msg == NULL || msg_size == 0) return;
-  va_start(ap, fmt);
-  vsnprintf(msg, msg_size, fmt, ap);
-  va_end(ap);
-}
-
 static void wipe_free(char *p, size_t n) {
   if (p == NULL) return;
   explicit_bzero(p, n);
   free(p);
-}
-
-static int valid_profile(const char *profile) {
-  size_t n = strlen(profile);
-
-  if (n == 0 || n > MAX_PROFILE) return 0;
-  return strspn(profile,
-                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                "0123456789._-") == n;
 }
 
 /* A mount or path: segments of [A-Za-z0-9._-] separated by single '/'. */
@@ -184,20 +163,20 @@ static hs_status request(Store *s, const char *method, const char *url_path,
   *ret_code = 0;
   if ((size_t)snprintf(url, sizeof url, "%s/v1/%s", s->addr, url_path) >=
       sizeof url) {
-    set_msg(msg, msg_size, "the Vault URL is too long");
+    hs_pu_set_msg(msg, msg_size, "the Vault URL is too long");
     return HS_ERROR;
   }
   if (s->curl == NULL) s->curl = curl_easy_init();
   curl = s->curl;
   if (curl == NULL) {
-    set_msg(msg, msg_size, "cannot start libcurl");
+    hs_pu_set_msg(msg, msg_size, "cannot start libcurl");
     return HS_TRYAGAIN;
   }
   if (token != NULL) {
     header_size = strlen(token) + 32;
     header = malloc(header_size);
     if (header == NULL) {
-      set_msg(msg, msg_size, "out of memory");
+      hs_pu_set_msg(msg, msg_size, "out of memory");
       return HS_TRYAGAIN;
     }
     snprintf(header, header_size, "X-Vault-Token: %s", token);
@@ -237,12 +216,12 @@ static hs_status request(Store *s, const char *method, const char *url_path,
   if (rc == CURLE_OK) {
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, ret_code);
   } else if (out->over) {
-    set_msg(msg, msg_size, "Vault at %s answered more than %d bytes", s->addr,
-            MAX_BODY);
+    hs_pu_set_msg(msg, msg_size, "Vault at %s answered more than %d bytes",
+                  s->addr, MAX_BODY);
     status = HS_ERROR;
   } else {
-    set_msg(msg, msg_size, "cannot reach Vault at %s: %s", s->addr,
-            errbuf[0] ? errbuf : curl_easy_strerror(rc));
+    hs_pu_set_msg(msg, msg_size, "cannot reach Vault at %s: %s", s->addr,
+                  errbuf[0] ? errbuf : curl_easy_strerror(rc));
     status = HS_UNAVAIL;
   }
   /* The list holds a copy of the token header. */
@@ -259,23 +238,23 @@ static hs_status request(Store *s, const char *method, const char *url_path,
 static hs_status http_failure(const Store *s, long code, const Body *b,
                               const char *what, char *msg, size_t msg_size) {
   if (code == 403) {
-    set_msg(msg, msg_size,
-            "Vault at %s refused the token (403) to %s: log in again "
-            "(vault login, or VAULT_TOKEN), or ask for a policy on "
-            "%s/data/%s/*",
-            s->addr, what, s->mount, s->path);
+    hs_pu_set_msg(msg, msg_size,
+                  "Vault at %s refused the token (403) to %s: log in again "
+                  "(vault login, or VAULT_TOKEN), or ask for a policy on "
+                  "%s/data/%s/*",
+                  s->addr, what, s->mount, s->path);
     return HS_UNAVAIL;
   }
   if (code == 503) {
-    set_msg(msg, msg_size,
-            "Vault at %s is sealed or not ready (503): unseal it "
-            "(vault operator unseal) and run the command again",
-            s->addr);
+    hs_pu_set_msg(msg, msg_size,
+                  "Vault at %s is sealed or not ready (503): unseal it "
+                  "(vault operator unseal) and run the command again",
+                  s->addr);
     return HS_UNAVAIL;
   }
   if (code == 429 || code == 502 || code == 504) {
-    set_msg(msg, msg_size, "Vault at %s is busy (%ld) and could not %s",
-            s->addr, code, what);
+    hs_pu_set_msg(msg, msg_size, "Vault at %s is busy (%ld) and could not %s",
+                  s->addr, code, what);
     return HS_UNAVAIL;
   }
   {
@@ -286,8 +265,8 @@ static hs_status http_failure(const Store *s, long code, const Body *b,
     if (e != NULL && *e == '[')
       kvj_string(kvj_ws(e + 1, b->data + b->len), b->data + b->len, first,
                  sizeof first);
-    set_msg(msg, msg_size, "Vault at %s could not %s (HTTP %ld%s%s)", s->addr,
-            what, code, first[0] ? ": " : "", first);
+    hs_pu_set_msg(msg, msg_size, "Vault at %s could not %s (HTTP %ld%s%s)",
+                  s->addr, what, code, first[0] ? ": " : "", first);
   }
   return HS_ERROR;
 }
@@ -344,18 +323,19 @@ static hs_status approle_login(Store *s, char *msg, size_t msg_size) {
     /* A key made from a session that does not link @u (ssh, cron) is
      * invisible to the user's other sessions until it is given the same
      * permissions the keyctl store gives its keys. */
-    set_msg(msg, msg_size,
-            "no AppRole secret id for Vault at %s in the user keyring: put "
-            "it there (on standard input) with keyctl session - sh -c "
-            "'keyctl link @u @s && keyctl setperm $(keyctl padd user %s @u) "
-            "0x3f0b0000'",
-            s->addr, s->secret_id_key);
+    hs_pu_set_msg(
+        msg, msg_size,
+        "no AppRole secret id for Vault at %s in the user keyring: put "
+        "it there (on standard input) with keyctl session - sh -c "
+        "'keyctl link @u @s && keyctl setperm $(keyctl padd user %s @u) "
+        "0x3f0b0000'",
+        s->addr, s->secret_id_key);
     return HS_UNAVAIL;
   }
   json_cap = (size_t)len * 6 + sizeof s->role_id * 6 + 64;
   json = malloc(json_cap);
   if (json == NULL) {
-    set_msg(msg, msg_size, "out of memory");
+    hs_pu_set_msg(msg, msg_size, "out of memory");
     status = HS_TRYAGAIN;
     goto out;
   }
@@ -373,10 +353,11 @@ static hs_status approle_login(Store *s, char *msg, size_t msg_size) {
                    msg, msg_size);
   if (status != HS_OK) goto out;
   if (code == 400 || code == 403) {
-    set_msg(msg, msg_size,
-            "Vault at %s refused the AppRole login (%ld): check role-id in "
-            "[store vault] and the secret id in the keyring key %s",
-            s->addr, code, s->secret_id_key);
+    hs_pu_set_msg(
+        msg, msg_size,
+        "Vault at %s refused the AppRole login (%ld): check role-id in "
+        "[store vault] and the secret id in the keyring key %s",
+        s->addr, code, s->secret_id_key);
     status = HS_UNAVAIL;
     goto out;
   }
@@ -392,8 +373,8 @@ static hs_status approle_login(Store *s, char *msg, size_t msg_size) {
         kvj_string(v, body.data + body.len, s->token, MAX_TOKEN) <= 0) {
       wipe_free(s->token, MAX_TOKEN);
       s->token = NULL;
-      set_msg(msg, msg_size, "Vault at %s gave no token for the AppRole login",
-              s->addr);
+      hs_pu_set_msg(msg, msg_size,
+                    "Vault at %s gave no token for the AppRole login", s->addr);
       status = HS_ERROR;
       goto out;
     }
@@ -417,7 +398,7 @@ static hs_status get_token(Store *s, char *msg, size_t msg_size) {
   if (s->approle) return approle_login(s, msg, msg_size);
   s->token = malloc(MAX_TOKEN);
   if (s->token == NULL) {
-    set_msg(msg, msg_size, "out of memory");
+    hs_pu_set_msg(msg, msg_size, "out of memory");
     return HS_TRYAGAIN;
   }
   /* The token is a credential, not a destination: as Vault's CLI. */
@@ -429,9 +410,10 @@ static hs_status get_token(Store *s, char *msg, size_t msg_size) {
   if (read_token_file(s->token, MAX_TOKEN) == 0) return HS_OK;
   wipe_free(s->token, MAX_TOKEN);
   s->token = NULL;
-  set_msg(msg, msg_size,
-          "no Vault token: run 'vault login' (it writes ~/.vault-token) or "
-          "set VAULT_TOKEN, or use auth=approle in [store vault]");
+  hs_pu_set_msg(
+      msg, msg_size,
+      "no Vault token: run 'vault login' (it writes ~/.vault-token) or "
+      "set VAULT_TOKEN, or use auth=approle in [store vault]");
   return HS_UNAVAIL;
 }
 
@@ -472,10 +454,6 @@ static unsigned long seen_version(const Store *s, const char *profile) {
 
 /* ---- options ---- */
 
-static int is_key(const char *opt, size_t klen, const char *key) {
-  return klen == strlen(key) && strncmp(opt, key, klen) == 0;
-}
-
 static int copy_opt(char *dst, size_t cap, const char *value) {
   if (strlen(value) >= cap || strchr(value, '\n') != NULL) return -1;
   snprintf(dst, cap, "%s", value);
@@ -515,28 +493,27 @@ static hs_status parse_options(Store *s, const char *const *options, char *msg,
   snprintf(s->secret_id_key, sizeof s->secret_id_key,
            "hs-exec:vault-secret-id");
   for (const char *const *o = options; o != NULL && *o != NULL; o++) {
-    const char *eq = strchr(*o, '=');
-    size_t klen = eq ? (size_t)(eq - *o) : strlen(*o);
-    const char *value = eq ? eq + 1 : "";
+    const char *value;
+    size_t klen = hs_pu_option_key(*o, &value);
     int bad = 0;
 
-    if (is_key(*o, klen, "addr"))
+    if (hs_pu_is_key(*o, klen, "addr"))
       bad = copy_opt(s->addr, sizeof s->addr, value);
-    else if (is_key(*o, klen, "mount"))
+    else if (hs_pu_is_key(*o, klen, "mount"))
       bad =
           copy_opt(s->mount, sizeof s->mount, value) || !valid_segments(value);
-    else if (is_key(*o, klen, "path"))
+    else if (hs_pu_is_key(*o, klen, "path"))
       bad = copy_opt(s->path, sizeof s->path, value) || !valid_segments(value);
-    else if (is_key(*o, klen, "namespace"))
+    else if (hs_pu_is_key(*o, klen, "namespace"))
       bad = copy_opt(s->ns, sizeof s->ns, value) || !valid_segments(value);
-    else if (is_key(*o, klen, "ca-file"))
+    else if (hs_pu_is_key(*o, klen, "ca-file"))
       bad = copy_opt(s->ca_file, sizeof s->ca_file, value) || value[0] != '/';
-    else if (is_key(*o, klen, "role-id"))
+    else if (hs_pu_is_key(*o, klen, "role-id"))
       bad = copy_opt(s->role_id, sizeof s->role_id, value) || value[0] == '\0';
-    else if (is_key(*o, klen, "secret-id-key"))
+    else if (hs_pu_is_key(*o, klen, "secret-id-key"))
       bad = copy_opt(s->secret_id_key, sizeof s->secret_id_key, value) ||
             value[0] == '\0';
-    else if (is_key(*o, klen, "auth")) {
+    else if (hs_pu_is_key(*o, klen, "auth")) {
       if (strcmp(value, "token") == 0)
         s->approle = 0;
       else if (strcmp(value, "approle") == 0)
@@ -544,43 +521,44 @@ static hs_status parse_options(Store *s, const char *const *options, char *msg,
       else
         bad = 1;
     } else {
-      set_msg(msg, msg_size,
-              "unknown option '%.*s'; this store knows addr, mount, path, "
-              "namespace, ca-file, auth, role-id and secret-id-key",
-              (int)(klen > 64 ? 64 : klen), *o);
-      return HS_ERROR;
+      return hs_pu_unknown_option(*o, klen,
+                                  "addr, mount, path, namespace, ca-file, "
+                                  "auth, role-id and secret-id-key",
+                                  msg, msg_size);
     }
     if (bad) {
-      set_msg(msg, msg_size, "option %.*s='%.200s' cannot be used",
-              (int)(klen > 64 ? 64 : klen), *o, value);
+      hs_pu_set_msg(msg, msg_size, "option %.*s='%.200s' cannot be used",
+                    (int)(klen > 64 ? 64 : klen), *o, value);
       return HS_ERROR;
     }
   }
   if (s->addr[0] == '\0') {
     /* VAULT_ADDR is read only to say this: an environment variable must not
      * decide where the token and the records go. */
-    set_msg(msg, msg_size,
-            "no Vault address: set addr= in [store vault] of hs-exec.conf%s",
-            secure_getenv("VAULT_ADDR") ? " ($VAULT_ADDR is not used: the "
-                                          "environment may not choose where "
-                                          "secrets go)"
-                                        : "");
+    hs_pu_set_msg(
+        msg, msg_size,
+        "no Vault address: set addr= in [store vault] of hs-exec.conf%s",
+        secure_getenv("VAULT_ADDR") ? " ($VAULT_ADDR is not used: the "
+                                      "environment may not choose where "
+                                      "secrets go)"
+                                    : "");
     return HS_ERROR;
   }
   switch (usable_addr(s->addr)) {
     case 0:
-      set_msg(msg, msg_size, "option addr='%.200s' is not https://HOST[:PORT]",
-              s->addr);
+      hs_pu_set_msg(msg, msg_size,
+                    "option addr='%.200s' is not https://HOST[:PORT]", s->addr);
       return HS_ERROR;
     case -1:
-      set_msg(msg, msg_size,
-              "option addr='%.200s': plain http only to a loopback address "
-              "(Vault's dev server); use https",
-              s->addr);
+      hs_pu_set_msg(
+          msg, msg_size,
+          "option addr='%.200s': plain http only to a loopback address "
+          "(Vault's dev server); use https",
+          s->addr);
       return HS_ERROR;
   }
   if (s->approle && s->role_id[0] == '\0') {
-    set_msg(msg, msg_size, "option auth=approle needs role-id=");
+    hs_pu_set_msg(msg, msg_size, "option auth=approle needs role-id=");
     return HS_ERROR;
   }
   return HS_OK;
@@ -593,19 +571,15 @@ static hs_status v_open(uint32_t host_abi_version, const char *const *options,
   Store *s;
   hs_status status;
 
-  if (HS_PLUGIN_ABI_VERSION_MAJOR(host_abi_version) != HS_PLUGIN_ABI_MAJOR) {
-    set_msg(msg, msg_size, "host speaks plugin ABI %u, this plugin %u",
-            HS_PLUGIN_ABI_VERSION_MAJOR(host_abi_version),
-            (unsigned)HS_PLUGIN_ABI_MAJOR);
+  if (hs_pu_check_abi(host_abi_version, msg, msg_size) != HS_OK)
     return HS_ERROR;
-  }
   if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-    set_msg(msg, msg_size, "cannot start libcurl");
+    hs_pu_set_msg(msg, msg_size, "cannot start libcurl");
     return HS_UNAVAIL;
   }
   s = calloc(1, sizeof *s);
   if (s == NULL) {
-    set_msg(msg, msg_size, "out of memory");
+    hs_pu_set_msg(msg, msg_size, "out of memory");
     return HS_TRYAGAIN;
   }
   status = parse_options(s, options, msg, msg_size);
@@ -655,10 +629,11 @@ static hs_status emit(Store *s, const char *profile, const Body *b,
   }
   if ((data == NULL || rlen <= 0) && skip_foreign) return HS_NOTFOUND;
   if (data == NULL || rlen <= 0) {
-    set_msg(msg, msg_size,
-            "the Vault entry %s/data/%s/%s is not an hs-exec profile (no "
-            "record and kind fields); remove it and add the profile again",
-            s->mount, s->path, profile);
+    hs_pu_set_msg(
+        msg, msg_size,
+        "the Vault entry %s/data/%s/%s is not an hs-exec profile (no "
+        "record and kind fields); remove it and add the profile again",
+        s->mount, s->path, profile);
     return HS_ERROR;
   }
   if (ver != NULL) remember(s, profile, strtoul(ver, NULL, 10));
@@ -696,7 +671,7 @@ static hs_status read_entry(Store *s, const char *profile, int with_secret,
   }
   record = malloc(MAX_BODY);
   if (record == NULL) {
-    set_msg(msg, msg_size, "out of memory");
+    hs_pu_set_msg(msg, msg_size, "out of memory");
     status = HS_TRYAGAIN;
     goto out;
   }
@@ -712,7 +687,7 @@ static hs_status v_lookup(void *handle, const char *profile, hs_entry_fn fn,
                           void *user_data, char *msg, size_t msg_size) {
   int stop = 0;
 
-  if (!valid_profile(profile)) return HS_NOTFOUND;
+  if (!hs_pu_valid_profile(profile)) return HS_NOTFOUND;
   return read_entry(handle, profile, 1, 0, fn, user_data, &stop, msg, msg_size);
 }
 
@@ -728,17 +703,17 @@ static hs_status v_store(void *handle, const hs_entry *entry, char *msg,
   hs_status status = HS_ERROR;
 
   if (entry == NULL || entry->profile == NULL || entry->kind == NULL ||
-      entry->secret == NULL || !valid_profile(entry->profile) ||
+      entry->secret == NULL || !hs_pu_valid_profile(entry->profile) ||
       strlen(entry->kind) >= MAX_FIELD ||
       (entry->hub_id && strlen(entry->hub_id) >= MAX_FIELD)) {
-    set_msg(msg, msg_size, "incomplete entry");
+    hs_pu_set_msg(msg, msg_size, "incomplete entry");
     return HS_ERROR;
   }
   cas = seen_version(s, entry->profile);
   cap = entry->secret_len * 6 + 6 * 3 * MAX_FIELD + 256;
   json = malloc(cap);
   if (json == NULL) {
-    set_msg(msg, msg_size, "out of memory");
+    hs_pu_set_msg(msg, msg_size, "out of memory");
     return HS_TRYAGAIN;
   }
   n = (size_t)snprintf(json, cap,
@@ -762,12 +737,13 @@ static hs_status v_store(void *handle, const hs_entry *entry, char *msg,
   status = call(s, "POST", url_path, json, &body, &code, msg, msg_size);
   if (status != HS_OK) goto out;
   if (code == 400 && body.data != NULL && strstr(body.data, CAS_MISMATCH)) {
-    set_msg(msg, msg_size,
-            "the Vault entry %s/data/%s/%s changed since it was read (%s; "
-            "another machine saved it): nothing was saved here and nothing "
-            "was lost; run the command again",
-            s->mount, s->path, entry->profile,
-            cas ? "check-and-set on the version read" : "it was new here");
+    hs_pu_set_msg(
+        msg, msg_size,
+        "the Vault entry %s/data/%s/%s changed since it was read (%s; "
+        "another machine saved it): nothing was saved here and nothing "
+        "was lost; run the command again",
+        s->mount, s->path, entry->profile,
+        cas ? "check-and-set on the version read" : "it was new here");
     status = HS_TRYAGAIN;
     goto out;
   }
@@ -784,7 +760,7 @@ static hs_status v_store(void *handle, const hs_entry *entry, char *msg,
   status = HS_OK;
 out:
   if (status == HS_ERROR && msg != NULL && msg[0] == '\0')
-    set_msg(msg, msg_size, "the profile is too large for this store");
+    hs_pu_set_msg(msg, msg_size, "the profile is too large for this store");
   wipe_free(json, cap);
   body_free(&body);
   return status;
@@ -798,7 +774,7 @@ static hs_status v_remove(void *handle, const char *profile, char *msg,
   long code = 0;
   hs_status status;
 
-  if (!valid_profile(profile)) return HS_NOTFOUND;
+  if (!hs_pu_valid_profile(profile)) return HS_NOTFOUND;
   /* DELETE on the metadata answers 204 whether or not there was an entry;
    * "not found" must stay true, so look first (names only). */
   snprintf(url_path, sizeof url_path, "%s/metadata/%s/%s", s->mount, s->path,
@@ -849,7 +825,7 @@ static hs_status v_list(void *handle, unsigned int flags, hs_entry_fn fn,
     if (p == NULL) break;
     if (p < end && *p == ',') p = kvj_ws(p + 1, end);
     /* A name ending in '/' is a folder, not a profile. */
-    if (n <= 0 || !valid_profile(name)) continue;
+    if (n <= 0 || !hs_pu_valid_profile(name)) continue;
     /* The kind and hub id are fields of the entry: reading them reads the
      * record too, but hands it on only when asked for. */
     /* An entry someone else put under the path is not ours to list. */
@@ -875,8 +851,8 @@ static hs_status v_probe(void *handle, hs_probe *report, char *msg,
 
   if (s == NULL) {
     report->state = HS_STATE_UNAVAILABLE;
-    set_msg(report->fix, report->fix_size,
-            "set addr= (and ca-file=) in [store vault] of hs-exec.conf");
+    hs_pu_set_msg(report->fix, report->fix_size,
+                  "set addr= (and ca-file=) in [store vault] of hs-exec.conf");
     return HS_OK;
   }
   status = call(s, "GET", "auth/token/lookup-self", NULL, &body, &code, msg,
@@ -887,17 +863,18 @@ static hs_status v_probe(void *handle, hs_probe *report, char *msg,
   body_free(&body);
   if (status != HS_OK) {
     report->state = HS_STATE_UNAVAILABLE;
-    set_msg(report->fix, report->fix_size, "%s",
-            code == 503  ? "unseal Vault (vault operator unseal)"
-            : s->approle ? "check role-id and the secret id key"
-                         : "run 'vault login' or set VAULT_TOKEN");
+    hs_pu_set_msg(report->fix, report->fix_size, "%s",
+                  code == 503  ? "unseal Vault (vault operator unseal)"
+                  : s->approle ? "check role-id and the secret id key"
+                               : "run 'vault login' or set VAULT_TOKEN");
     return HS_OK;
   }
   report->state = HS_STATE_AVAILABLE;
-  set_msg(report->note, report->note_size,
-          "profiles in %s under %s/data/%s, shared with every machine that "
-          "reads them",
-          s->addr, s->mount, s->path);
+  hs_pu_set_msg(
+      report->note, report->note_size,
+      "profiles in %s under %s/data/%s, shared with every machine that "
+      "reads them",
+      s->addr, s->mount, s->path);
   return HS_OK;
 }
 

@@ -17,6 +17,7 @@ if [ -z "${HS_OWN_SESSION:-}" ]; then
 fi
 . "$E2E_DIR/lib/session-keyring.sh"
 . "$E2E_DIR/lib/e2e.sh"
+. "$E2E_DIR/lib/argv-watch.sh"
 
 for tool in gpg pass git; do
   if ! command -v $tool >/dev/null; then
@@ -87,59 +88,8 @@ done
 A="$E2E_SCRATCH/a" B="$E2E_SCRATCH/b" C="$E2E_SCRATCH/c"
 
 # ---- no secret in any argv: watch every process of this test ----
-sid=$(ps -o sid= -p $$ | tr -d ' ')
+argv_watch_start git gpg
 patterns="$E2E_SCRATCH/argv-patterns"
-secret_patterns >"$patterns"
-planted "$patterns"
-argv_hits="$E2E_SCRATCH/argv-hits" argv_seen="$E2E_SCRATCH/argv-seen"
-: >"$argv_hits"
-: >"$argv_seen"
-python3 - "$sid" "$patterns" "$STANDIN_DIR/issued-tokens" "$E2E_SCRATCH/.stop-watch" \
-  "$argv_hits" "$argv_seen" <<'PY' &
-import os, sys
-sid, patterns, issued, stop, hits_path, seen_path = sys.argv[1:]
-def secrets():
-    out = []
-    for f in (patterns, issued):
-        try:
-            out += [l.strip().encode() for l in open(f) if l.strip()]
-        except OSError:
-            pass
-    return out
-hits, seen = set(), set()
-while not os.path.exists(stop):
-    pats = secrets()
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            with open(f"/proc/{pid}/stat", "rb") as f:
-                stat = f.read()
-            if stat[stat.rindex(b")") + 2:].split()[3] != sid.encode():
-                continue
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                argv = f.read().split(b"\0")
-        except (OSError, ValueError, IndexError):
-            continue
-        for i, p in enumerate(pats):
-            if any(p in a for a in argv):
-                hits.add(i + 1)
-        name = os.path.basename(argv[0]) if argv else b""
-        if name in (b"git", b"gpg") or b"hs-argv-canary" in argv:
-            seen.add((pid, (b"canary" if b"hs-argv-canary" in argv else name).decode()))
-    with open(seen_path + ".new", "w") as f:
-        f.writelines(f"{a}\n" for _, a in sorted(seen))
-    os.replace(seen_path + ".new", seen_path)
-with open(hits_path, "w") as f:
-    f.writelines(f"{h}\n" for h in sorted(hits))
-PY
-watcher=$!
-sh -c 'sleep 60; :' hs-argv-canary &
-canary=$!
-seen=no
-for _ in $(seq 300); do grep -q canary "$argv_seen" && { seen=yes; break; }; sleep 0.1; done
-kill "$canary"
-is "$seen" yes "(the argv watcher sees this test's processes)"
 
 # ---- A makes the team's store, encrypted to A and B ----
 on a pass init "$(fpr a)" "$(fpr b)" >/dev/null
@@ -337,9 +287,7 @@ for repo in "$team" "$A/store" "$B/store" "$C/store"; do
   is "$hits" 0 "no secret in any git object of ${repo#"$E2E_SCRATCH"/}"
 done
 
-touch "$E2E_SCRATCH/.stop-watch"
-wait "$watcher"
-is "$(tr '\n' ' ' <"$argv_hits")" "" "no secret in any process's argv while the tests ran (hits: line numbers of the patterns)"
+argv_watch_stop
 echo "# the argv watcher saw $(grep -c '^git$' "$argv_seen") git and $(grep -c '^gpg$' "$argv_seen") gpg processes"
 for m in a b c d; do on $m gpgconf --kill gpg-agent 2>/dev/null; done
 finish

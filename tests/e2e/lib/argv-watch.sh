@@ -9,7 +9,8 @@
 #                             every process in this session over and over;
 #                             the secrets are secret_patterns' (e2e.sh) and
 #                             the HubSpot stand-in's issued tokens.  WORDs
-#                             seen as an argument are counted (how many
+#                             seen as an argument or as the base name of
+#                             the program (argv[0]) are counted (how many
 #                             command lines it caught).  Returns once a
 #                             canary in argv has been seen.
 #   argv_watch_stop           stop it: one TAP line, no hits; argv_seen is
@@ -57,7 +58,7 @@ while not os.path.exists(stop):
         for i, p in enumerate(pats):
             if any(p in a for a in argv):
                 hits.add(i + 1)
-        for a in argv:
+        for a in [os.path.basename(argv[0])] + argv:
             if a in words:
                 seen.add((pid, a.decode()))
     with open(seen_path + ".new", "w") as f:
