@@ -21,7 +21,8 @@ typedef struct {
   const char *const *commands;
   /* A kind whose access tokens hs-exec caches in the kernel keyring and
    * refreshes under a lock (OAuth, personal access keys): the drop-in adds
-   * KeyringMode=shared and a runtime directory for the lock. */
+   * a runtime directory for the lock (no KeyringMode=: the cache reaches the
+   * user keyring from a private session keyring). */
   gboolean keyring_cache;
 } HsDropin;
 
