@@ -17,9 +17,6 @@ if [ -z "${HS_OWN_SESSION:-}" ]; then
   HS_OWN_SESSION=1 exec setsid -w bash "$0" "$@"
 fi
 . "$E2E_DIR/lib/session-keyring.sh"
-# Until the user-keyring cache works from a `keyctl session` that does not
-# link @u (issue 15), the token cache stays in this session's keyring.
-export HS_EXEC_CACHE_KEYRING=session
 . "$E2E_DIR/lib/e2e.sh"
 
 if [ "$(id -u)" != 0 ]; then
