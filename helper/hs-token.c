@@ -11,9 +11,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/process.h"
 #include "cmd/commands.h"
 #include "cmd/options.h"
 #include "cmd/output.h"
+#include "base/process.h"
 #include "core/error.h"
 #include "core/secure.h"
 
@@ -65,6 +67,7 @@ int main(int argc, char **argv) {
   setlocale(LC_NUMERIC, "C");
   hs_secure_process();
   g_set_prgname("hs-token");
+  hs_process_set_name("hs-token");
   if (!hs_secure_unprivileged(&error)) {
     fprintf(stderr, "hs-token: %s\n", error->message);
     return hs_error_exit_code(error);

@@ -29,6 +29,8 @@ UNIT_TESTS = \
 	tests/unit/check-usage \
 	tests/unit/check-fd \
 	tests/unit/check-journal \
+	tests/unit/check-cache-entry \
+	tests/unit/check-json-line \
 	tests/unit/check-safe-dir \
 	tests/unit/check-output \
 	tests/unit/check-supervise \
@@ -91,6 +93,7 @@ E2E_TESTS = \
 	tests/e2e/environment.sh \
 	tests/e2e/stores.sh \
 	tests/e2e/keyring-sessions.sh \
+	tests/e2e/cached-run.sh \
 	tests/e2e/doctor.sh \
 	tests/e2e/headless.sh \
 	tests/e2e/sdk-example.sh \

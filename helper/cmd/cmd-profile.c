@@ -9,7 +9,7 @@
 
 #include <json-glib/json-glib.h>
 
-#include "core/audit.h"
+#include "base/audit.h"
 #include "cmd/new-profile.h"
 #include "cmd/options.h"
 #include "cmd/output.h"

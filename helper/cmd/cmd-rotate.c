@@ -30,7 +30,7 @@
 #include <unistd.h>
 
 #include "hubspot/access.h"
-#include "core/audit.h"
+#include "base/audit.h"
 #include "cmd/new-profile.h"
 #include "cmd/options.h"
 #include "cmd/output.h"

@@ -7,7 +7,7 @@
 
 #include "cmd/commands.h"
 #include "cmd/options.h"
-#include "core/audit.h"
+#include "base/audit.h"
 #include "core/config.h"
 #include "core/error.h"
 #include "core/profile-name.h"

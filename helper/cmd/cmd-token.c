@@ -8,7 +8,7 @@
 
 #include "cmd/commands.h"
 #include "cmd/options.h"
-#include "core/audit.h"
+#include "base/audit.h"
 #include "core/error.h"
 #include "core/kind.h"
 #include "core/profile-name.h"

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cmd/new-profile.h"
-#include "core/audit.h"
+#include "base/audit.h"
 #include "core/error.h"
 #include "core/kind.h"
 #include "core/rotation.h"

@@ -11,7 +11,7 @@
 
 #include "core/config.h"
 #include "core/error.h"
-#include "core/fd.h"
+#include "base/fd.h"
 
 #define DEFAULT_STORE "secret-service"
 

@@ -5,10 +5,10 @@
 
 #include <glib.h>
 
-#define HS_PROFILE_NAME_MAX 64
+#include "base/name-rules.h"
 
-/* TRUE when `name` is 1-64 of [A-Za-z0-9._-] not starting with '.' or '-';
- * otherwise FALSE with an HS_ERR_USAGE error that says why. */
+/* TRUE when `name` is a profile's (hs_name_rules_profile); otherwise FALSE
+ * with an HS_ERR_USAGE error that says why. */
 gboolean hs_profile_name_validate(const char *name, GError **error);
 
 #endif

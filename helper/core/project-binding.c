@@ -23,7 +23,7 @@
 
 #include "core/config.h"
 #include "core/error.h"
-#include "core/fd.h"
+#include "base/fd.h"
 #include "core/json.h"
 #include "core/project-binding.h"
 #include "core/stores.h"

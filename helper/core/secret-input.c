@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
-#include "core/fd.h"
+#include "base/fd.h"
 #include "core/secret-input.h"
 #include "core/secure.h"
 

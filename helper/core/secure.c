@@ -3,11 +3,10 @@
 #include "config.h"
 
 #include <string.h>
-#include <sys/auxv.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
+#include "base/process.h"
 #include "core/error.h"
 #include "core/secure.h"
 
@@ -29,12 +28,7 @@ void hs_secure_clear(char **secret_ptr) {
   *secret_ptr = NULL;
 }
 
-void hs_secure_process(void) {
-  /* Not dumpable: no core file, and /proc/PID/mem and ptrace are closed to
-   * the user's other processes.  execve() resets it for COMMAND, and unlike
-   * RLIMIT_CORE it is not inherited, so the child runs as it would alone. */
-  (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-}
+void hs_secure_process(void) { hs_process_harden(); }
 
 void hs_secure_lock(const void *secret, gsize len) {
   /* Best effort: RLIMIT_MEMLOCK is small for unprivileged users, and the
@@ -43,18 +37,9 @@ void hs_secure_lock(const void *secret, gsize len) {
 }
 
 gboolean hs_secure_unprivileged(GError **error) {
-  /* Setuid, setgid or file capabilities would run us for another user with
-   * an environment and a home that this user chose: refuse, rather than
-   * decide which of them to trust. */
-  if (getauxval(AT_SECURE) != 0 || getuid() != geteuid() ||
-      getgid() != getegid()) {
-    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG,
-                "%s runs with privileges it must not have (setuid, setgid "
-                "or file capabilities); it is meant to run as you alone: "
-                "reinstall it, or remove them with chmod u-s,g-s and "
-                "setcap -r on the program",
-                g_get_prgname());
-    return FALSE;
-  }
-  return TRUE;
+  char why[512];
+
+  if (hs_process_unprivileged(why, sizeof why)) return TRUE;
+  g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_CONFIG, "%s", why);
+  return FALSE;
 }

@@ -12,14 +12,10 @@
 
 #include <json-glib/json-glib.h>
 
-#include "core/fd.h"
-#include "core/safe-dir.h"
+#include "base/fd.h"
+#include "base/state-dir.h"
+#include "base/usage-log.h"
 #include "core/usage.h"
-
-char *hs_usage_path(void) {
-  return g_build_filename(g_get_user_state_dir(), "hs-exec", "usage.jsonl",
-                          NULL);
-}
 
 static void usage_free(gpointer data) {
   HsUsage *u = data;
@@ -27,32 +23,8 @@ static void usage_free(gpointer data) {
   g_free(u);
 }
 
-#define LOG_NAME "usage.jsonl"
-
-/* Our state directory, walked without following another user's links
- * (core/safe-dir.h); -1 when it cannot be. */
-static int open_dir(gboolean create) {
-  g_autofree char *path = hs_usage_path();
-  g_autofree char *dir = g_path_get_dirname(path);
-
-  return hs_safe_dir_open(dir, create, NULL);
-}
-
-/* Open the log in `dirfd`, our own regular file, locked with `op`; and
- * still the file there once locked (a trim renames a new one into place). */
-static int open_locked(int dirfd, int flags, int op) {
-  for (int tries = 0; tries < 5; tries++) {
-    struct stat st, now;
-    hs_autofd fd = hs_safe_dir_open_file(dirfd, LOG_NAME, flags, NULL);
-
-    if (fd < 0) return -1;
-    if (flock(fd, op) != 0 || fstat(fd, &st) != 0) return -1;
-    if (fstatat(dirfd, LOG_NAME, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
-        now.st_ino == st.st_ino && now.st_dev == st.st_dev)
-      return hs_fd_steal(&fd);
-  }
-  return -1;
-}
+/* Our state directory; -1 when it cannot be opened (nothing to read). */
+static int open_dir(void) { return hs_state_dir_open(false, NULL); }
 
 /* All of `fd`, from where it stands (transfer full). */
 static char *read_all(int fd) {
@@ -63,36 +35,6 @@ static char *read_all(int fd) {
   while ((n = read(fd, buf, sizeof buf)) > 0)
     g_string_append_len(all, buf, (gsize)n);
   return g_string_free(all, FALSE);
-}
-
-void hs_usage_record(const char *profile, const char *command, gint64 now) {
-  g_autofree char *base = g_path_get_basename(command);
-  g_autoptr(JsonBuilder) b = json_builder_new();
-  g_autoptr(JsonGenerator) gen = json_generator_new();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *line = NULL, *with_nl = NULL;
-  hs_autofd dirfd = -1;
-  hs_autofd fd = -1;
-
-  json_builder_begin_object(b);
-  json_builder_set_member_name(b, "time");
-  json_builder_add_int_value(b, now);
-  json_builder_set_member_name(b, "profile");
-  json_builder_add_string_value(b, profile);
-  json_builder_set_member_name(b, "command");
-  json_builder_add_string_value(b, base);
-  json_builder_end_object(b);
-  root = json_builder_get_root(b);
-  json_generator_set_root(gen, root);
-  line = json_generator_to_data(gen, NULL);
-  with_nl = g_strconcat(line, "\n", NULL);
-
-  dirfd = open_dir(TRUE);
-  if (dirfd < 0) return;
-  fd = open_locked(dirfd, O_WRONLY | O_APPEND | O_CREAT, LOCK_SH);
-  if (fd < 0) return;
-  /* One write() of one whole line: concurrent runs never interleave. */
-  (void)!write(fd, with_nl, strlen(with_nl));
 }
 
 typedef struct {
@@ -163,7 +105,7 @@ static void trim(int dirfd, gint64 now, GHashTable *table) {
   hs_autofd fd = -1;
   hs_autofd tfd = -1;
 
-  fd = open_locked(dirfd, O_RDONLY, LOCK_EX);
+  fd = hs_usage_log_open_locked(dirfd, O_RDONLY, LOCK_EX);
   if (fd < 0) return;
   data = read_all(fd);
   lines = g_strsplit(data, "\n", -1);
@@ -182,7 +124,7 @@ static void trim(int dirfd, gint64 now, GHashTable *table) {
   /* Appenders hold the lock shared and check the inode after locking, so
    * none writes to the file that is being replaced. */
   if (write(tfd, out->str, out->len) != (ssize_t)out->len || fsync(tfd) != 0 ||
-      renameat(dirfd, tmp, dirfd, LOG_NAME) != 0)
+      renameat(dirfd, tmp, dirfd, HS_USAGE_LOG_NAME) != 0)
     (void)unlinkat(dirfd, tmp, 0);
 }
 
@@ -192,13 +134,13 @@ GHashTable *hs_usage_load(gint64 now) {
   g_autoptr(JsonParser) parser = json_parser_new();
   g_autofree char *data = NULL;
   g_auto(GStrv) lines = NULL;
-  hs_autofd dirfd = open_dir(FALSE);
+  hs_autofd dirfd = open_dir();
   guint stale = 0;
 
   if (dirfd < 0) return table;
   /* Closed, and so unlocked, before a trim takes the lock exclusively. */
   {
-    hs_autofd fd = open_locked(dirfd, O_RDONLY, LOCK_SH);
+    hs_autofd fd = hs_usage_log_open_locked(dirfd, O_RDONLY, LOCK_SH);
     if (fd < 0) return table;
     data = read_all(fd);
   }

@@ -8,11 +8,11 @@
 #include <unistd.h>
 
 #include "core/error.h"
-#include "core/fd.h"
+#include "base/fd.h"
 #include "core/kind.h"
 #include "core/record.h"
 #include "core/secure.h"
-#include "exec/child-env.h"
+#include "base/child-env.h"
 #include "exec/delivery.h"
 #include "exec/fifo.h"
 #include "exec/proxy.h"
@@ -261,6 +261,11 @@ HsDelivery *hs_delivery_new(const HsDeliveryOptions *how, const char *profile,
         .extra = (const char *const *)extra->pdata,
     };
     d->env = hs_child_env_build((const char *const *)environ, &child);
+  }
+  if (d->env == NULL) {
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_SYSTEM,
+                "out of memory for COMMAND's environment");
+    return NULL;
   }
   return g_steal_pointer(&d);
 }

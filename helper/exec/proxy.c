@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
-#include "core/fd.h"
+#include "base/fd.h"
 #include "core/secure.h"
 #include "exec/proxy-request.h"
 #include "exec/proxy.h"

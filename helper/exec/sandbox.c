@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
-#include "core/fd.h"
+#include "base/fd.h"
 #include "exec/sandbox.h"
 
 /* libseccomp is loaded when --proxy builds its filter, not linked: every

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
-#include "core/fd.h"
+#include "base/fd.h"
 #include "exec/mask.h"
 #include "exec/run.h"
 #include "exec/supervise.h"
@@ -138,9 +138,7 @@ fail:
   failure.err = errno;
 report:
   (void)!write(status_fd, &failure, sizeof failure);
-  _exit(failure.err == ENOENT || failure.err == ENOTDIR
-            ? HS_EXIT_NOT_FOUND
-            : HS_EXIT_NOT_EXECUTABLE);
+  _exit(hs_command_exit_code(failure.err));
 }
 
 /* --mask on a terminal: a pseudo-terminal for COMMAND, with our terminal's
@@ -382,15 +380,12 @@ int hs_supervise(const HsSupervise *opts, GError **error) {
     return HS_ERR_SYSTEM;
   }
   if (failure.err != 0) {
-    if (failure.err == ENOENT || failure.err == ENOTDIR) {
-      g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE,
-                  "%s: command not found; check its name and PATH",
-                  opts->argv[0]);
-      return HS_EXIT_NOT_FOUND;
-    }
-    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE, "%s: cannot execute: %s",
-                opts->argv[0], g_strerror(failure.err));
-    return HS_EXIT_NOT_EXECUTABLE;
+    char message[1024];
+    int code =
+        hs_command_failure(opts->argv[0], failure.err, message, sizeof message);
+
+    g_set_error(error, HS_ERROR_DOMAIN, HS_ERR_USAGE, "%s", message);
+    return code;
   }
   if (ended != 0) return 128 + ended;
   return exit_code(status);

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "hubspot/access.h"
-#include "core/audit.h"
+#include "base/audit.h"
 #include "core/config.h"
 #include "core/fault.h"
 #include "core/error.h"

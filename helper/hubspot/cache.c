@@ -12,13 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <json-glib/json-glib.h>
 #include <keyutils.h>
 
+#include "base/cache-entry.h"
 #include "core/secure.h"
 #include "hubspot/cache.h"
-
-#define DESCRIPTION_PREFIX "hs-exec:"
 
 void hs_cache_token_free(HsCachedToken *cached) {
   if (cached == NULL) return;
@@ -68,11 +66,6 @@ static key_serial_t publish(const char *desc, const void *payload, size_t len,
   return -1;
 }
 
-/* The key of `desc` in @u, from any kind of session, or -1. */
-static key_serial_t find(const char *desc) {
-  return keyctl_search(KEY_SPEC_USER_KEYRING, "user", desc, 0);
-}
-
 /* Gone from @u: invalidated, or (a key an older version made without
  * search permission for the user) at least unlinked. */
 static int forget(key_serial_t key) {
@@ -80,97 +73,50 @@ static int forget(key_serial_t key) {
   return keyctl_unlink(key, KEY_SPEC_USER_KEYRING) < 0 ? -1 : 0;
 }
 
-static char *description(const char *profile) {
-  return g_strconcat(DESCRIPTION_PREFIX, profile, NULL);
-}
-
 HsCachedToken *hs_cache_get(const char *profile, gint64 now) {
-  g_autofree char *desc = description(profile);
-  g_autoptr(JsonParser) parser = NULL;
-  g_autoptr(HsCachedToken) cached = NULL;
-  void *payload = NULL;
-  key_serial_t key;
-  JsonObject *obj;
-  JsonNode *root;
-  long len;
+  HsCacheEntry entry;
+  HsCachedToken *cached;
 
-  /* ENOKEY, EKEYEXPIRED, EKEYREVOKED, EACCES, ENOSYS, EPERM: all "none". */
-  key = find(desc);
-  if (key < 0) return NULL;
-  len = keyctl_read_alloc(key, &payload);
-  if (len <= 0) {
-    free(payload);
+  if (!hs_cache_entry_read(profile, &entry)) return NULL;
+  if (entry.expires_at <= now) {
+    hs_cache_entry_clear(&entry);
     return NULL;
   }
-  parser = json_parser_new_immutable();
-  if (json_parser_load_from_data(parser, payload, len, NULL) &&
-      (root = json_parser_get_root(parser)) != NULL &&
-      JSON_NODE_HOLDS_OBJECT(root)) {
-    obj = json_node_get_object(root);
-    cached = g_new0(HsCachedToken, 1);
-    cached->access_token = g_strdup(
-        json_object_get_string_member_with_default(obj, "access_token", NULL));
-    cached->expires_at =
-        json_object_get_int_member_with_default(obj, "expires_at", 0);
-    cached->hub_id = g_strdup(
-        json_object_get_string_member_with_default(obj, "hub_id", NULL));
-    if (cached->access_token != NULL) {
-      char *s = (char *)json_object_get_string_member(obj, "access_token");
-      explicit_bzero(s, strlen(s));
-    }
-  }
-  explicit_bzero(payload, (size_t)len);
-  free(payload);
-  if (cached == NULL || cached->access_token == NULL ||
-      cached->expires_at <= now)
-    return NULL;
-  return g_steal_pointer(&cached);
+  cached = g_new0(HsCachedToken, 1);
+  cached->access_token = hs_secure_dup(entry.access_token);
+  cached->expires_at = entry.expires_at;
+  cached->hub_id = g_strdup(entry.hub_id);
+  hs_cache_entry_clear(&entry);
+  return cached;
 }
 
 gboolean hs_cache_put(const char *profile, const char *token, gint64 expires_at,
                       const char *hub_id, gint64 now) {
-  g_autofree char *desc = description(profile);
-  g_autoptr(JsonBuilder) b = json_builder_new();
-  g_autoptr(JsonGenerator) gen = json_generator_new();
-  hs_autosecret payload = NULL;
-  JsonNode *root;
+  g_autofree char *desc = g_strconcat(HS_CACHE_ENTRY_PREFIX, profile, NULL);
   gsize len = 0;
+  key_serial_t key;
+  char *payload;
 
   if (expires_at <= now) return FALSE;
-  json_builder_begin_object(b);
-  json_builder_set_member_name(b, "access_token");
-  json_builder_add_string_value(b, token);
-  json_builder_set_member_name(b, "expires_at");
-  json_builder_add_int_value(b, expires_at);
-  if (hub_id != NULL) {
-    json_builder_set_member_name(b, "hub_id");
-    json_builder_add_string_value(b, hub_id);
-  }
-  json_builder_end_object(b);
-  root = json_builder_get_root(b);
-  json_generator_set_root(gen, root);
-  payload = json_generator_to_data(gen, &len);
-  {
-    char *s = (char *)json_object_get_string_member(json_node_get_object(root),
-                                                    "access_token");
-    explicit_bzero(s, strlen(s));
-  }
-  json_node_unref(root);
-
-  return publish(desc, payload, len,
-                 (unsigned)MIN(expires_at - now, MAX_TIMEOUT_S)) >= 0;
+  payload = hs_cache_entry_encode(token, expires_at, hub_id, &len);
+  if (payload == NULL) return FALSE;
+  key = publish(desc, payload, len,
+                (unsigned)MIN(expires_at - now, MAX_TIMEOUT_S));
+  explicit_bzero(payload, len);
+  free(payload);
+  return key >= 0;
 }
 
 void hs_cache_drop(const char *profile) {
-  g_autofree char *desc = description(profile);
-  key_serial_t key = find(desc);
+  key_serial_t key = hs_cache_entry_find(profile);
 
   if (key >= 0) (void)forget(key);
 }
 
 gboolean hs_cache_probe(char **ret_why) {
-  /* A description no profile can have: names never start with '.'. */
-  static const char desc[] = DESCRIPTION_PREFIX ".doctor-probe";
+  /* A profile no one can have: names never start with '.'. */
+  static const char probe[] = ".doctor-probe";
+  static const char desc[] = HS_CACHE_ENTRY_PREFIX ".doctor-probe";
   const char *failed = NULL;
   char buf[8] = "";
   key_serial_t key;
@@ -180,7 +126,7 @@ gboolean hs_cache_probe(char **ret_why) {
    * The probe's own timeout bounds it should the process die midway. */
   if (publish(desc, "probe", 5, 30) < 0)
     failed = "storing a key";
-  else if ((key = find(desc)) < 0)
+  else if ((key = hs_cache_entry_find(probe)) < 0)
     failed = "finding it in the user keyring";
   else if (keyctl_read(key, buf, sizeof buf) != 5)
     failed = "reading it";
@@ -188,7 +134,7 @@ gboolean hs_cache_probe(char **ret_why) {
     failed = "removing it";
   if (failed == NULL) return TRUE;
   saved = errno;
-  key = find(desc);
+  key = hs_cache_entry_find(probe);
   if (key >= 0) (void)forget(key);
   *ret_why = g_strdup_printf("%s: %s", failed, g_strerror(saved));
   return FALSE;

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
-#include "core/fd.h"
+#include "base/fd.h"
 #include "hubspot/isolate.h"
 
 /* One request or answer: a token, a record's public part, notes. */

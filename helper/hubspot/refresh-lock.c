@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
-#include "core/fd.h"
+#include "base/fd.h"
 #include "hubspot/refresh-lock.h"
 
 /* Open (creating) our directory under the runtime dir, refusing one that is

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "check-common.h"
-#include "core/fd.h"
+#include "base/fd.h"
 
 static gboolean is_open(int fd) {
   return fcntl(fd, F_GETFD) >= 0 || errno != EBADF;

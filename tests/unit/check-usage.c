@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "check-common.h"
+#include "base/usage-log.h"
 #include "core/usage.h"
 
 #define NOW 1760000000
@@ -17,7 +18,7 @@
 static char *state_dir;
 
 static char *read_log(void) {
-  g_autofree char *path = hs_usage_path();
+  g_autofree char *path = hs_usage_log_path();
   char *text = NULL;
 
   if (!g_file_get_contents(path, &text, NULL, NULL)) return g_strdup("");
@@ -25,7 +26,7 @@ static char *read_log(void) {
 }
 
 static void append_raw(const char *text) {
-  g_autofree char *path = hs_usage_path();
+  g_autofree char *path = hs_usage_log_path();
   FILE *f = fopen(path, "ae");
 
   ck_assert_ptr_nonnull(f);
@@ -44,10 +45,10 @@ START_TEST(test_counts_and_last_use) {
   g_autofree char *text = NULL;
   HsUsage *u;
 
-  hs_usage_record("prod", "/usr/bin/node", NOW - 8 * 86400);
-  hs_usage_record("prod", "curl", NOW - 3600);
-  hs_usage_record("prod", "./sync.sh", NOW - 60);
-  hs_usage_record("other", "true", NOW - 10);
+  hs_usage_log_append("prod", "/usr/bin/node", NOW - 8 * 86400);
+  hs_usage_log_append("prod", "curl", NOW - 3600);
+  hs_usage_log_append("prod", "./sync.sh", NOW - 60);
+  hs_usage_log_append("other", "true", NOW - 10);
   t = hs_usage_load(NOW);
   u = g_hash_table_lookup(t, "prod");
   ck_assert_ptr_nonnull(u);
@@ -69,7 +70,7 @@ START_TEST(test_malformed_lines_skipped) {
   append_raw(
       "not json\n{\"time\":\"soon\",\"profile\":\"prod\"}\n"
       "{\"time\":5,\"profile\":7}\n[1,2]\n\n");
-  hs_usage_record("prod", "true", NOW - 1);
+  hs_usage_log_append("prod", "true", NOW - 1);
   t = hs_usage_load(NOW);
   ck_assert_uint_eq(g_hash_table_size(t), 1);
   u = g_hash_table_lookup(t, "prod");
@@ -80,12 +81,12 @@ END_TEST
 START_TEST(test_trim_keeps_each_last) {
   g_autoptr(GHashTable) t = NULL;
   g_autofree char *text = NULL;
-  g_autofree char *path = hs_usage_path();
+  g_autofree char *path = hs_usage_log_path();
   struct stat st;
 
   for (int i = 0; i < HS_USAGE_TRIM_AT + 10; i++)
-    hs_usage_record(i % 2 ? "prod" : "gone", "old", NOW - 30 * 86400 + i);
-  hs_usage_record("prod", "new", NOW - 5);
+    hs_usage_log_append(i % 2 ? "prod" : "gone", "old", NOW - 30 * 86400 + i);
+  hs_usage_log_append("prod", "new", NOW - 5);
   t = hs_usage_load(NOW);
   text = read_log();
   /* gone's last, prod's recent one; prod's old lines are gone. */
@@ -101,13 +102,13 @@ START_TEST(test_trim_keeps_each_last) {
 END_TEST
 
 START_TEST(test_no_write_through_symlink) {
-  g_autofree char *path = hs_usage_path();
+  g_autofree char *path = hs_usage_log_path();
   g_autofree char *target = g_build_filename(state_dir, "target", NULL);
   g_autofree char *text = NULL;
 
   ck_assert(g_file_set_contents(target, "", 0, NULL));
   ck_assert_int_eq(symlink(target, path), 0);
-  hs_usage_record("prod", "true", NOW);
+  hs_usage_log_append("prod", "true", NOW);
   ck_assert(g_file_get_contents(target, &text, NULL, NULL));
   ck_assert_str_eq(text, "");
 }
@@ -117,7 +118,7 @@ END_TEST
  * under CK_FORK=no the tests share a process); each test starts with no
  * log in it. */
 static void setup(void) {
-  g_autofree char *path = hs_usage_path();
+  g_autofree char *path = hs_usage_log_path();
   g_autofree char *target = g_build_filename(state_dir, "target", NULL);
 
   (void)unlink(path);

@@ -9,23 +9,30 @@
  * (openat with O_NOFOLLOW): each directory must belong to root or to us, a
  * symbolic link is followed only when root or we own it, and a missing
  * directory is made 0700. */
-#ifndef HS_SAFE_DIR_H
-#define HS_SAFE_DIR_H
+#ifndef HS_BASE_SAFE_DIR_H
+#define HS_BASE_SAFE_DIR_H
 
-#include <glib.h>
+#include <stdbool.h>
+
+/* What went wrong: a message that names the component, and the errno
+ * behind it (ENOENT for a missing directory or file, so a reader can tell
+ * "nothing yet" from trouble). */
+typedef struct {
+  int err;
+  char message[512];
+} HsSafeDirError;
 
 /* Open the absolute directory `path` (O_PATH, close-on-exec; transfer
- * full), making missing components with mode 0700 when `create`.  -1 with
- * HS_ERR_SYSTEM in `error` when a component is missing (and not `create`),
- * is not a directory, belongs to another user, or is a link another user
- * owns; the message names the component. */
-int hs_safe_dir_open(const char *path, gboolean create, GError **error);
+ * full), making missing components with mode 0700 when `create`.  -1, and
+ * `error` (may be NULL) filled, when a component is missing (and not
+ * `create`), is not a directory, belongs to another user, or is a link
+ * another user owns. */
+int hs_safe_dir_open(const char *path, bool create, HsSafeDirError *error);
 
 /* openat(`dirfd`, `name`, `flags` | O_NOFOLLOW | O_CLOEXEC, 0600) of a
- * regular file that belongs to us (transfer full).  -1 with HS_ERR_SYSTEM
- * in `error` otherwise; a missing file is G_FILE_ERROR_NOENT (in
- * G_FILE_ERROR), so a reader can tell "nothing yet" from trouble. */
+ * regular file that belongs to us (transfer full); -1 with `error` filled
+ * otherwise. */
 int hs_safe_dir_open_file(int dirfd, const char *name, int flags,
-                          GError **error);
+                          HsSafeDirError *error);
 
 #endif

@@ -6,10 +6,8 @@
  * hs_autopipe does the same for both ends of a pipe.  -1 means "none"
  * throughout, so a variable starts at -1 and hs_fd_steal() hands its
  * descriptor over to whoever keeps it. */
-#ifndef HS_FD_H
-#define HS_FD_H
-
-#include <glib.h>
+#ifndef HS_BASE_FD_H
+#define HS_BASE_FD_H
 
 /* Close *fdp unless it is negative, then set it to -1.  errno is kept, so
  * that a message written after the cleanup still names the first

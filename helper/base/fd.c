@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <unistd.h>
 
-#include "core/fd.h"
+#include "base/fd.h"
 
 void hs_fd_close(int *fdp) {
   int saved = errno;

@@ -1,13 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* audit.h — the local audit trail: one JSON line per event in
  * $XDG_STATE_HOME/hs-exec/audit.jsonl (mode 0600), and the same line to
- * the journal (its native protocol, core/journal.h, with
+ * the journal (its native protocol, base/journal.h, with
  * HS_EXEC_EVENT/PROFILE/KIND/OUTCOME fields; syslog when there is none).
- * It never holds a secret (docs/design.md, "Audit and usage"). */
-#ifndef HS_AUDIT_H
-#define HS_AUDIT_H
-
-#include <glib.h>
+ * It never holds a secret (docs/design.md, "Audit and usage").  The C
+ * library only (base/): the cached run of hs-exec audits with it. */
+#ifndef HS_BASE_AUDIT_H
+#define HS_BASE_AUDIT_H
 
 /* Record `event` ("add", "import", "show-reveal", "refresh", "exec",
  * "exec-inherited", "remove", "revoke", "check", "rotate", "rotate-commit",
@@ -23,7 +22,8 @@ void hs_audit(const char *event, const char *profile, const char *kind,
  * hs-token; not to the audit file.  Never fails the caller. */
 void hs_audit_journal(int priority, const char *message);
 
-/* The audit file's path (transfer full). */
+/* The audit file's path (transfer full: free()), or NULL when out of
+ * memory. */
 char *hs_audit_path(void);
 
 #endif
