@@ -15,7 +15,8 @@ FUZZ_TARGETS = \
 	tests/fuzz/fuzz-proxy-request \
 	tests/fuzz/fuzz-token-scan \
 	tests/fuzz/fuzz-project-binding \
-	tests/fuzz/fuzz-vault-json
+	tests/fuzz/fuzz-vault-json \
+	tests/fuzz/fuzz-cache-entry
 if ENABLE_FUZZING
 noinst_PROGRAMS += $(FUZZ_TARGETS)
 endif
@@ -48,6 +49,8 @@ tests_fuzz_fuzz_project_binding_LDFLAGS = $(FUZZ_LINK_FLAGS)
 tests_fuzz_fuzz_vault_json_SOURCES = tests/fuzz/fuzz-vault-json.c \
 	plugin/vault/kv-json.c
 tests_fuzz_fuzz_vault_json_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_cache_entry_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_cache_entry_LDFLAGS = $(FUZZ_LINK_FLAGS)
 tests_fuzz_fuzz_vault_json_LDFLAGS = $(FUZZ_LINK_FLAGS)
 
 # Shipped whether or not this build fuzzes (automake ships the programs'
