@@ -121,9 +121,11 @@ static void set_no_answer(char *msg, size_t msg_size) {
  * four: the run's first call has started the service already, within its
  * bound, so it is not started again (unbounded); its properties are not
  * loaded and its signals not subscribed to, since no operation here reads
- * them.  libsecret (its constructor since 0.20, secret_service_open()
- * before) aims the proxy at the Secret Service with fixed flags; this
- * constructor changes the flags only. */
+ * them.  Not auto-starting changes nothing after that: with no main loop
+ * to follow the name, a proxy keeps the owner it was made with either way.
+ * libsecret (its constructor since 0.20, secret_service_open() before)
+ * aims the proxy at the Secret Service with fixed flags; this constructor
+ * changes the flags only. */
 typedef SecretService QuietService;
 typedef SecretServiceClass QuietServiceClass;
 static GType quiet_service_get_type(void);
