@@ -99,6 +99,15 @@ static hs_status status_from_error(const GError *error, const char *what,
  * for a service that hangs while starting, on every run. */
 #define ANSWER_TIMEOUT_MS 5000
 #define SECRETS_BUS_NAME "org.freedesktop.secrets"
+#define SECRETS_PATH "/org/freedesktop/secrets"
+#define SECRETS_INTERFACE "org.freedesktop.Secret.Service"
+#define BUS_DAEMON_NAME "org.freedesktop.DBus"
+
+/* The handle: the session bus, and the service once it has answered. */
+typedef struct {
+  GDBusConnection *bus;
+  SecretService *service; /* a QuietService, NULL until first_call() */
+} Handle;
 
 static void set_no_answer(char *msg, size_t msg_size) {
   set_msg(msg, msg_size,
@@ -108,33 +117,88 @@ static void set_no_answer(char *msg, size_t msg_size) {
           SECRETS_BUS_NAME, ANSWER_TIMEOUT_MS / 1000);
 }
 
-/* Whether a Secret Service answers on `bus`, starting it if the bus knows
- * how (a Ping to its name is what auto-starts it), within
- * ANSWER_TIMEOUT_MS.  FALSE with the message when it is not installed,
+/* A SecretService whose set-up makes one call (GetNameOwner) instead of
+ * four: the run's first call has started the service already, within its
+ * bound, so it is not started again (unbounded); its properties are not
+ * loaded and its signals not subscribed to, since no operation here reads
+ * them.  Not auto-starting changes nothing after that: with no main loop
+ * to follow the name, a proxy keeps the owner it was made with either way.
+ * libsecret (its constructor since 0.20, secret_service_open() before)
+ * aims the proxy at the Secret Service with fixed flags; this constructor
+ * changes the flags only. */
+typedef SecretService QuietService;
+typedef SecretServiceClass QuietServiceClass;
+static GType quiet_service_get_type(void);
+G_DEFINE_TYPE(QuietService, quiet_service, SECRET_TYPE_SERVICE)
+
+static GObject *quiet_service_constructor(GType type, guint n_params,
+                                          GObjectConstructParam *params) {
+  GObject *object = G_OBJECT_CLASS(quiet_service_parent_class)
+                        ->constructor(type, n_params, params);
+
+  g_object_set(object, "g-flags",
+               G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES |
+                   G_DBUS_PROXY_FLAGS_DO_NOT_CONNECT_SIGNALS |
+                   G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
+               NULL);
+  return object;
+}
+
+static void quiet_service_init(QuietService *self) { (void)self; }
+
+static void quiet_service_class_init(QuietServiceClass *klass) {
+  G_OBJECT_CLASS(klass)->constructor = quiet_service_constructor;
+}
+
+/* The first call of a run to the Secret Service, `method` of `interface` on
+ * its Service object with `body` (floating, consumed; may be NULL): sent to
+ * SECRETS_BUS_NAME, which the bus starts if it knows how, and bounded to
+ * ANSWER_TIMEOUT_MS.  When the service answers, even with an error,
+ * h->service is set and the reply is returned (transfer full).  Else NULL with
+ * HS_UNAVAIL's message, which tells apart a service that is not installed,
  * fails to start or does not answer. */
-static gboolean service_answers(GDBusConnection *bus, char *msg,
+static GDBusMessage *first_call(Handle *h, const char *interface,
+                                const char *method, GVariant *body, char *msg,
                                 size_t msg_size) {
   /* Once it has not answered, asking again in the same run (doctor's probe
-   * after open) would only wait as long again. */
+   * after a lookup) would only wait as long again. */
   static gboolean timed_out;
-  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GDBusMessage) call = NULL;
+  g_autoptr(GDBusMessage) reply = NULL;
   g_autoptr(GError) error = NULL;
+  const char *sender;
 
+  if (body != NULL) g_variant_ref_sink(body);
   if (timed_out) {
+    if (body != NULL) g_variant_unref(body);
     set_no_answer(msg, msg_size);
-    return FALSE;
+    return NULL;
   }
-  reply = g_dbus_connection_call_sync(
-      bus, SECRETS_BUS_NAME, "/org/freedesktop/secrets",
-      "org.freedesktop.DBus.Peer", "Ping", NULL, NULL, G_DBUS_CALL_FLAGS_NONE,
-      ANSWER_TIMEOUT_MS, NULL, &error);
-  /* An error from the service itself (it does not implement Ping) still
-   * means that it runs and answers. */
-  if (reply != NULL ||
-      g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD) ||
-      g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_INTERFACE) ||
-      g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT))
-    return TRUE;
+  call = g_dbus_message_new_method_call(SECRETS_BUS_NAME, SECRETS_PATH,
+                                        interface, method);
+  if (body != NULL) {
+    g_dbus_message_set_body(call, body);
+    g_variant_unref(body);
+  }
+  reply = g_dbus_connection_send_message_with_reply_sync(
+      h->bus, call, G_DBUS_SEND_MESSAGE_FLAGS_NONE, ANSWER_TIMEOUT_MS, NULL,
+      NULL, &error);
+  sender = reply != NULL ? g_dbus_message_get_sender(reply) : NULL;
+  /* Anyone but the bus answering means that the service runs. */
+  if (sender != NULL && strcmp(sender, BUS_DAEMON_NAME) != 0) {
+    h->service = secret_service_open_sync(quiet_service_get_type(), NULL,
+                                          SECRET_SERVICE_NONE, NULL, &error);
+    if (h->service != NULL) return g_steal_pointer(&reply);
+    set_msg(msg, msg_size,
+            "the Secret Service did not answer (%s); restart it, or log in "
+            "again",
+            error->message);
+    return NULL;
+  }
+  /* The bus's own answer: the service could not be started. */
+  if (reply != NULL && !g_dbus_message_to_gerror(reply, &error))
+    g_set_error(&error, G_DBUS_ERROR, G_DBUS_ERROR_FAILED,
+                "the bus answered for it");
   g_dbus_error_strip_remote_error(error);
   if (g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
       g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER))
@@ -156,43 +220,39 @@ static gboolean service_answers(GDBusConnection *bus, char *msg,
             "[stores] order=",
             SECRETS_BUS_NAME, error->message);
   }
-  return FALSE;
+  return NULL;
 }
 
-/* The Secret Service (transfer full), or NULL with HS_UNAVAIL's message and
- * its fix in *ret_fix (transfer none, may be NULL): no session bus, or a
- * Secret Service that does not start or answer. */
-static SecretService *connect_service(char *msg, size_t msg_size,
-                                      const char **ret_fix) {
-  g_autoptr(GDBusConnection) bus = NULL;
-  g_autoptr(GError) error = NULL;
-  SecretService *service;
+/* h->service, reaching the service first if no call has yet: a Peer.Ping,
+ * for the operations whose own first call libsecret makes.  NULL with
+ * HS_UNAVAIL's message. */
+static SecretService *reach(Handle *h, char *msg, size_t msg_size) {
+  g_autoptr(GDBusMessage) reply = NULL;
 
-  /* The same shared connection libsecret uses. */
-  bus = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, &error);
-  if (bus == NULL) {
+  if (h->service == NULL)
+    reply =
+        first_call(h, "org.freedesktop.DBus.Peer", "Ping", NULL, msg, msg_size);
+  return h->service;
+}
+
+/* The session bus (transfer full), or NULL with HS_UNAVAIL's message. */
+static GDBusConnection *connect_bus(char *msg, size_t msg_size) {
+  g_autoptr(GError) error = NULL;
+  /* The shared connection, which libsecret's objects would use too. */
+  GDBusConnection *bus = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, &error);
+
+  if (bus == NULL)
     set_msg(msg, msg_size,
             "no D-Bus session bus to reach the Secret Service (%s); run "
             "inside a desktop session, or start one with dbus-run-session "
             "and gnome-keyring-daemon",
             error->message);
-    if (ret_fix != NULL) *ret_fix = FIX_NO_SERVICE;
-    return NULL;
-  }
-  if (ret_fix != NULL) *ret_fix = FIX_NOT_STARTED;
-  if (!service_answers(bus, msg, msg_size)) return NULL;
-  service = secret_service_get_sync(SECRET_SERVICE_NONE, NULL, &error);
-  if (service == NULL)
-    set_msg(msg, msg_size,
-            "the Secret Service did not answer (%s); restart it, or log in "
-            "again",
-            error->message);
-  return service;
+  return bus;
 }
 
 static hs_status ss_open(uint32_t host_abi_version, const char *const *options,
                          void **ret_handle, char *msg, size_t msg_size) {
-  SecretService *service;
+  Handle *h;
 
   if (HS_PLUGIN_ABI_VERSION_MAJOR(host_abi_version) != HS_PLUGIN_ABI_MAJOR) {
     set_msg(msg, msg_size, "host speaks plugin ABI %u, this plugin %u",
@@ -206,16 +266,28 @@ static hs_status ss_open(uint32_t host_abi_version, const char *const *options,
             (int)strcspn(options[0], "="), options[0]);
     return HS_ERROR;
   }
-  /* Connect now, so that "no D-Bus session" is told apart from a failing
-   * operation, and the caller can fall back before reading any secret. */
-  service = connect_service(msg, msg_size, NULL);
-  if (service == NULL) return HS_UNAVAIL;
-  *ret_handle = service;
+  /* Connect to the bus now, so that "no D-Bus session" is told apart from a
+   * failing operation.  The service itself is reached by the first
+   * operation's own call (first_call), which carries the bound a separate
+   * probe would: a service that does not start or answer is HS_UNAVAIL
+   * there, before any secret is read, and the caller falls back. */
+  h = g_new0(Handle, 1);
+  h->bus = connect_bus(msg, msg_size);
+  if (h->bus == NULL) {
+    g_free(h);
+    return HS_UNAVAIL;
+  }
+  *ret_handle = h;
   return HS_OK;
 }
 
 static void ss_close(void *handle) {
-  if (handle != NULL) g_object_unref(handle);
+  Handle *h = handle;
+
+  if (h == NULL) return;
+  g_clear_object(&h->service);
+  g_clear_object(&h->bus);
+  g_free(h);
 }
 
 /* TRUE when the default collection, where profiles are stored, is locked
@@ -255,6 +327,52 @@ static GList *search_items(SecretService *service, const char *profile,
     g_set_error(error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED,
                 "the default collection is locked");
   return items;
+}
+
+/* The paths of the items of our schema for `profile` (all profiles when
+ * NULL), unlocked and locked, from one SearchItems: the run's first call
+ * when the service has not been reached yet.  HS_OK, or the status with
+ * its message. */
+static hs_status search_paths(Handle *h, const char *profile,
+                              char ***ret_unlocked, char ***ret_locked,
+                              char *msg, size_t msg_size) {
+  g_autoptr(GVariant) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GVariantBuilder attrs;
+  GVariant *query;
+
+  g_variant_builder_init(&attrs, G_VARIANT_TYPE("a{ss}"));
+  if (profile != NULL)
+    g_variant_builder_add(&attrs, "{ss}", ATTR_PROFILE, profile);
+  /* What libsecret adds for a schema. */
+  g_variant_builder_add(&attrs, "{ss}", "xdg:schema", profile_schema.name);
+  query = g_variant_new("(a{ss})", &attrs);
+  if (h->service == NULL) {
+    g_autoptr(GDBusMessage) reply =
+        first_call(h, SECRETS_INTERFACE, "SearchItems", query, msg, msg_size);
+
+    if (reply == NULL) return HS_UNAVAIL;
+    if (g_dbus_message_to_gerror(reply, &error))
+      return status_from_error(error, "searching the keyring", msg, msg_size);
+    result = g_dbus_message_get_body(reply);
+    if (result != NULL) g_variant_ref(result);
+  } else {
+    result =
+        g_dbus_proxy_call_sync(G_DBUS_PROXY(h->service), "SearchItems", query,
+                               G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+    if (result == NULL)
+      return status_from_error(error, "searching the keyring", msg, msg_size);
+  }
+  if (result == NULL ||
+      !g_variant_is_of_type(result, G_VARIANT_TYPE("(aoao)"))) {
+    set_msg(msg, msg_size,
+            "searching the keyring: the Secret Service answered with %s, "
+            "not two lists of items",
+            result ? g_variant_get_type_string(result) : "nothing");
+    return HS_ERROR;
+  }
+  g_variant_get(result, "(^ao^ao)", ret_unlocked, ret_locked);
+  return HS_OK;
 }
 
 /* Give one item to the host's callback; the secret is borrowed from the
@@ -328,15 +446,13 @@ static GHashTable *item_attributes(SecretService *service, const char *path,
   return attrs;
 }
 
-/* The happy path of a lookup, in as many round trips as `secret-tool
- * lookup` makes: the search, the item's attributes, a session and its
- * secret; unlocking only what is locked.  -1 when it does not apply (no
- * item, or two of them, which only the full search can tell apart), else
- * the status. */
-static int lookup_one(SecretService *service, const char *profile,
-                      hs_entry_fn fn, void *user_data, char *msg,
-                      size_t msg_size) {
-  g_autoptr(GHashTable) query = g_hash_table_new(g_str_hash, g_str_equal);
+/* A lookup in fewer calls than `secret-tool lookup` makes: the search
+ * (which reaches the service), the item's attributes, a session and its
+ * secret; unlocking only what is locked.  No item is HS_NOTFOUND, unless
+ * the default collection stays locked.  -1 when it does not apply (two
+ * items, which only the full search tells apart), else the status. */
+static int lookup_one(Handle *h, const char *profile, hs_entry_fn fn,
+                      void *user_data, char *msg, size_t msg_size) {
   g_autoptr(GHashTable) attrs = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) unlocked = NULL;
@@ -347,15 +463,22 @@ static int lookup_one(SecretService *service, const char *profile,
   const char *hub_id, *version;
   hs_entry entry = {0};
   gsize len = 0;
+  guint n;
+  hs_status status;
 
-  g_hash_table_insert(query, (gpointer)ATTR_PROFILE, (gpointer)profile);
-  if (!secret_service_search_for_dbus_paths_sync(
-          service, &profile_schema, query, NULL, &unlocked, &locked, &error))
+  status = search_paths(h, profile, &unlocked, &locked, msg, msg_size);
+  if (status != HS_OK) return status;
+  n = g_strv_length(unlocked) + g_strv_length(locked);
+  if (n == 0 && default_collection_locked(h->service)) {
+    g_set_error(&error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED,
+                "the default collection is locked");
     return status_from_error(error, "searching the keyring", msg, msg_size);
+  }
+  if (n == 0) return HS_NOTFOUND;
+  if (n != 1) return -1;
   paths = unlocked;
-  if (g_strv_length(unlocked) + g_strv_length(locked) != 1) return -1;
   if (locked[0] != NULL) {
-    if (secret_service_unlock_dbus_paths_sync(service, (const char **)locked,
+    if (secret_service_unlock_dbus_paths_sync(h->service, (const char **)locked,
                                               NULL, &opened, &error) < 1) {
       if (error == NULL)
         g_set_error(&error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED,
@@ -364,7 +487,7 @@ static int lookup_one(SecretService *service, const char *profile,
     }
     paths = opened;
   }
-  attrs = item_attributes(service, paths[0], &error);
+  attrs = item_attributes(h->service, paths[0], &error);
   if (attrs == NULL)
     return status_from_error(error, "reading the item", msg, msg_size);
   entry.profile = g_hash_table_lookup(attrs, ATTR_PROFILE);
@@ -374,8 +497,8 @@ static int lookup_one(SecretService *service, const char *profile,
   entry.hub_id = (hub_id != NULL && *hub_id != '\0') ? hub_id : NULL;
   version = g_hash_table_lookup(attrs, ATTR_VERSION);
   entry.version = version ? (uint32_t)g_ascii_strtoull(version, NULL, 10) : 0;
-  value = secret_service_get_secret_for_dbus_path_sync(service, paths[0], NULL,
-                                                       &error);
+  value = secret_service_get_secret_for_dbus_path_sync(h->service, paths[0],
+                                                       NULL, &error);
   if (value == NULL) {
     if (error != NULL)
       return status_from_error(error, "reading the secret", msg, msg_size);
@@ -396,10 +519,11 @@ static hs_status ss_lookup(void *handle, const char *profile, hs_entry_fn fn,
   SecretRetrievable *newest = NULL;
   hs_status status;
   int stop = 0;
-  int fast = lookup_one(handle, profile, fn, user_data, msg, msg_size);
+  Handle *h = handle;
+  int fast = lookup_one(h, profile, fn, user_data, msg, msg_size);
 
   if (fast >= 0) return (hs_status)fast;
-  items = search_items(handle, profile, TRUE, &error);
+  items = search_items(h->service, profile, TRUE, &error);
   if (error != NULL)
     return status_from_error(error, "searching the keyring", msg, msg_size);
   /* Two items for one profile exist only if a store() was cut off between
@@ -433,7 +557,11 @@ static gboolean same_attributes(GHashTable *a, GHashTable *b) {
 
 static hs_status ss_store(void *handle, const hs_entry *entry, char *msg,
                           size_t msg_size) {
+  Handle *h = handle;
   g_autoptr(GHashTable) attrs = g_hash_table_new(g_str_hash, g_str_equal);
+  SecretService *service;
+  SecretValue *value;
+  gboolean stored;
   g_autoptr(GError) error = NULL;
   g_autofree char *label = NULL;
   char version[16];
@@ -445,6 +573,8 @@ static hs_status ss_store(void *handle, const hs_entry *entry, char *msg,
     set_msg(msg, msg_size, "incomplete entry");
     return HS_ERROR;
   }
+  service = reach(h, msg, msg_size);
+  if (service == NULL) return HS_UNAVAIL;
   snprintf(version, sizeof version, "%u", (unsigned)entry->version);
   g_hash_table_insert(attrs, (gpointer)ATTR_PROFILE, (gpointer)entry->profile);
   g_hash_table_insert(attrs, (gpointer)ATTR_KIND, (gpointer)entry->kind);
@@ -459,12 +589,15 @@ static hs_status ss_store(void *handle, const hs_entry *entry, char *msg,
 
   /* Write first, prune after: a crash in between leaves two items, and
    * lookup() takes the newer, so the profile is never without a token. */
-  if (!secret_password_storev_sync(&profile_schema, attrs,
-                                   SECRET_COLLECTION_DEFAULT, label,
-                                   entry->secret, NULL, &error))
+  value = secret_value_new(entry->secret, -1, "text/plain");
+  stored = secret_service_store_sync(service, &profile_schema, attrs,
+                                     SECRET_COLLECTION_DEFAULT, label, value,
+                                     NULL, &error);
+  secret_value_unref(value);
+  if (!stored)
     return status_from_error(error, "storing in the keyring", msg, msg_size);
 
-  items = search_items(handle, entry->profile, FALSE, &error);
+  items = search_items(service, entry->profile, FALSE, &error);
   if (error != NULL)
     return status_from_error(error, "tidying the keyring", msg, msg_size);
   for (l = items; l != NULL; l = l->next) {
@@ -483,10 +616,12 @@ static hs_status ss_store(void *handle, const hs_entry *entry, char *msg,
 static hs_status ss_remove(void *handle, const char *profile, char *msg,
                            size_t msg_size) {
   g_autoptr(GError) error = NULL;
+  SecretService *service = reach(handle, msg, msg_size);
   GList *items, *l;
   hs_status status = HS_NOTFOUND;
 
-  items = search_items(handle, profile, FALSE, &error);
+  if (service == NULL) return HS_UNAVAIL;
+  items = search_items(service, profile, FALSE, &error);
   if (error != NULL)
     return status_from_error(error, "searching the keyring", msg, msg_size);
   for (l = items; l != NULL; l = l->next) {
@@ -529,10 +664,9 @@ static void on_attributes(GObject *source, GAsyncResult *result,
  * attributes asked for at once and the answers awaited together, instead
  * of an object (three round trips, one after another) per item.  An item
  * whose attributes cannot be read is left out, as one of another schema. */
-static hs_status list_attributes(SecretService *service, hs_entry_fn fn,
-                                 void *user_data, char *msg, size_t msg_size) {
-  GDBusProxy *proxy = G_DBUS_PROXY(service);
-  g_autoptr(GHashTable) query = g_hash_table_new(g_str_hash, g_str_equal);
+static hs_status list_attributes(Handle *h, hs_entry_fn fn, void *user_data,
+                                 char *msg, size_t msg_size) {
+  GDBusProxy *proxy;
   g_autoptr(GMainContext) context = g_main_context_new();
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) unlocked = NULL;
@@ -541,18 +675,19 @@ static hs_status list_attributes(SecretService *service, hs_entry_fn fn,
   g_autoptr(GPtrArray) paths = g_ptr_array_new();
   Batch batch = {NULL, 0, context};
   int stop = 0;
+  hs_status status;
 
-  if (!secret_service_search_for_dbus_paths_sync(
-          service, &profile_schema, query, NULL, &unlocked, &locked, &error))
-    return status_from_error(error, "searching the keyring", msg, msg_size);
+  status = search_paths(h, NULL, &unlocked, &locked, msg, msg_size);
+  if (status != HS_OK) return status;
+  proxy = G_DBUS_PROXY(h->service);
   if (locked[0] != NULL &&
-      secret_service_unlock_dbus_paths_sync(service, (const char **)locked,
+      secret_service_unlock_dbus_paths_sync(h->service, (const char **)locked,
                                             NULL, &opened, &error) < 0)
     return status_from_error(error, "unlocking the keyring", msg, msg_size);
   for (char **p = unlocked; *p; p++) g_ptr_array_add(paths, *p);
   for (char **p = opened; p && *p; p++) g_ptr_array_add(paths, *p);
   if (paths->len == 0 && locked[0] == NULL &&
-      default_collection_locked(service)) {
+      default_collection_locked(h->service)) {
     set_msg(msg, msg_size,
             "searching the keyring: the default collection is locked and "
             "was not unlocked; unlock it in your desktop session or with "
@@ -616,13 +751,16 @@ static hs_status ss_list(void *handle, unsigned int flags, hs_entry_fn fn,
                          void *user_data, char *msg, size_t msg_size) {
   g_autoptr(GError) error = NULL;
   gboolean with_secrets = (flags & HS_LIST_SECRETS) != 0;
+  SecretService *service;
   GList *items, *l;
   hs_status status = HS_OK;
   int stop = 0;
 
   if (!with_secrets)
     return list_attributes(handle, fn, user_data, msg, msg_size);
-  items = search_items(handle, NULL, with_secrets, &error);
+  service = reach(handle, msg, msg_size);
+  if (service == NULL) return HS_UNAVAIL;
+  items = search_items(service, NULL, with_secrets, &error);
   if (error != NULL)
     return status_from_error(error, "searching the keyring", msg, msg_size);
   for (l = items; l != NULL && !stop && status == HS_OK; l = l->next)
@@ -636,31 +774,42 @@ static hs_status ss_list(void *handle, unsigned int flags, hs_entry_fn fn,
  * whether the default collection is locked. */
 static hs_status ss_probe(void *handle, hs_probe *report, char *msg,
                           size_t msg_size) {
-  g_autoptr(SecretService) own = NULL;
+  Handle own = {NULL, NULL};
+  Handle *h = handle;
   g_autoptr(GError) error = NULL;
-  const char *fix = FIX_NO_SERVICE;
-  hs_status status;
+  hs_status status = HS_OK;
 
-  if (handle == NULL) { /* open() failed: try again as it did */
-    own = connect_service(msg, msg_size, &fix);
-    if (own == NULL) {
+  if (h == NULL) { /* open() failed: try again as it did */
+    h = &own;
+    h->bus = connect_bus(msg, msg_size);
+    if (h->bus == NULL) {
       report->state = HS_STATE_UNAVAILABLE;
-      set_msg(report->fix, report->fix_size, "%s", fix);
+      set_msg(report->fix, report->fix_size, "%s", FIX_NO_SERVICE);
       return HS_OK;
     }
-    handle = own;
   }
-  g_list_free_full(search_items(handle, NULL, FALSE, &error), g_object_unref);
-  if (error == NULL) {
-    report->state = HS_STATE_AVAILABLE;
-    return HS_OK;
+  if (reach(h, msg, msg_size) == NULL) {
+    report->state = HS_STATE_UNAVAILABLE;
+    set_msg(report->fix, report->fix_size, "%s", FIX_NOT_STARTED);
+  } else {
+    g_list_free_full(search_items(h->service, NULL, FALSE, &error),
+                     g_object_unref);
+    if (error == NULL) {
+      report->state = HS_STATE_AVAILABLE;
+    } else {
+      status = status_from_error(error, "searching the keyring", msg, msg_size);
+      if (status == HS_UNAVAIL) {
+        status = HS_OK;
+        report->state =
+            is_locked(error) ? HS_STATE_LOCKED : HS_STATE_UNAVAILABLE;
+        set_msg(report->fix, report->fix_size, "%s",
+                is_locked(error) ? FIX_LOCKED : FIX_NO_SERVICE);
+      }
+    }
   }
-  status = status_from_error(error, "searching the keyring", msg, msg_size);
-  if (status != HS_UNAVAIL) return status;
-  report->state = is_locked(error) ? HS_STATE_LOCKED : HS_STATE_UNAVAILABLE;
-  set_msg(report->fix, report->fix_size, "%s",
-          is_locked(error) ? FIX_LOCKED : FIX_NO_SERVICE);
-  return HS_OK;
+  g_clear_object(&own.service);
+  g_clear_object(&own.bus);
+  return status;
 }
 
 /* The one exported symbol (see secret-service.sym). */
