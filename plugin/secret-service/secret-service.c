@@ -125,7 +125,11 @@ static void set_no_answer(char *msg, size_t msg_size) {
  * to follow the name, a proxy keeps the owner it was made with either way.
  * libsecret (its constructor since 0.20, secret_service_open() before)
  * aims the proxy at the Secret Service with fixed flags; this constructor
- * changes the flags only. */
+ * changes the flags, and the bus name: libsecret's would be
+ * $SECRET_SERVICE_BUS_NAME when set, and nothing in the environment may
+ * choose where a secret is sent (a repository's .env could name a service
+ * of its own on the same bus).  Items and collections go where the service
+ * does. */
 typedef SecretService QuietService;
 typedef SecretServiceClass QuietServiceClass;
 static GType quiet_service_get_type(void);
@@ -140,7 +144,7 @@ static GObject *quiet_service_constructor(GType type, guint n_params,
                G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES |
                    G_DBUS_PROXY_FLAGS_DO_NOT_CONNECT_SIGNALS |
                    G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
-               NULL);
+               "g-name", SECRETS_BUS_NAME, NULL);
   return object;
 }
 

@@ -48,8 +48,11 @@ other=$!
 trap 'kill $other $STANDIN_PID 2>/dev/null; wait $other $STANDIN_PID 2>/dev/null' EXIT
 for _ in $(seq 100); do [ -s "$OTHER_LOG.port" ] && break; sleep 0.05; done
 OTHER="https://127.0.0.1:$(cat "$OTHER_LOG.port")"
-# What a repository's .env could put in the environment.
-hostile=(env HS_EXEC_API_BASE="$OTHER" HS_EXEC_CA_FILE=/etc/ssl/certs/ca-certificates.crt)
+# What a repository's .env could put in the environment: another HubSpot,
+# another CA, and another Secret Service (libsecret's own variable).
+DECOY_BUS=org.example.HsExecDecoy
+hostile=(env HS_EXEC_API_BASE="$OTHER" HS_EXEC_CA_FILE=/etc/ssl/certs/ca-certificates.crt
+  SECRET_SERVICE_BUS_NAME="$DECOY_BUS")
 
 run --in "$PAT" "${hostile[@]}" "$TOKEN" add prod --kind private-app
 is "$status" 0 "add: verified with the configured stand-in"
@@ -76,6 +79,11 @@ is "$status" 0 "--proxy: the request succeeds"
 like "$out" '"portalId": ?12345678' "--proxy: the private-app token went to the configured stand-in"
 
 is "$(grep -c . "$OTHER_LOG")" 0 "nothing reached the host HS_EXEC_API_BASE names"
+run "${hostile[@]}" "$TOKEN" show prod
+is "$status" 0 "the profile is in the Secret Service, not at SECRET_SERVICE_BUS_NAME"
+run env SECRET_SERVICE_BUS_NAME="$DECOY_BUS" "$SECRET_TOOL" lookup profile prod
+isnt_ok=$([ "$status" != 0 ] || [ -z "$out" ] && echo yes)
+is "$isnt_ok" yes "…where libsecret itself would have looked (the probe works)"
 curl -sk --max-time 2 "$OTHER" >/dev/null 2>&1
 is "$(grep -c . "$OTHER_LOG")" 1 "…which would have seen it (the probe works)"
 
