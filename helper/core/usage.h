@@ -3,9 +3,9 @@
  * which command when, as non-secret state in
  * $XDG_STATE_HOME/hs-exec/usage.jsonl (mode 0600, never through a link
  * another user planted: base/safe-dir.h).  hs-exec appends one line per
- * run (base/usage-log.h): {"time","profile","command"} with the command's name only.
- * hs-token reads it once to show each profile's use in the last 7 days and
- * its last use, and now and then rewrites it without lines older than that
+ * run (base/usage-log.h): {"time","profile","command"} with the command's name
+ * only. hs-token reads it once to show each profile's use in the last 7 days
+ * and its last use, and now and then rewrites it without lines older than that
  * (keeping each profile's last). */
 #ifndef HS_USAGE_H
 #define HS_USAGE_H
