@@ -641,11 +641,25 @@ static hs_status ss_remove(void *handle, const char *profile, char *msg,
   return status;
 }
 
-/* The answers to the attribute requests of list_attributes(). */
+/* How many attribute requests list() keeps in flight: enough that the
+ * service always has the next one waiting, few enough that the bus's and
+ * GDBus's bookkeeping of pending calls (lists it walks per reply) stays
+ * small however many items there are. */
+#define LIST_WINDOW 64
+/* How long list() waits without any answer before it gives up: GDBus's
+ * default for one call, which each request had before. */
+#define LIST_SILENCE_US (25 * G_USEC_PER_SEC)
+
+/* The attribute requests of list_attributes() and their answers. */
 typedef struct {
+  GDBusConnection *bus;
+  const char *name;   /* the service's unique name */
+  GPtrArray *paths;   /* borrowed */
   GVariant **replies; /* one per path, NULL when its request failed */
-  guint pending;
-  GMainContext *context;
+  guint sent, pending;
+  GCancellable *cancellable; /* cancelled when the service falls silent */
+  gint64 last_answer;        /* monotonic, µs */
+  gboolean silent;
 } Batch;
 
 typedef struct {
@@ -653,31 +667,110 @@ typedef struct {
   guint index;
 } BatchSlot;
 
+static void on_attributes(GObject *source, GAsyncResult *result, gpointer data);
+
+/* Ask for the next item's attributes.  No per-call timeout (G_MAXINT): a
+ * timeout is a GSource per pending call in the context every iteration
+ * walks, which made a long list quadratic; on_silence() bounds the wait
+ * instead. */
+static void send_next(Batch *batch) {
+  BatchSlot *slot = g_new0(BatchSlot, 1);
+
+  slot->batch = batch;
+  slot->index = batch->sent++;
+  batch->pending++;
+  g_dbus_connection_call(
+      batch->bus, batch->name, g_ptr_array_index(batch->paths, slot->index),
+      "org.freedesktop.DBus.Properties", "Get",
+      g_variant_new("(ss)", "org.freedesktop.Secret.Item", "Attributes"),
+      G_VARIANT_TYPE("(v)"), G_DBUS_CALL_FLAGS_NONE, G_MAXINT,
+      batch->cancellable, on_attributes, slot);
+}
+
 static void on_attributes(GObject *source, GAsyncResult *result,
                           gpointer data) {
   BatchSlot *slot = data;
+  Batch *batch = slot->batch;
 
-  slot->batch->replies[slot->index] =
+  batch->replies[slot->index] =
       g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result, NULL);
-  slot->batch->pending--;
-  g_main_context_wakeup(slot->batch->context);
+  batch->pending--;
+  batch->last_answer = g_get_monotonic_time();
   g_free(slot);
+  if (batch->sent < batch->paths->len &&
+      !g_cancellable_is_cancelled(batch->cancellable))
+    send_next(batch);
 }
 
-/* list() without secrets: one search for the paths, then every item's
- * attributes asked for at once and the answers awaited together, instead
- * of an object (three round trips, one after another) per item.  An item
- * whose attributes cannot be read is left out, as one of another schema. */
+static gboolean on_silence(gpointer data) {
+  Batch *batch = data;
+
+  if (g_get_monotonic_time() - batch->last_answer < LIST_SILENCE_US)
+    return G_SOURCE_CONTINUE;
+  batch->silent = TRUE;
+  g_cancellable_cancel(batch->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+/* Ask for every path's attributes, LIST_WINDOW at a time, and wait for the
+ * answers in a context of our own.  FALSE when the service stopped
+ * answering. */
+static gboolean batch_run(Batch *batch) {
+  g_autoptr(GMainContext) context = g_main_context_new();
+  g_autoptr(GSource) watch = g_timeout_source_new_seconds(1);
+
+  batch->cancellable = g_cancellable_new();
+  batch->last_answer = g_get_monotonic_time();
+  g_source_set_callback(watch, on_silence, batch, NULL);
+  g_source_attach(watch, context);
+  g_main_context_push_thread_default(context);
+  while (batch->sent < MIN(batch->paths->len, LIST_WINDOW)) send_next(batch);
+  while (batch->pending > 0) g_main_context_iteration(context, TRUE);
+  g_main_context_pop_thread_default(context);
+  g_source_destroy(watch);
+  g_clear_object(&batch->cancellable);
+  return !batch->silent;
+}
+
+/* One item's attributes, from its answer, to the host's callback; the
+ * callback's answer (stop or not). */
+static int emit_attributes(GVariant *reply, hs_entry_fn fn, void *user_data) {
+  g_autoptr(GVariant) value = NULL;
+  const char *key, *v;
+  hs_entry entry = {0};
+  GVariantIter iter;
+
+  g_variant_get(reply, "(v)", &value);
+  if (!g_variant_is_of_type(value, G_VARIANT_TYPE("a{ss}"))) return 0;
+  g_variant_iter_init(&iter, value);
+  while (g_variant_iter_next(&iter, "{&s&s}", &key, &v)) {
+    if (strcmp(key, ATTR_PROFILE) == 0)
+      entry.profile = v;
+    else if (strcmp(key, ATTR_KIND) == 0)
+      entry.kind = v;
+    else if (strcmp(key, ATTR_HUB_ID) == 0)
+      entry.hub_id = *v != '\0' ? v : NULL;
+    else if (strcmp(key, ATTR_VERSION) == 0)
+      entry.version = (uint32_t)g_ascii_strtoull(v, NULL, 10);
+  }
+  if (entry.profile == NULL || entry.kind == NULL) return 0; /* not ours */
+  return fn(&entry, user_data);
+}
+
+/* list() without secrets: one search for the paths, then the items'
+ * attributes asked for in a pipeline (LIST_WINDOW in flight) instead of an
+ * object (three round trips, one after another) per item.  An item whose
+ * attributes cannot be read is left out, as one of another schema. */
 static hs_status list_attributes(Handle *h, hs_entry_fn fn, void *user_data,
                                  char *msg, size_t msg_size) {
   GDBusProxy *proxy;
-  g_autoptr(GMainContext) context = g_main_context_new();
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) unlocked = NULL;
   g_auto(GStrv) locked = NULL;
   g_auto(GStrv) opened = NULL;
   g_autoptr(GPtrArray) paths = g_ptr_array_new();
-  Batch batch = {NULL, 0, context};
+  Batch batch = {0};
+  gboolean answered;
   int stop = 0;
   hs_status status;
 
@@ -699,55 +792,25 @@ static hs_status list_attributes(Handle *h, hs_entry_fn fn, void *user_data,
     return HS_UNAVAIL;
   }
 
+  batch.bus = g_dbus_proxy_get_connection(proxy);
+  batch.name = g_dbus_proxy_get_name(proxy);
+  batch.paths = paths;
   batch.replies = g_new0(GVariant *, paths->len + 1);
-  g_main_context_push_thread_default(context);
+  answered = batch_run(&batch);
   for (guint i = 0; i < paths->len; i++) {
-    BatchSlot *slot = g_new0(BatchSlot, 1);
-
-    slot->batch = &batch;
-    slot->index = i;
-    batch.pending++;
-    g_dbus_connection_call(
-        g_dbus_proxy_get_connection(proxy), g_dbus_proxy_get_name(proxy),
-        g_ptr_array_index(paths, i), "org.freedesktop.DBus.Properties", "Get",
-        g_variant_new("(ss)", "org.freedesktop.Secret.Item", "Attributes"),
-        G_VARIANT_TYPE("(v)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, on_attributes,
-        slot);
-  }
-  while (batch.pending > 0) g_main_context_iteration(context, TRUE);
-  g_main_context_pop_thread_default(context);
-
-  for (guint i = 0; i < paths->len; i++) {
-    g_autoptr(GVariant) value = NULL;
-    const char *hub_id, *version;
-    hs_entry entry = {0};
-    GVariantDict attrs;
-
-    if (batch.replies[i] == NULL || stop) continue;
-    g_variant_get(batch.replies[i], "(v)", &value);
-    if (!g_variant_is_of_type(value, G_VARIANT_TYPE("a{ss}"))) continue;
-    g_variant_dict_init(&attrs, NULL);
-    {
-      GVariantIter iter;
-      const char *k, *v;
-      g_variant_iter_init(&iter, value);
-      while (g_variant_iter_next(&iter, "{&s&s}", &k, &v))
-        g_variant_dict_insert(&attrs, k, "&s", v);
-    }
-    if (g_variant_dict_lookup(&attrs, ATTR_PROFILE, "&s", &entry.profile) &&
-        g_variant_dict_lookup(&attrs, ATTR_KIND, "&s", &entry.kind)) {
-      if (g_variant_dict_lookup(&attrs, ATTR_HUB_ID, "&s", &hub_id) &&
-          *hub_id != '\0')
-        entry.hub_id = hub_id;
-      if (g_variant_dict_lookup(&attrs, ATTR_VERSION, "&s", &version))
-        entry.version = (uint32_t)g_ascii_strtoull(version, NULL, 10);
-      stop = fn(&entry, user_data);
-    }
-    g_variant_dict_clear(&attrs);
-  }
-  for (guint i = 0; i < paths->len; i++)
+    if (answered && !stop && batch.replies[i] != NULL)
+      stop = emit_attributes(batch.replies[i], fn, user_data);
     if (batch.replies[i] != NULL) g_variant_unref(batch.replies[i]);
+  }
   g_free(batch.replies);
+  if (!answered) {
+    set_msg(msg, msg_size,
+            "reading the items' attributes: the Secret Service stopped "
+            "answering for %d s; restart it (or log in again), see why in "
+            "the session's log (journalctl --user)",
+            (int)(LIST_SILENCE_US / G_USEC_PER_SEC));
+    return HS_UNAVAIL;
+  }
   return HS_OK;
 }
 

@@ -5,7 +5,8 @@
 # search is the first call (it starts the service, bounded), no probe before
 # it, no start or properties of the service asked for again, no object per
 # item, no unlock of what is not locked, one session and its secret; and
-# `list` asks for attributes only, one search.
+# `list` asks for attributes only, one search, each item once however many
+# there are.
 set -u
 . "$E2E_DIR/lib/e2e.sh"
 
@@ -60,4 +61,26 @@ is "$(count "$listed" '^org.freedesktop.DBus.Properties.Get /org/freedesktop/sec
   "list: each item's attributes"
 is "$(count "$listed" 'GetSecret|OpenSession|GetAll /org/freedesktop/secrets/collection/')" 0 \
   "list: no secret, no object per item"
+
+# More items than list() asks about at once (64): each asked for once, every
+# profile listed once and in order, and the last use on the rows used.
+for i in $(seq 4 80); do
+  printf 'pat-na1-%08d-0000-4000-8000-000000000000\n' "$i" |
+    "$HS_TOKEN" add "p$i" --kind private-app --no-verify >/dev/null 2>&1 ||
+    not_ok "added p$i"
+done
+"$HS_EXEC" p70 -- true && "$HS_EXEC" p7 -- true || not_ok "ran p70 and p7"
+listed=$(calls "$HS_TOKEN" list)
+is "$(count "$listed" '^org.freedesktop.Secret.Service.SearchItems ')" 1 "list of 81: one search"
+is "$(count "$listed" '^org.freedesktop.DBus.Properties.Get /org/freedesktop/secrets/collection/')" 81 \
+  "list of 81: each item's attributes asked for once"
+is "$(printf '%s\n' "$listed" | grep '^org.freedesktop.DBus.Properties.Get ' | sort | uniq -d)" "" \
+  "list of 81: no item asked for twice"
+run "$HS_TOKEN" list
+is "$status" 0 "list of 81: exit 0"
+is "$(printf '%s\n' "$out" | sed 1d | awk '{print $1}' | tr '\n' ' ')" \
+  "$(printf '%s\n' prod p{1..80} | LC_ALL=C sort | tr '\n' ' ')" \
+  "list of 81: every profile once, in order"
+is "$(printf '%s\n' "$out" | awk '$5 != "-" {print $1}' | sed 1d | tr '\n' ' ')" \
+  "p7 p70 prod " "list of 81: the last use on the profiles used, and only there"
 finish
