@@ -115,10 +115,10 @@ bin_PROGRAMS += helper/hs-exec helper/hs-token
 # itself; every other run is hs_exec_main() in the private module
 # hs-exec-main.so, which it loads then (hs-exec.c says how it finds it).
 helper_hs_exec_SOURCES = helper/hs-exec.c helper/hs-exec-main.h
-helper_hs_exec_CPPFLAGS = $(AM_CPPFLAGS) \
-	-DHS_EXEC_MODULE=\"$(pkglibdir)/hs-exec-main.so\" \
+HS_EXEC_MODULE_DEFS = -DHS_EXEC_MODULE=\"$(pkglibdir)/hs-exec-main.so\" \
 	-DHS_EXEC_BUILD_PROGRAM=\"$(abs_top_builddir)/helper/hs-exec\" \
 	-DHS_EXEC_BUILD_MODULE=\"$(abs_top_builddir)/helper/.libs/hs-exec-main.so\"
+helper_hs_exec_CPPFLAGS = $(AM_CPPFLAGS) $(HS_EXEC_MODULE_DEFS)
 helper_hs_exec_LDADD = helper/base/libhsbase.la
 pkglib_LTLIBRARIES = helper/hs-exec-main.la
 HS_EXEC_MAIN_SOURCES = helper/hs-exec-main.c helper/hs-exec-main.h

@@ -188,8 +188,8 @@ analyze:
 	  case $$src in *.c) ;; *) continue ;; esac; \
 	  echo "  ANALYZE  $$src"; \
 	  $(CC) -std=gnu11 -O0 -fanalyzer -Werror $(WARN_CFLAGS) $(DEFS) \
-	    -I$(top_builddir) $(AM_CPPFLAGS) $(AM_CFLAGS) $(LIBSECRET_CFLAGS) \
-	    -c $(srcdir)/$$src -o /dev/null; \
+	    -I$(top_builddir) $(AM_CPPFLAGS) $(HS_EXEC_MODULE_DEFS) $(AM_CFLAGS) \
+	    $(LIBSECRET_CFLAGS) -c $(srcdir)/$$src -o /dev/null; \
 	done
 .PHONY: analyze
 
