@@ -137,14 +137,21 @@ G_DEFINE_TYPE(QuietService, quiet_service, SECRET_TYPE_SERVICE)
 
 static GObject *quiet_service_constructor(GType type, guint n_params,
                                           GObjectConstructParam *params) {
-  GObject *object = G_OBJECT_CLASS(quiet_service_parent_class)
-                        ->constructor(type, n_params, params);
+  /* GDBusProxy's constructor, not libsecret's, which sets the same
+   * construct-only properties with its own name (a second set of "g-name"
+   * would leak the first).  The interface's introspection data, which
+   * libsecret also sets, only checks cached properties and signals, and
+   * neither is used here. */
+  GObjectClass *proxy_class = g_type_class_peek(G_TYPE_DBUS_PROXY);
+  GObject *object = proxy_class->constructor(type, n_params, params);
 
   g_object_set(object, "g-flags",
                G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES |
                    G_DBUS_PROXY_FLAGS_DO_NOT_CONNECT_SIGNALS |
                    G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
-               "g-name", SECRETS_BUS_NAME, NULL);
+               "g-name", SECRETS_BUS_NAME, "g-bus-type", G_BUS_TYPE_SESSION,
+               "g-object-path", SECRETS_PATH, "g-interface-name",
+               SECRETS_INTERFACE, NULL);
   return object;
 }
 
